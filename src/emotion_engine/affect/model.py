@@ -1,0 +1,119 @@
+"""Layers 1–3 together: one step of an agent's affect from the events it experienced.
+
+``step_affect(state, events, dt, params)`` is pure (state in, state out) and batch-first:
+every array's leading axes index agents (or envs × agents). Per step:
+
+1. events about the other are gated by attachment; the gated events (plus any extra drive,
+   e.g. from the agent's own TD error, :mod:`emotion_engine.affect.learning`) drive the
+   modulators, whose levels advance exactly over ``dt`` (layer 1);
+2. the primary-emotion distribution is read off the new levels (layer 2);
+3. the ten social primitives are appraised from events and modulators (layer 3);
+4. mood integrates the primary emotions slowly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from emotion_engine.affect.modulators import (
+    MODULATORS,
+    ModulatorParams,
+    activation,
+    resting_levels,
+    step_levels,
+)
+from emotion_engine.affect.mood import DEFAULT_MOOD_TAU, core_affect, step_mood
+from emotion_engine.affect.primary import DEFAULT_TEMPERATURE, EMOTIONS, primary_emotions
+from emotion_engine.affect.social import (
+    N_PRIMITIVES,
+    PRIMITIVES,
+    SocialParams,
+    event_drive,
+    gate_events,
+    step_social,
+)
+from emotion_engine.affect.temperaments import temperament
+
+Array = NDArray[np.floating]
+_OXYTOCIN = MODULATORS.index("oxytocin")
+_ATTACHMENT = PRIMITIVES.index("attachment")
+
+
+@dataclass(frozen=True)
+class AffectParams:
+    """Everything that is fixed about an agent's affect (broadcastable over the batch)."""
+
+    modulators: ModulatorParams = field(default_factory=temperament)
+    social: SocialParams = field(default_factory=SocialParams)
+    temperature: float = DEFAULT_TEMPERATURE
+    mood_tau: float = DEFAULT_MOOD_TAU
+
+
+@dataclass(frozen=True)
+class AffectState:
+    """An agent's affect at one instant; leading axes index agents.
+
+    Attributes:
+        levels: modulator levels, (..., 7).
+        primary: primary-emotion distribution, (..., 7).
+        social: social primitives towards the other, (..., 10).
+        mood: (valence, arousal), (..., 2).
+    """
+
+    levels: Array
+    primary: Array
+    social: Array
+    mood: Array
+
+    @property
+    def attachment(self) -> Array:
+        """Attachment towards the other, shape (...)."""
+        return self.social[..., _ATTACHMENT]
+
+
+def initial_state(
+    params: AffectParams,
+    batch_shape: tuple[int, ...] = (),
+    attachment: float | ArrayLike = 0.0,
+) -> AffectState:
+    """Affect at rest: modulators at baseline, primitives at 0 but for ``attachment``."""
+    levels = resting_levels(params.modulators, batch_shape)
+    primary = primary_emotions(levels, params.modulators, params.temperature)
+    social = np.zeros((*levels.shape[:-1], N_PRIMITIVES))
+    social[..., _ATTACHMENT] = attachment
+    return AffectState(levels, primary, social, core_affect(primary))
+
+
+def step_affect(
+    state: AffectState,
+    events: ArrayLike,
+    dt: float,
+    params: AffectParams,
+    extra_drive: ArrayLike | None = None,
+) -> AffectState:
+    """One exact step of layers 1–3 and mood over ``dt`` seconds (see module docstring).
+
+    Args:
+        state: the affect before the step.
+        events: event intensities in [0, 1], shape (..., n_events) (see ``social.EVENTS``).
+        dt: step in seconds.
+        params: the agents' affect parameters.
+        extra_drive: optional additional modulator drive (..., 7), e.g. from learning signals.
+    """
+    gated = gate_events(events, state.attachment)
+    drive = event_drive(gated)
+    if extra_drive is not None:
+        drive = np.clip(drive + extra_drive, 0.0, 1.0)
+    mp = params.modulators
+    levels = step_levels(state.levels, drive, dt, mp)
+    primary = primary_emotions(levels, mp, params.temperature)
+    oxytocin_fraction = levels[..., _OXYTOCIN] / np.broadcast_to(mp.capacity, levels.shape)[..., _OXYTOCIN]
+    social = step_social(state.social, events, activation(levels, mp), oxytocin_fraction, dt, params.social)
+    mood = step_mood(state.mood, primary, dt, params.mood_tau)
+    return replace(state, levels=levels, primary=primary, social=social, mood=mood)
+
+
+__all__ = ["EMOTIONS", "AffectParams", "AffectState", "initial_state", "step_affect"]

@@ -1,0 +1,159 @@
+"""The ``emotion-engine`` command: one subcommand per job (see ``emotion-engine --help``).
+
+Conventions: ``--json`` prints exactly one JSON object on stdout; progress and messages go to
+stderr; bad input exits with status 2 and a one-line message saying what was wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from emotion_engine import __version__
+
+app = typer.Typer(
+    name="emotion-engine",
+    help="A layered, inspectable emotion model for artificial agents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a one-line error to stderr and exit."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def emit_json(obj: object) -> None:
+    """Print one JSON object on stdout."""
+    sys.stdout.write(json.dumps(obj) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"emotion-engine {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Emotion Engine: neuromodulators → emotions → social emotions → feelings, for agents."""
+
+
+@app.command()
+def affect(
+    stimulus: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stimulus",
+            "-s",
+            help="NAME=DRIVE@START-END (drive in [0,1] over seconds START..END) or "
+            "NAME+AMOUNT@TIME (a dose). Repeat for several.",
+        ),
+    ] = None,
+    duration: Annotated[float, typer.Option(help="Seconds to simulate.")] = 60.0,
+    dt: Annotated[float, typer.Option(help="Step in seconds (the solution is exact at any dt).")] = 0.5,
+    temperament: Annotated[str, typer.Option(help="Temperament preset.")] = "balanced",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Write a PNG of levels and emotions here.")] = None,
+) -> None:
+    """Run the emotion model alone on a stimulus schedule and print the time series."""
+    from emotion_engine.affect import EMOTIONS, MODULATORS
+    from emotion_engine.affect import temperament as get_temperament
+    from emotion_engine.affect.schedule import parse_stimulus, run_schedule
+
+    try:
+        stimuli = [parse_stimulus(s) for s in stimulus or []]
+        params = get_temperament(temperament)
+        series = run_schedule(stimuli, duration, dt, params)
+    except ValueError as e:
+        fail(str(e))
+    if plot is not None:
+        from emotion_engine.plots import plot_affect
+
+        plot_affect(series, plot, title=f"emotion-engine affect ({temperament})")
+        typer.echo(f"wrote {plot}", err=True)
+    levels, primary = series["levels"], series["primary"]
+    if as_json:
+        emit_json(
+            {
+                "t": series["t"].tolist(),
+                "levels": {m: levels[:, i].tolist() for i, m in enumerate(MODULATORS)},
+                "primary": {e: primary[:, i].tolist() for i, e in enumerate(EMOTIONS)},
+                "dominant": series["dominant"],
+                "feeling": series["feeling"],
+                "mood": {"valence": series["mood"][:, 0].tolist(), "arousal": series["mood"][:, 1].tolist()},
+                "params": {"temperament": temperament, **params.as_dict(), "modulators": list(MODULATORS)},
+            }
+        )
+        return
+    _print_affect_table(series)
+
+
+def _print_affect_table(series: dict, max_rows: int = 40) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from emotion_engine.affect import MODULATORS
+    from emotion_engine.affect.modulators import MODULATOR_ABBREVIATIONS
+
+    t = series["t"]
+    stride = max(1, len(t) // max_rows)
+    table = Table(title="emotion-engine affect", caption=f"every {stride} step(s) of {len(t)}")
+    table.add_column("t (s)", justify="right")
+    for m in MODULATORS:
+        table.add_column(MODULATOR_ABBREVIATIONS[m], justify="right")
+    table.add_column("dominant")
+    table.add_column("p", justify="right")
+    table.add_column("feeling")
+    for i in range(0, len(t), stride):
+        p = series["primary"][i]
+        table.add_row(
+            f"{t[i]:g}",
+            *(f"{v:.3f}" for v in series["levels"][i]),
+            series["dominant"][i],
+            f"{p.max():.2f}",
+            series["feeling"][i],
+        )
+    Console().print(table)
+
+
+@app.command()
+def bench(
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Run only these benchmarks (repeatable).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write one JSON file per benchmark here.")] = None,
+    quick: Annotated[bool, typer.Option(help="Fewer repeats: a smoke test, not a measurement.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+) -> None:
+    """Run the benchmarks and print their figures (median of repeats, with min and max)."""
+    from emotion_engine.bench import BENCHMARKS, load
+
+    names = only or list(BENCHMARKS)
+    try:
+        runners = {name: load(name) for name in names}
+    except ValueError as e:
+        fail(str(e))
+    results: dict[str, list[dict]] = {}
+    for name, run in runners.items():
+        typer.echo(f"running benchmark {name} ...", err=True)
+        results[name] = run(quick=quick)
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"{name}.json").write_text(json.dumps(results[name], indent=2) + "\n")
+        if not as_json:
+            for r in results[name]:
+                typer.echo(f"{r['name']:<40} {r['value']:>14,.0f} {r['unit']}  (min {r['min']:,.0f}, max {r['max']:,.0f})")
+    if as_json:
+        emit_json(results)
