@@ -25,7 +25,8 @@ test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
 demo: setup
-	$(BIN)/emotion-engine demo
+	@if $(BIN)/emotion-engine demo --help >/dev/null 2>&1; then $(BIN)/emotion-engine demo; \
+	else echo "The web app is not built yet (issue 6): 'emotion-engine demo' does not exist." >&2; exit 1; fi
 
 bench: setup
 	$(BIN)/emotion-engine bench --out benchmarks/results

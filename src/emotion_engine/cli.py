@@ -44,7 +44,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Emotion Engine: neuromodulators → emotions → social emotions → feelings, for agents."""
@@ -62,10 +65,16 @@ def affect(
         ),
     ] = None,
     duration: Annotated[float, typer.Option(help="Seconds to simulate.")] = 60.0,
-    dt: Annotated[float, typer.Option(help="Step in seconds (the solution is exact at any dt).")] = 0.5,
+    dt: Annotated[
+        float, typer.Option(help="Step in seconds (the solution is exact at any dt).")
+    ] = 0.5,
     temperament: Annotated[str, typer.Option(help="Temperament preset.")] = "balanced",
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
-    plot: Annotated[Path | None, typer.Option(help="Write a PNG of levels and emotions here.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write a PNG of levels and emotions here.")
+    ] = None,
 ) -> None:
     """Run the emotion model alone on a stimulus schedule and print the time series."""
     from emotion_engine.affect import EMOTIONS, MODULATORS
@@ -92,8 +101,15 @@ def affect(
                 "primary": {e: primary[:, i].tolist() for i, e in enumerate(EMOTIONS)},
                 "dominant": series["dominant"],
                 "feeling": series["feeling"],
-                "mood": {"valence": series["mood"][:, 0].tolist(), "arousal": series["mood"][:, 1].tolist()},
-                "params": {"temperament": temperament, **params.as_dict(), "modulators": list(MODULATORS)},
+                "mood": {
+                    "valence": series["mood"][:, 0].tolist(),
+                    "arousal": series["mood"][:, 1].tolist(),
+                },
+                "params": {
+                    "temperament": temperament,
+                    **params.as_dict(),
+                    "modulators": list(MODULATORS),
+                },
             }
         )
         return
@@ -133,9 +149,15 @@ def bench(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Run only these benchmarks (repeatable).")
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Also write one JSON file per benchmark here.")] = None,
-    quick: Annotated[bool, typer.Option(help="Fewer repeats: a smoke test, not a measurement.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write one JSON file per benchmark here.")
+    ] = None,
+    quick: Annotated[
+        bool, typer.Option(help="Fewer repeats: a smoke test, not a measurement.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
 ) -> None:
     """Run the benchmarks and print their figures (median of repeats, with min and max)."""
     from emotion_engine.bench import BENCHMARKS, load
@@ -154,6 +176,8 @@ def bench(
             (out / f"{name}.json").write_text(json.dumps(results[name], indent=2) + "\n")
         if not as_json:
             for r in results[name]:
-                typer.echo(f"{r['name']:<40} {r['value']:>14,.0f} {r['unit']}  (min {r['min']:,.0f}, max {r['max']:,.0f})")
+                typer.echo(
+                    f"{r['name']:<40} {r['value']:>14,.0f} {r['unit']}  (min {r['min']:,.0f}, max {r['max']:,.0f})"
+                )
     if as_json:
         emit_json(results)

@@ -15,7 +15,13 @@ from emotion_engine.affect.modulators import (
     step_levels,
 )
 from emotion_engine.affect.mood import MOOD_AXES, core_affect, step_mood
-from emotion_engine.affect.primary import EMOTIONS, LOVHEIM_AFFECTS, dominant, lovheim, primary_emotions
+from emotion_engine.affect.primary import (
+    EMOTIONS,
+    LOVHEIM_AFFECTS,
+    dominant,
+    lovheim,
+    primary_emotions,
+)
 from emotion_engine.affect.social import EVENTS, PRIMITIVES, SocialParams, step_social
 from emotion_engine.affect.temperaments import TEMPERAMENTS, population, temperament
 

@@ -39,10 +39,14 @@ def learning_emotions(td_error: ArrayLike, value: ArrayLike) -> NDArray[np.float
     """(joy, distress, hope, fear) from TD error and value, shape (..., 4), unscaled."""
     d = np.asarray(td_error, dtype=float)
     v = np.asarray(value, dtype=float)
-    return np.stack([np.maximum(d, 0), np.maximum(-d, 0), np.maximum(v, 0), np.maximum(-v, 0)], axis=-1)
+    return np.stack(
+        [np.maximum(d, 0), np.maximum(-d, 0), np.maximum(v, 0), np.maximum(-v, 0)], axis=-1
+    )
 
 
-def learning_drive(td_error: ArrayLike, value: ArrayLike, scale: float = 1.0) -> NDArray[np.floating]:
+def learning_drive(
+    td_error: ArrayLike, value: ArrayLike, scale: float = 1.0
+) -> NDArray[np.floating]:
     """Modulator drive in [0, 1] from TD error and value, shape (..., 7)."""
     if not scale > 0:
         raise ValueError(f"scale must be > 0; got {scale!r}")

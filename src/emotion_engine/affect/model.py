@@ -110,8 +110,12 @@ def step_affect(
     mp = params.modulators
     levels = step_levels(state.levels, drive, dt, mp)
     primary = primary_emotions(levels, mp, params.temperature)
-    oxytocin_fraction = levels[..., _OXYTOCIN] / np.broadcast_to(mp.capacity, levels.shape)[..., _OXYTOCIN]
-    social = step_social(state.social, events, activation(levels, mp), oxytocin_fraction, dt, params.social)
+    oxytocin_fraction = (
+        levels[..., _OXYTOCIN] / np.broadcast_to(mp.capacity, levels.shape)[..., _OXYTOCIN]
+    )
+    social = step_social(
+        state.social, events, activation(levels, mp), oxytocin_fraction, dt, params.social
+    )
     mood = step_mood(state.mood, primary, dt, params.mood_tau)
     return replace(state, levels=levels, primary=primary, social=social, mood=mood)
 

@@ -130,7 +130,9 @@ def equilibrium(drive: ArrayLike, params: ModulatorParams) -> Array:
     return _stable_root(a, b, c, q)
 
 
-def step_levels(levels: ArrayLike, drive: ArrayLike, dt: float | ArrayLike, params: ModulatorParams) -> Array:
+def step_levels(
+    levels: ArrayLike, drive: ArrayLike, dt: float | ArrayLike, params: ModulatorParams
+) -> Array:
     """Advance modulator levels exactly over ``dt`` seconds with the drive held constant.
 
     Args:

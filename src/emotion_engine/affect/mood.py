@@ -36,7 +36,9 @@ def core_affect(emotions: ArrayLike) -> NDArray[np.floating]:
     return np.asarray(emotions, dtype=float) @ CORE_AFFECT
 
 
-def step_mood(mood: ArrayLike, emotions: ArrayLike, dt: float, tau: float = DEFAULT_MOOD_TAU) -> NDArray[np.floating]:
+def step_mood(
+    mood: ArrayLike, emotions: ArrayLike, dt: float, tau: float = DEFAULT_MOOD_TAU
+) -> NDArray[np.floating]:
     """Advance mood exactly over ``dt`` towards the core affect of ``emotions``."""
     if not tau > 0:
         raise ValueError(f"mood time constant tau must be > 0; got {tau!r}")

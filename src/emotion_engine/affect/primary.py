@@ -47,7 +47,9 @@ def emotion_index(name: str) -> int:
     try:
         return EMOTIONS.index(name)
     except ValueError:
-        raise ValueError(f"unknown emotion {name!r}; expected one of: {', '.join(EMOTIONS)}") from None
+        raise ValueError(
+            f"unknown emotion {name!r}; expected one of: {', '.join(EMOTIONS)}"
+        ) from None
 
 
 def softmax(logits: NDArray[np.floating], axis: int = -1) -> NDArray[np.floating]:
@@ -91,7 +93,11 @@ LOVHEIM_AFFECTS: tuple[str, ...] = (
 """Lövheim (2012) affects, ordered by (serotonin, dopamine, noradrenaline) as binary L/H:
 LLL, LLH, LHL, LHH, HLL, HLH, HHL, HHH. A hypothesis, not a validated model."""
 
-_CUBE_AXES = (MODULATORS.index("serotonin"), MODULATORS.index("dopamine"), MODULATORS.index("noradrenaline"))
+_CUBE_AXES = (
+    MODULATORS.index("serotonin"),
+    MODULATORS.index("dopamine"),
+    MODULATORS.index("noradrenaline"),
+)
 # corner bits for each affect: (5-HT, DA, NA), 0 = low, 1 = high
 _CORNERS = np.array([[(i >> 2) & 1, (i >> 1) & 1, i & 1] for i in range(8)], dtype=float)
 

@@ -26,7 +26,7 @@ from emotion_engine.affect.modulators import (
     resting_levels,
     step_levels,
 )
-from emotion_engine.affect.mood import step_mood, core_affect
+from emotion_engine.affect.mood import core_affect, step_mood
 from emotion_engine.affect.primary import DEFAULT_TEMPERATURE, EMOTIONS, primary_emotions
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -104,14 +104,17 @@ def run_schedule(
         n = levels[i]
         for s in stimuli:
             if s.is_dose and t[i] <= s.start < t[i] + dt:
-                n = apply_dose(n, np.eye(N_MODULATORS)[MODULATORS.index(s.modulator)] * s.amount, params)
+                n = apply_dose(
+                    n, np.eye(N_MODULATORS)[MODULATORS.index(s.modulator)] * s.amount, params
+                )
         levels[i + 1] = step_levels(n, drive_at(stimuli, t[i]), dt, params)
         mood = step_mood(mood, primary_emotions(levels[i + 1], params, temperature), dt)
         moods.append(mood)
     primary = primary_emotions(levels, params, temperature)
     mood_arr = np.array(moods)
     feelings = [
-        name_feeling(p, {"valence": m[0], "arousal": m[1]}) for p, m in zip(primary, mood_arr, strict=True)
+        name_feeling(p, {"valence": m[0], "arousal": m[1]})
+        for p, m in zip(primary, mood_arr, strict=True)
     ]
     return {
         "t": t,

@@ -112,7 +112,9 @@ def _vector(cols: tuple[str, ...], entries: dict[str, float]) -> Array:
     return v
 
 
-def _matrix(rows: tuple[str, ...], cols: tuple[str, ...], entries: dict[str, dict[str, float]]) -> Array:
+def _matrix(
+    rows: tuple[str, ...], cols: tuple[str, ...], entries: dict[str, dict[str, float]]
+) -> Array:
     m = np.zeros((len(rows), len(cols)))
     for r, row in entries.items():
         m[rows.index(r)] = _vector(cols, row)
@@ -127,16 +129,31 @@ EVENT_DRIVE = _matrix(
         "comforted": {"dopamine": 0.2, "serotonin": 0.3, "oxytocin": 0.8, "endorphins": 0.2},
         "cared": {"dopamine": 0.3, "serotonin": 0.2, "oxytocin": 0.6, "endorphins": 0.1},
         "harmed": {"noradrenaline": 0.5, "adrenaline": 0.8, "cortisol": 0.4, "endorphins": 0.8},
-        "other_harmed": {"noradrenaline": 0.4, "adrenaline": 0.6, "cortisol": 0.5, "endorphins": 0.3},
+        "other_harmed": {
+            "noradrenaline": 0.4,
+            "adrenaline": 0.6,
+            "cortisol": 0.5,
+            "endorphins": 0.3,
+        },
         "threatened": {"noradrenaline": 0.5, "adrenaline": 0.9, "cortisol": 0.3},
-        "other_threatened": {"noradrenaline": 0.4, "adrenaline": 0.7, "cortisol": 0.3, "endorphins": 0.2},
+        "other_threatened": {
+            "noradrenaline": 0.4,
+            "adrenaline": 0.7,
+            "cortisol": 0.3,
+            "endorphins": 0.2,
+        },
         "separated": {"cortisol": 0.3},
         "reunited": {"dopamine": 0.5, "serotonin": 0.2, "oxytocin": 0.7, "noradrenaline": 0.2},
         "close": {"serotonin": 0.05, "oxytocin": 0.04},
         "other_distress": {"noradrenaline": 0.2, "adrenaline": 0.2, "cortisol": 0.5},
         "other_joy": {"dopamine": 0.4, "serotonin": 0.1, "oxytocin": 0.2},
-        "protected_other": {"serotonin": 0.2, "oxytocin": 0.3, "noradrenaline": 0.3,
-                            "adrenaline": 0.5, "endorphins": 0.6},
+        "protected_other": {
+            "serotonin": 0.2,
+            "oxytocin": 0.3,
+            "noradrenaline": 0.3,
+            "adrenaline": 0.5,
+            "endorphins": 0.6,
+        },
         "was_protected": {"dopamine": 0.2, "serotonin": 0.3, "oxytocin": 0.6},
         "novelty": {"dopamine": 0.2, "noradrenaline": 0.8},
         "loss": {"noradrenaline": 0.3, "cortisol": 1.0},
@@ -150,18 +167,45 @@ PRIMITIVE_EVENT_WEIGHTS = _matrix(
     {
         "empathy": {"other_distress": 1.0, "other_harmed": 0.6, "other_joy": 0.3},
         "fear": {"threatened": 0.8, "harmed": 0.5, "other_threatened": 0.5},
-        "joy": {"fed": 0.6, "comforted": 0.4, "cared": 0.2, "reunited": 0.6, "other_joy": 0.5,
-                "harmed": -0.5, "other_harmed": -0.3},
+        "joy": {
+            "fed": 0.6,
+            "comforted": 0.4,
+            "cared": 0.2,
+            "reunited": 0.6,
+            "other_joy": 0.5,
+            "harmed": -0.5,
+            "other_harmed": -0.3,
+        },
         "anger": {"harmed": 0.6, "other_harmed": 0.6, "other_threatened": 0.3},
         "curiosity": {"novelty": 0.8, "threatened": -0.5},
-        "trust": {"fed": 0.6, "comforted": 0.6, "was_protected": 0.8, "close": 0.3,
-                  "separated": -0.4, "harmed": -0.2},
-        "protective_instinct": {"other_threatened": 1.0, "other_harmed": 0.8,
-                                "other_distress": 0.5, "separated": 0.3},
-        "altruism": {"other_distress": 0.5, "other_threatened": 0.5, "cared": 0.4,
-                     "protected_other": 0.5},
-        "distress": {"harmed": 0.7, "threatened": 0.4, "separated": 0.4, "loss": 1.0,
-                     "other_distress": 0.4, "other_harmed": 0.4},
+        "trust": {
+            "fed": 0.6,
+            "comforted": 0.6,
+            "was_protected": 0.8,
+            "close": 0.3,
+            "separated": -0.4,
+            "harmed": -0.2,
+        },
+        "protective_instinct": {
+            "other_threatened": 1.0,
+            "other_harmed": 0.8,
+            "other_distress": 0.5,
+            "separated": 0.3,
+        },
+        "altruism": {
+            "other_distress": 0.5,
+            "other_threatened": 0.5,
+            "cared": 0.4,
+            "protected_other": 0.5,
+        },
+        "distress": {
+            "harmed": 0.7,
+            "threatened": 0.4,
+            "separated": 0.4,
+            "loss": 1.0,
+            "other_distress": 0.4,
+            "other_harmed": 0.4,
+        },
     },
 )
 """Appraisal weight of each event on each primitive's target (primitives × events)."""
@@ -191,8 +235,15 @@ PRIMITIVE_RATES = np.array([0.0, 0.5, 1.0, 0.5, 0.5, 0.3, 0.05, 0.5, 0.2, 0.5])
 
 BOND_WEIGHTS = _vector(
     EVENTS,
-    {"fed": 1.0, "comforted": 1.0, "cared": 1.0, "reunited": 0.5, "close": 0.1,
-     "protected_other": 1.0, "was_protected": 1.0},
+    {
+        "fed": 1.0,
+        "comforted": 1.0,
+        "cared": 1.0,
+        "reunited": 0.5,
+        "close": 0.1,
+        "protected_other": 1.0,
+        "was_protected": 1.0,
+    },
 )
 """Weight of each event in the positive-interaction term that grows attachment."""
 
@@ -297,9 +348,14 @@ def appraisal_table() -> str:
                 "separated (slow decay) | own law |"
             )
             continue
-        terms = [(e + ("*" if e in EMPATHIC_EVENTS else ""), w)
-                 for e, w in zip(EVENTS, PRIMITIVE_EVENT_WEIGHTS[i], strict=True) if w]
-        terms += [(m, w) for m, w in zip(MODULATORS, PRIMITIVE_MODULATOR_WEIGHTS[i], strict=True) if w]
+        terms = [
+            (e + ("*" if e in EMPATHIC_EVENTS else ""), w)
+            for e, w in zip(EVENTS, PRIMITIVE_EVENT_WEIGHTS[i], strict=True)
+            if w
+        ]
+        terms += [
+            (m, w) for m, w in zip(MODULATORS, PRIMITIVE_MODULATOR_WEIGHTS[i], strict=True) if w
+        ]
         ups = ", ".join(f"{n} (+{w:g})" for n, w in terms if w > 0) or "—"
         downs = ", ".join(f"{n} ({w:g})" for n, w in terms if w < 0) or "—"
         lines.append(f"| {name} | {ups} | {downs} | {PRIMITIVE_RATES[i]:g} |")

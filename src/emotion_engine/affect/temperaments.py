@@ -56,7 +56,9 @@ TEMPERAMENTS: tuple[str, ...] = tuple(_CHANGES)
 def temperament(name: str = "balanced") -> ModulatorParams:
     """The ModulatorParams of a named preset."""
     if name not in _CHANGES:
-        raise ValueError(f"unknown temperament {name!r}; expected one of: {', '.join(TEMPERAMENTS)}")
+        raise ValueError(
+            f"unknown temperament {name!r}; expected one of: {', '.join(TEMPERAMENTS)}"
+        )
     values = {k: np.array(v, dtype=float) for k, v in _BALANCED.items()}
     for field, changes in _CHANGES[name].items():
         for modulator, factor in changes.items():
