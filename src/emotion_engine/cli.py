@@ -129,14 +129,14 @@ def _print_affect_table(series: dict, max_rows: int = 40) -> None:
     table.add_column("t (s)", justify="right")
     for m in MODULATORS:
         table.add_column(MODULATOR_ABBREVIATIONS[m], justify="right")
-    table.add_column("dominant")
+    table.add_column("dominant", no_wrap=True)
     table.add_column("p", justify="right")
-    table.add_column("feeling")
+    table.add_column("feeling", no_wrap=True)
     for i in range(0, len(t), stride):
         p = series["primary"][i]
         table.add_row(
             f"{t[i]:g}",
-            *(f"{v:.3f}" for v in series["levels"][i]),
+            *(f"{v:.2f}" for v in series["levels"][i]),
             series["dominant"][i],
             f"{p.max():.2f}",
             series["feeling"][i],

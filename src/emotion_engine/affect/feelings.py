@@ -75,16 +75,21 @@ CONTEXT_RULES: tuple[tuple[str, str | None, str, float, str], ...] = (
 
 _DEFAULT_CONTEXT = {"control": 0.5}
 
+NEUTRAL = "neutral"
+NEUTRAL_INTENSITY = 0.05
+"""Below this intensity no emotion stands out: the feeling is ``neutral`` / "relaxed"."""
+NEUTRAL_WORD = "relaxed"
+
 
 @dataclass(frozen=True)
 class Feeling:
     """The named feeling of one agent at one instant."""
 
-    emotion: str  # dominant seed emotion
+    emotion: str  # dominant seed emotion, or "neutral" when none stands out
     word: str  # Willcox word chosen by the context rules
     core: str  # its Willcox core
-    plutchik: str  # Plutchik basic emotion
-    plutchik_word: str  # mild / basic / intense word
+    plutchik: str | None  # Plutchik basic emotion (None when neutral)
+    plutchik_word: str | None  # mild / basic / intense word (None when neutral)
     intensity: float  # in [0, 1]
     dyad: str | None  # Plutchik dyad with the second emotion, if close
 
@@ -119,13 +124,17 @@ def name_feeling(
     """Name the feeling of one agent from its primary-emotion distribution (shape (7,)).
 
     A dyad is named when the second emotion has at least ``dyad_ratio`` of the first's mass.
+    Below :data:`NEUTRAL_INTENSITY` the feeling is neutral.
     """
     p = np.asarray(emotions, dtype=float)
     if p.shape != (len(EMOTIONS),):
         raise ValueError(f"name_feeling takes one distribution of shape (7,); got {p.shape}")
+    level = intensity(p)
+    if level < NEUTRAL_INTENSITY:
+        core = willcox_core_of(NEUTRAL_WORD, version)
+        return Feeling(NEUTRAL, NEUTRAL_WORD, core, None, None, level, None)
     order = np.argsort(p)[::-1]
     top, second = EMOTIONS[order[0]], EMOTIONS[order[1]]
-    level = intensity(p)
     ctx = {**_DEFAULT_CONTEXT, **(context or {}), "intensity": level}
     word = choose_word(top, ctx, version)
     basic = SEED_TO_PLUTCHIK[top]

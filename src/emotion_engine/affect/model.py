@@ -13,7 +13,7 @@ every array's leading axes index agents (or envs × agents). Per step:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -22,16 +22,22 @@ from emotion_engine.affect.modulators import (
     MODULATORS,
     ModulatorParams,
     activation,
+    advance_levels,
     resting_levels,
-    step_levels,
 )
 from emotion_engine.affect.mood import DEFAULT_MOOD_TAU, core_affect, step_mood
-from emotion_engine.affect.primary import DEFAULT_TEMPERATURE, EMOTIONS, primary_emotions
+from emotion_engine.affect.primary import (
+    DEFAULT_TEMPERATURE,
+    EMOTIONS,
+    emotions_from_activation,
+    primary_emotions,
+)
 from emotion_engine.affect.social import (
+    EVENT_DRIVE,
     N_PRIMITIVES,
     PRIMITIVES,
     SocialParams,
-    event_drive,
+    clip01,
     gate_events,
     step_social,
 )
@@ -99,25 +105,21 @@ def step_affect(
     Args:
         state: the affect before the step.
         events: event intensities in [0, 1], shape (..., n_events) (see ``social.EVENTS``).
-        dt: step in seconds.
+        dt: step in seconds (> 0).
         params: the agents' affect parameters.
         extra_drive: optional additional modulator drive (..., 7), e.g. from learning signals.
     """
-    gated = gate_events(events, state.attachment)
-    drive = event_drive(gated)
+    events = np.asarray(events, dtype=float)
+    drive = gate_events(events, state.social[..., _ATTACHMENT]) @ EVENT_DRIVE
     if extra_drive is not None:
-        drive = np.clip(drive + extra_drive, 0.0, 1.0)
+        drive += extra_drive
     mp = params.modulators
-    levels = step_levels(state.levels, drive, dt, mp)
-    primary = primary_emotions(levels, mp, params.temperature)
-    oxytocin_fraction = (
-        levels[..., _OXYTOCIN] / np.broadcast_to(mp.capacity, levels.shape)[..., _OXYTOCIN]
-    )
-    social = step_social(
-        state.social, events, activation(levels, mp), oxytocin_fraction, dt, params.social
-    )
-    mood = step_mood(state.mood, primary, dt, params.mood_tau)
-    return replace(state, levels=levels, primary=primary, social=social, mood=mood)
+    levels = advance_levels(state.levels, clip01(drive), dt, mp)
+    x = activation(levels, mp)
+    primary = emotions_from_activation(x, params.temperature)
+    oxytocin_fraction = levels[..., _OXYTOCIN] / mp.capacity[..., _OXYTOCIN]
+    social = step_social(state.social, events, x, oxytocin_fraction, dt, params.social)
+    return AffectState(levels, primary, social, step_mood(state.mood, primary, dt, params.mood_tau))
 
 
 __all__ = ["EMOTIONS", "AffectParams", "AffectState", "initial_state", "step_affect"]

@@ -34,6 +34,7 @@ Time is in seconds. Levels are normalised so that K = 1 by default.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Self
 
 import numpy as np
@@ -91,11 +92,11 @@ class ModulatorParams:
     def __post_init__(self) -> None:
         for f in fields(self):
             object.__setattr__(self, f.name, np.asarray(getattr(self, f.name), dtype=float))
-        shape = np.broadcast_shapes(*(getattr(self, f.name).shape for f in fields(self)))
-        if not shape or shape[-1] != N_MODULATORS:
+        shapes = [getattr(self, f.name).shape for f in fields(self)]
+        if any(not s or s[-1] != N_MODULATORS for s in shapes):
             raise ValueError(
                 f"ModulatorParams arrays need a last axis of {N_MODULATORS} modulators "
-                f"({', '.join(MODULATORS)}); got shape {shape}"
+                f"({', '.join(MODULATORS)}); got shapes {shapes}"
             )
         r, k, s, m = self.growth, self.capacity, self.decay, self.baseline
         if np.any(r < 0) or np.any(s <= 0) or np.any(k <= 0):
@@ -115,19 +116,34 @@ class ModulatorParams:
             )
         )
 
+    @cached_property
+    def growth_over_capacity(self) -> Array:
+        """r / K."""
+        return self.growth / self.capacity
+
+    @cached_property
+    def decay_baseline(self) -> Array:
+        """s · M, the constant term c of the Riccati form."""
+        return self.decay * self.baseline
+
+    @cached_property
+    def inv_headroom(self) -> Array:
+        """1 / (K − M), the activation scale above rest."""
+        return 1.0 / (self.capacity - self.baseline)
+
+    @cached_property
+    def inv_baseline(self) -> Array:
+        """1 / M, the activation scale below rest."""
+        return 1.0 / self.baseline
+
     def as_dict(self) -> dict[str, list]:
         """Plain lists, for JSON metadata and CLI output."""
         return {f.name: getattr(self, f.name).tolist() for f in fields(self)}
 
 
 def equilibrium(drive: ArrayLike, params: ModulatorParams) -> Array:
-    """The stable fixed point N⁺ of the level under a constant drive u (element-wise).
-
-    N⁺ is the positive root of −b·N² + a·N + c, computed without cancellation: for a ≥ 0
-    as (a + q)/(2b), for a < 0 as 2c/(q − a) (which is also the b → 0 limit M).
-    """
-    a, b, c, q = _riccati(np.asarray(drive, dtype=float), params)
-    return _stable_root(a, b, c, q)
+    """The stable fixed point N⁺ of the level under a constant drive u (element-wise)."""
+    return _riccati(np.asarray(drive, dtype=float), params)[0]
 
 
 def step_levels(
@@ -144,17 +160,20 @@ def step_levels(
     Returns:
         The levels after ``dt``, same shape as ``levels``.
     """
-    n0 = np.asarray(levels, dtype=float)
     u = np.asarray(drive, dtype=float)
     t = np.asarray(dt, dtype=float)
     if np.any(t < 0) or not np.all(np.isfinite(t)):
         raise ValueError(f"dt must be finite and >= 0; got {dt!r}")
     if np.any(u < 0) or np.any(u > 1) or np.any(np.isnan(u)):
         raise ValueError("drive must lie in [0, 1]")
-    a, b, c, q = _riccati(u, params)
-    n_star = _stable_root(a, b, c, q)
+    return advance_levels(np.asarray(levels, dtype=float), u, t, params)
+
+
+def advance_levels(n0: Array, u: Array, dt: float | Array, params: ModulatorParams) -> Array:
+    """:func:`step_levels` without argument checks, for callers that guarantee them."""
+    n_star, b, q = _riccati(u, params)
     d = n0 - n_star
-    e = np.exp(-q * t)
+    e = np.exp(-q * dt)
     return n_star + q * d * e / (q + b * d * (1.0 - e))
 
 
@@ -165,8 +184,9 @@ def apply_dose(levels: ArrayLike, dose: ArrayLike, params: ModulatorParams) -> A
 
 
 def resting_levels(params: ModulatorParams, batch_shape: tuple[int, ...] = ()) -> Array:
-    """Levels at rest (the baselines M), broadcast to ``batch_shape + (n_modulators,)``."""
-    return np.broadcast_to(params.baseline, (*batch_shape, N_MODULATORS)).copy()
+    """Levels at rest (the baselines M), broadcast with ``batch_shape + (n_modulators,)``."""
+    shape = np.broadcast_shapes((*batch_shape, N_MODULATORS), params.baseline.shape)
+    return np.broadcast_to(params.baseline, shape).copy()
 
 
 def activation(levels: ArrayLike, params: ModulatorParams) -> Array:
@@ -175,21 +195,20 @@ def activation(levels: ArrayLike, params: ModulatorParams) -> Array:
     Above rest the level is scaled by (K − M), below rest by M, so every modulator's
     activation lies in [−1, 1] whatever its baseline.
     """
-    n = np.asarray(levels, dtype=float)
-    dev = n - params.baseline
-    scale = np.where(dev >= 0, params.capacity - params.baseline, params.baseline)
-    return dev / scale
+    dev = np.asarray(levels, dtype=float) - params.baseline
+    return dev * np.where(dev >= 0, params.inv_headroom, params.inv_baseline)
 
 
-def _riccati(u: Array, p: ModulatorParams) -> tuple[Array, Array, Array, Array]:
-    b = u * p.growth / p.capacity
+def _riccati(u: Array, p: ModulatorParams) -> tuple[Array, Array, Array]:
+    """(N⁺, b, q) of dN/dt = −b·N² + a·N + c under drive u.
+
+    N⁺ = 2c / (q − a), with q − a evaluated without cancellation: for a ≥ 0 it equals
+    4bc / (q + a). ``q + |a|`` is positive whenever c > 0, so nothing divides by zero.
+    """
+    b = u * p.growth_over_capacity
     a = u * p.growth - p.decay
-    c = p.decay * p.baseline
-    q = np.sqrt(a * a + 4.0 * b * c)
-    return a, b, c, q
-
-
-def _stable_root(a: Array, b: Array, c: Array, q: Array) -> Array:
-    # Both branches are evaluated; silence the divide of the unused one.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(a >= 0, (a + q) / (2.0 * b), 2.0 * c / (q - a))
+    four_bc = 4.0 * p.decay_baseline * b
+    q = np.sqrt(a * a + four_bc)
+    q_plus_abs_a = q + np.abs(a)
+    q_minus_a = np.where(a >= 0, four_bc / q_plus_abs_a, q_plus_abs_a)
+    return 2.0 * p.decay_baseline / q_minus_a, b, q

@@ -31,7 +31,7 @@ N_EMOTIONS = len(EMOTIONS)
 EMOTION_WEIGHTS = np.array([
     [ 0.0, -1.0, -0.5,  1.0,  3.0,  1.0,  0.0],  # fear: adrenaline, with arousal and stress
     [ 0.5, -1.0, -0.5,  0.5,  1.0,  0.5,  3.0],  # mad: endorphins, with arousal
-    [ 3.0,  0.5,  0.5,  0.0,  0.0, -1.0,  0.5],  # joy: dopamine
+    [ 3.0,  0.5,  0.5,  0.0, -1.0, -1.0,  0.5],  # joy: dopamine
     [ 0.5,  0.5,  3.0,  0.0, -0.5, -0.5,  0.5],  # love: oxytocin
     [-1.5, -1.0, -0.5,  0.0,  0.0,  3.0,  0.0],  # sad: cortisol, low dopamine, low serotonin
     [ 0.5,  0.0,  0.0,  3.0,  1.0,  0.0,  0.0],  # surprise: noradrenaline
@@ -69,8 +69,16 @@ def primary_emotions(
     """The distribution over the seven primary emotions, shape (..., 7), summing to 1."""
     if not temperature > 0:
         raise ValueError(f"temperature must be > 0; got {temperature!r}")
-    x = activation(levels, params)
-    return softmax(x @ weights.T / temperature)
+    return emotions_from_activation(activation(levels, params), temperature, weights)
+
+
+def emotions_from_activation(
+    modulator_activation: NDArray[np.floating],
+    temperature: float = DEFAULT_TEMPERATURE,
+    weights: NDArray[np.floating] = EMOTION_WEIGHTS,
+) -> NDArray[np.floating]:
+    """The primary-emotion distribution from modulator activations (see :func:`activation`)."""
+    return softmax(modulator_activation @ (weights.T / temperature))
 
 
 def dominant(emotions: ArrayLike) -> NDArray[np.intp]:

@@ -102,7 +102,12 @@ EMPATHIC_EVENTS: tuple[str, ...] = (
 )
 """Events about the other, felt in proportion to attachment."""
 
-EMPATHIC_MASK = np.array([e in EMPATHIC_EVENTS for e in EVENTS])
+EMPATHIC_MASK = np.array([e in EMPATHIC_EVENTS for e in EVENTS], dtype=float)
+
+
+def clip01(x: Array) -> Array:
+    """Clip to [0, 1] in place (faster than np.clip on small arrays); returns ``x``."""
+    return np.minimum(np.maximum(x, 0.0, out=x), 1.0, out=x)
 
 
 def _vector(cols: tuple[str, ...], entries: dict[str, float]) -> Array:
@@ -267,14 +272,13 @@ class SocialParams:
 
 def gate_events(events: ArrayLike, attachment: ArrayLike) -> Array:
     """Events with those about the other scaled by attachment (shape (..., n_events))."""
-    ev = np.asarray(events, dtype=float)
-    a = np.asarray(attachment, dtype=float)[..., None]
-    return np.where(EMPATHIC_MASK, ev * a, ev)
+    gain = 1.0 + EMPATHIC_MASK * (np.asarray(attachment, dtype=float)[..., None] - 1.0)
+    return np.asarray(events, dtype=float) * gain
 
 
 def event_drive(gated_events: ArrayLike) -> Array:
     """Modulator drive in [0, 1] from (already gated) events, shape (..., n_modulators)."""
-    return np.clip(np.asarray(gated_events) @ EVENT_DRIVE, 0.0, 1.0)
+    return clip01(np.asarray(gated_events) @ EVENT_DRIVE)
 
 
 def step_attachment(
@@ -293,9 +297,9 @@ def step_attachment(
     p = params.bond_rate * np.asarray(oxytocin_fraction) * (ev @ BOND_WEIGHTS)
     q = params.absence_decay * ev[..., EVENTS.index("separated")]
     x = (p + q) * dt
-    safe_x = np.where(x > 0, x, 1.0)
-    phi = np.where(x > 0, -np.expm1(-safe_x) / safe_x, 1.0)
-    return np.asarray(attachment) * np.exp(-x) + p * dt * phi
+    em = np.expm1(-x)  # e^{−x} − 1, accurate for small x
+    # φ(x) = −em / x; the 1e-300 makes φ(0) = 1 exactly and changes nothing for x > 0
+    return np.asarray(attachment) * (1.0 + em) - p * dt * em / (x + 1e-300)
 
 
 def appraisal_targets(gated_events: ArrayLike, modulator_activation: ArrayLike) -> Array:
@@ -305,7 +309,7 @@ def appraisal_targets(gated_events: ArrayLike, modulator_activation: ArrayLike) 
         + np.asarray(gated_events) @ PRIMITIVE_EVENT_WEIGHTS.T
         + np.asarray(modulator_activation) @ PRIMITIVE_MODULATOR_WEIGHTS.T
     )
-    return np.clip(raw, 0.0, 1.0)
+    return clip01(raw)
 
 
 def step_social(

@@ -1,0 +1,38 @@
+"""The benchmark harness reports well-formed figures (speed itself is never asserted)."""
+
+import json
+
+from typer.testing import CliRunner
+
+from emotion_engine.bench import BENCHMARKS
+from emotion_engine.bench.harness import rate_result, time_repeats
+from emotion_engine.cli import app
+
+
+def test_time_repeats_runs_warmup_then_repeats():
+    calls = []
+    seconds = time_repeats(lambda: calls.append(1), repeats=5, warmup=2)
+    assert len(seconds) == 5 and len(calls) == 7 and all(s >= 0 for s in seconds)
+
+
+def test_rate_result_takes_the_median_and_spread():
+    r = rate_result("x", "things/s", 10.0, [1.0, 2.0, 5.0])
+    assert (r["value"], r["min"], r["max"], r["repeats"]) == (5.0, 2.0, 10.0, 3)
+    assert r["machine"]["cores"] >= 1
+
+
+def test_bench_command_quick_json_and_files(tmp_path):
+    result = CliRunner().invoke(
+        app, ["bench", "--only", "affect", "--quick", "--json", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert list(out) == ["affect"]
+    assert all(r["unit"] == "agent-updates/s" and r["value"] > 0 for r in out["affect"])
+    assert json.loads((tmp_path / "affect.json").read_text()) == out["affect"]
+
+
+def test_unknown_benchmark_is_refused():
+    result = CliRunner().invoke(app, ["bench", "--only", "nope"])
+    assert result.exit_code == 2 and "unknown benchmark" in result.stderr
+    assert "affect" in BENCHMARKS
