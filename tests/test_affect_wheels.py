@@ -128,3 +128,13 @@ def test_intensity_word_dyad_and_neutral():
     assert name_feeling(mixed).dyad == "love"  # joy + trust
     calm = name_feeling(np.full(7, 1 / 7))
     assert calm.emotion == "neutral" and calm.plutchik is None
+
+
+def test_docs_tables_match_the_code():
+    from pathlib import Path
+
+    from emotion_engine.affect.docs import tables
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "affect.md").read_text()
+    for name, table in tables().items():
+        assert f"<!-- {name} -->\n{table}\n" in doc, f"docs/affect.md: table {name} is stale"

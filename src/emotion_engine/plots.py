@@ -6,6 +6,17 @@ from pathlib import Path
 
 import numpy as np
 
+EMOTION_COLORS: dict[str, str] = {
+    "fear": "#7b3294",
+    "mad": "#d7191c",
+    "joy": "#f4b400",
+    "love": "#e7298a",
+    "sad": "#2c7bb6",
+    "surprise": "#fdae61",
+    "power": "#1a9641",
+}
+"""One colour per primary emotion, shared by every plot."""
+
 
 def plot_affect(series: dict, path: str | Path, title: str = "Emotion model") -> Path:
     """Two panels: modulator levels and primary emotions over time; writes a PNG."""
@@ -25,7 +36,7 @@ def plot_affect(series: dict, path: str | Path, title: str = "Emotion model") ->
     top.legend(ncol=4, fontsize=8, loc="upper right")
     top.set_title(title)
     for i, name in enumerate(EMOTIONS):
-        bottom.plot(t, np.asarray(series["primary"])[:, i], label=name)
+        bottom.plot(t, np.asarray(series["primary"])[:, i], label=name, color=EMOTION_COLORS[name])
     bottom.set_ylabel("probability")
     bottom.set_xlabel("time (s)")
     bottom.set_ylim(0, 1.0)
