@@ -15,3 +15,10 @@ def artifacts_dir() -> Path:
     path = Path(__file__).resolve().parents[1] / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One torch thread, as the project's code uses by default (and determinism needs)."""
+    import torch
+
+    torch.set_num_threads(1)

@@ -18,7 +18,10 @@ def _matrix_table(corner: str, rows: tuple[str, ...], cols: tuple[str, ...], m) 
 def parameter_table() -> str:
     """The balanced temperament's r, K, s, M per modulator, with half-lives."""
     p = temperament()
-    lines = ["| modulator | r (1/s) | K | s (1/s) | M | decay half-life (s) |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| modulator | r (1/s) | K | s (1/s) | M | decay half-life (s) |",
+        "|---|---|---|---|---|---|",
+    ]
     for i, name in enumerate(MODULATORS):
         half = 0.6931471805599453 / p.decay[i]
         lines.append(

@@ -1,0 +1,1 @@
+"""PPO training, rollout storage, checkpoints, evaluation and statistics."""

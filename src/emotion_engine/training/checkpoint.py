@@ -1,0 +1,156 @@
+"""Checkpoints: safetensors files with JSON metadata, written atomically, never unpickled.
+
+A checkpoint is one ``.safetensors`` file. Its header carries the metadata as JSON under the
+key ``emotion_engine`` (format version, kind, config, versions, step, metrics, …), so tensors
+and metadata are replaced together by a single ``os.replace``; a ``.json`` copy of the
+metadata sits beside it for people and tools. A file cut short, edited, or written by
+something else is refused with a :class:`CheckpointError` that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import save_file
+from torch import nn
+
+from emotion_engine import __version__
+
+FORMAT_VERSION = 1
+_META_KEY = "emotion_engine"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be used: missing, corrupt, or made for something else."""
+
+
+def save_checkpoint(
+    path: str | Path, tensors: dict[str, torch.Tensor | np.ndarray], meta: dict
+) -> Path:
+    """Write ``tensors`` and ``meta`` to ``path`` (.safetensors) atomically, plus a .json copy.
+
+    Returns the path written. ``meta`` must be JSON-serialisable; ``format``, ``package`` and
+    ``torch`` versions are added.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    full_meta = {
+        "format": FORMAT_VERSION,
+        "package": __version__,
+        "torch": torch.__version__,
+        **meta,
+    }
+    header = {_META_KEY: json.dumps(full_meta)}
+    flat = {k: torch.as_tensor(v).contiguous() for k, v in tensors.items()}
+    _atomic_write(path, lambda tmp: save_file(flat, tmp, metadata=header))
+    _atomic_write(
+        path.with_suffix(".json"),
+        lambda tmp: Path(tmp).write_text(json.dumps(full_meta, indent=2) + "\n"),
+    )
+    return path
+
+
+def load_checkpoint(
+    path: str | Path, kind: str | None = None
+) -> tuple[dict[str, torch.Tensor], dict]:
+    """Read a checkpoint; check its format (and ``kind`` if given). Returns (tensors, meta)."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint at {path}")
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            header = f.metadata() or {}
+            tensors = {k: f.get_tensor(k) for k in f.keys()}
+    except (SafetensorError, OSError, RuntimeError) as e:
+        raise CheckpointError(
+            f"{path} is not a readable safetensors file (corrupt or truncated?): {e}"
+        ) from None
+    if _META_KEY not in header:
+        raise CheckpointError(
+            f"{path} has no emotion_engine metadata; it was not written by this project"
+        )
+    try:
+        meta = json.loads(header[_META_KEY])
+    except json.JSONDecodeError as e:
+        raise CheckpointError(f"{path}: metadata is not valid JSON ({e})") from None
+    if meta.get("format") != FORMAT_VERSION:
+        raise CheckpointError(
+            f"{path}: checkpoint format {meta.get('format')!r}, this version reads {FORMAT_VERSION}"
+        )
+    if kind is not None and meta.get("kind") != kind:
+        raise CheckpointError(f"{path} is a {meta.get('kind')!r} checkpoint, expected {kind!r}")
+    return tensors, meta
+
+
+def load_module_state(
+    module: nn.Module, tensors: dict[str, torch.Tensor], prefix: str, source: str = "checkpoint"
+) -> None:
+    """Load the tensors under ``prefix`` into ``module``; refuse any missing, extra or misshapen one."""
+    own = module.state_dict()
+    given = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
+    missing = sorted(set(own) - set(given))
+    extra = sorted(set(given) - set(own))
+    shapes = [
+        f"{k}: {tuple(given[k].shape)} vs {tuple(own[k].shape)}"
+        for k in own
+        if k in given and given[k].shape != own[k].shape
+    ]
+    if missing or extra or shapes:
+        detail = "; ".join(
+            part for part in (
+                f"missing {missing[:5]}" if missing else "",
+                f"unexpected {extra[:5]}" if extra else "",
+                f"shape mismatch {shapes[:5]}" if shapes else "",
+            ) if part
+        )  # fmt: skip
+        raise CheckpointError(f"{source} does not match the network ({prefix}*): {detail}")
+    module.load_state_dict(given)
+
+
+def module_tensors(module: nn.Module, prefix: str) -> dict[str, torch.Tensor]:
+    """A module's state dict with ``prefix`` on every key."""
+    return {prefix + k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+def optimizer_tensors(
+    opt: torch.optim.Optimizer, prefix: str
+) -> tuple[dict[str, torch.Tensor], dict]:
+    """An optimizer's state as flat tensors plus a JSON-able remainder (param groups)."""
+    sd = opt.state_dict()
+    tensors = {}
+    for pid, state in sd["state"].items():
+        for name, value in state.items():
+            tensors[f"{prefix}{pid}.{name}"] = torch.as_tensor(value).clone()
+    return tensors, {"param_groups": sd["param_groups"]}
+
+
+def load_optimizer(
+    opt: torch.optim.Optimizer, tensors: dict[str, torch.Tensor], prefix: str, extra: dict
+) -> None:
+    """Inverse of :func:`optimizer_tensors`."""
+    state: dict[int, dict[str, torch.Tensor]] = {}
+    for key, value in tensors.items():
+        if key.startswith(prefix):
+            pid, name = key[len(prefix) :].split(".", 1)
+            state.setdefault(int(pid), {})[name] = value
+    opt.load_state_dict({"state": state, "param_groups": extra["param_groups"]})
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, fsync it, then rename over ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)

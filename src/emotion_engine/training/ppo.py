@@ -1,0 +1,390 @@
+"""Proximal Policy Optimisation for several independent learners, in one readable module.
+
+The shape is CleanRL's ``ppo.py`` (rollout → GAE → clipped surrogate over minibatch epochs),
+made importable: ``train(config, env, agents) -> TrainResult`` is what the command line, the
+app and the tests call. Implementation details follow CleanRL's list (REFERENCE.md §6):
+vectorised envs; GAE with bootstrapping from the last value; truncation is not termination
+(a truncated episode's reward is bootstrapped with γ·V(final observation)); advantage
+normalisation per minibatch; clipped surrogate; optional value clipping; entropy bonus; global
+gradient-norm clipping; Adam with eps 1e-5; linear learning-rate annealing; approx-KL,
+clip fraction and explained variance logged.
+
+Several agents (e.g. ``parent_0`` and ``child_0``) act in the same envs; each has its own
+network, optimiser and advantages: independent PPO learners on a shared experience stream.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import torch
+from torch import nn
+
+from emotion_engine.agents import configure_torch
+from emotion_engine.training.config import PPOConfig
+
+
+@dataclass
+class StepResult:
+    """What a vectorised multi-agent env returns from ``step`` (N envs, A agents).
+
+    ``obs`` is already auto-reset where an episode ended; ``final_obs`` holds the last
+    observation of each ended episode (and equals ``obs`` elsewhere).
+    """
+
+    obs: np.ndarray  # (N, A, D) float32
+    rewards: np.ndarray  # (N, A)
+    terminated: np.ndarray  # (N,) bool
+    truncated: np.ndarray  # (N,) bool
+    final_obs: np.ndarray  # (N, A, D)
+    episodes: list[dict] = field(default_factory=list)  # metrics of episodes that ended
+
+
+class VecEnv(Protocol):
+    """A batch of N envs with A agents each, discrete actions, flat observations."""
+
+    n_envs: int
+    n_agents: int
+    obs_dim: int
+    n_actions: int
+
+    def reset(self, seed: int) -> np.ndarray: ...
+
+    def step(self, actions: np.ndarray) -> StepResult: ...
+
+
+class Agent(Protocol):
+    """A torch module with ``features(obs)`` (no-grad preprocessing stored in the rollout,
+    identity for a plain MLP) and ``forward(features) -> (logits, value)``."""
+
+    def features(self, obs: torch.Tensor) -> torch.Tensor: ...
+
+    def __call__(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]: ...
+
+    def parameters(self): ...
+
+
+# --- the maths: small pure functions, tested against hand-computed values ------------
+
+
+def compute_gae(
+    rewards: torch.Tensor,
+    values: torch.Tensor,
+    ends: torch.Tensor,
+    next_value: torch.Tensor,
+    gamma: float,
+    gae_lambda: float,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Generalised advantage estimates and returns over a rollout of T steps.
+
+    Args:
+        rewards: r_t, shape (T, ...).
+        values: V(s_t), shape (T, ...).
+        ends: 1.0 where the episode ended after step t (terminated or truncated), (T, ...).
+        next_value: V(s_T), the value of the observation after the last step, shape (...).
+        gamma, gae_lambda: discount and GAE λ.
+
+    Returns:
+        (advantages, returns), each (T, ...), with returns = advantages + values.
+    """
+    advantages = torch.zeros_like(rewards)
+    last = torch.zeros_like(next_value)
+    for t in reversed(range(rewards.shape[0])):
+        following = next_value if t == rewards.shape[0] - 1 else values[t + 1]
+        live = 1.0 - ends[t]
+        delta = rewards[t] + gamma * following * live - values[t]
+        last = delta + gamma * gae_lambda * live * last
+        advantages[t] = last
+    return advantages, advantages + values
+
+
+def ppo_loss(
+    new_logprob: torch.Tensor,
+    old_logprob: torch.Tensor,
+    advantages: torch.Tensor,
+    new_value: torch.Tensor,
+    old_value: torch.Tensor,
+    returns: torch.Tensor,
+    entropy: torch.Tensor,
+    clip_coef: float,
+    vf_coef: float,
+    ent_coef: float,
+    clip_vloss: bool = True,
+) -> tuple[torch.Tensor, dict[str, float]]:
+    """The clipped PPO objective (to minimise) and its parts.
+
+    loss = −mean(min(ρ·A, clip(ρ, 1±ε)·A)) + c_v·½·mean((V − R)², clipped if asked)
+    − c_e·mean(entropy), with ρ = exp(new − old log-probability).
+    """
+    log_ratio = new_logprob - old_logprob
+    ratio = log_ratio.exp()
+    pg_loss = torch.max(
+        -advantages * ratio, -advantages * torch.clamp(ratio, 1 - clip_coef, 1 + clip_coef)
+    ).mean()
+    v_unclipped = (new_value - returns) ** 2
+    if clip_vloss:
+        v_clipped = old_value + torch.clamp(new_value - old_value, -clip_coef, clip_coef)
+        v_loss = 0.5 * torch.max(v_unclipped, (v_clipped - returns) ** 2).mean()
+    else:
+        v_loss = 0.5 * v_unclipped.mean()
+    entropy_mean = entropy.mean()
+    loss = pg_loss + vf_coef * v_loss - ent_coef * entropy_mean
+    with torch.no_grad():
+        stats = {
+            "pg_loss": pg_loss.item(),
+            "v_loss": v_loss.item(),
+            "entropy": entropy_mean.item(),
+            "approx_kl": ((ratio - 1) - log_ratio).mean().item(),
+            "clipfrac": ((ratio - 1.0).abs() > clip_coef).float().mean().item(),
+        }
+    return loss, stats
+
+
+def explained_variance(predicted: np.ndarray, target: np.ndarray) -> float:
+    """1 − Var(target − predicted) / Var(target); NaN when the target is constant."""
+    var = np.var(target)
+    return float("nan") if var == 0 else float(1 - np.var(target - predicted) / var)
+
+
+# --- the loop -------------------------------------------------------------------------
+
+
+@dataclass
+class UpdateLog:
+    """Metrics of one rollout + update iteration (one line of metrics.jsonl)."""
+
+    update: int
+    env_steps: int
+    sps: float
+    per_agent: list[dict[str, float]]
+    episodes: list[dict]
+
+    def to_dict(self) -> dict:
+        return {
+            "update": self.update,
+            "env_steps": self.env_steps,
+            "sps": self.sps,
+            "agents": self.per_agent,
+            "episodes": len(self.episodes),
+            **_episode_summary(self.episodes),
+        }
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns: the trained agents and the history of updates."""
+
+    agents: list[nn.Module]
+    history: list[dict]
+    env_steps: int
+    seconds: float
+    stopped_reason: str = "done"
+
+
+class NonFiniteLossError(RuntimeError):
+    """A loss became NaN or infinite; training stopped before applying the update."""
+
+
+@dataclass
+class TrainingState:
+    """Everything needed to continue training exactly where it stopped."""
+
+    update: int  # the next update to run (1-based)
+    obs: np.ndarray  # current observations (N, A, D)
+    optimizers: list[torch.optim.Optimizer]
+    history: list[dict]
+
+
+def _update_seed(seed: int, update: int) -> int:
+    # each update reseeds torch from (seed, update), so a resumed run draws the same numbers
+    return (seed * 1_000_003 + update) % (2**63)
+
+
+def train(
+    config: PPOConfig,
+    env: VecEnv,
+    agents: list[nn.Module],
+    *,
+    state: TrainingState | None = None,
+    on_update: Callable[[TrainingState, UpdateLog], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TrainResult:
+    """Train ``agents`` (one per env agent) with PPO on ``env``.
+
+    Args:
+        config: hyper-parameters; ``config.n_envs`` must equal ``env.n_envs``.
+        env: the vectorised env (already constructed; reset here unless resuming).
+        agents: one network per agent, see :class:`Agent`.
+        state: a :class:`TrainingState` to resume from (agents must hold its weights).
+        on_update: called after every update with the state and its log (e.g. to checkpoint).
+        progress: called with (env steps done, env steps total).
+    """
+    if env.n_envs != config.n_envs:
+        raise ValueError(f"config.n_envs = {config.n_envs} but the env has {env.n_envs} envs")
+    if len(agents) != env.n_agents:
+        raise ValueError(f"{len(agents)} agents given for an env with {env.n_agents} agents")
+    configure_torch(config.torch_threads)
+    if state is None:
+        torch.manual_seed(config.seed)
+        optimizers = [
+            torch.optim.Adam(a.parameters(), lr=config.learning_rate, eps=config.adam_eps)
+            for a in agents
+        ]
+        state = TrainingState(1, env.reset(seed=config.seed), optimizers, [])
+    t0 = time.perf_counter()
+    stopped = "done"
+    for update in range(state.update, config.n_updates + 1):
+        torch.manual_seed(_update_seed(config.seed, update))
+        frac = 1.0 - (update - 1.0) / config.n_updates
+        for opt in state.optimizers:
+            opt.param_groups[0]["lr"] = (
+                frac * config.learning_rate if config.anneal_lr else config.learning_rate
+            )
+        clip = config.clip_coef * (frac if config.anneal_clip else 1.0)
+        tick = time.perf_counter()
+        rollout, state.obs = _collect(env, agents, state.obs, config)
+        try:
+            per_agent = [
+                _optimise(agent, opt, rollout, i, config, clip)
+                for i, (agent, opt) in enumerate(zip(agents, state.optimizers, strict=True))
+            ]
+        except NonFiniteLossError:
+            stopped = "non-finite loss"
+            break
+        steps = update * config.batch_size
+        log = UpdateLog(
+            update,
+            steps,
+            config.batch_size / (time.perf_counter() - tick),
+            per_agent,
+            rollout.episodes,
+        )
+        state.history.append(log.to_dict())
+        state.update = update + 1
+        if on_update is not None:
+            on_update(state, log)
+        if progress is not None:
+            progress(steps, config.n_updates * config.batch_size)
+    return TrainResult(agents, state.history, (state.update - 1) * config.batch_size,
+                       time.perf_counter() - t0, stopped)  # fmt: skip
+
+
+@dataclass
+class _Rollout:
+    features: list[torch.Tensor]  # per agent (T, N, F)
+    actions: torch.Tensor  # (T, N, A)
+    logprobs: torch.Tensor  # (T, N, A)
+    values: torch.Tensor  # (T, N, A)
+    advantages: torch.Tensor  # (T, N, A)
+    returns: torch.Tensor  # (T, N, A)
+    episodes: list[dict]
+
+
+@torch.no_grad()
+def _act(
+    agents: list[nn.Module], obs: np.ndarray
+) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Features, sampled actions, log-probabilities and values of every agent, (N, A)."""
+    x = torch.as_tensor(obs, dtype=torch.float32)
+    feats, acts, logps, vals = [], [], [], []
+    for i, agent in enumerate(agents):
+        f = agent.features(x[:, i])
+        logits, value = agent(f)
+        dist = torch.distributions.Categorical(logits=logits)
+        a = dist.sample()
+        feats.append(f)
+        acts.append(a)
+        logps.append(dist.log_prob(a))
+        vals.append(value)
+    return feats, torch.stack(acts, 1), torch.stack(logps, 1), torch.stack(vals, 1)
+
+
+@torch.no_grad()
+def _values(agents: list[nn.Module], obs: np.ndarray) -> torch.Tensor:
+    x = torch.as_tensor(obs, dtype=torch.float32)
+    return torch.stack([agent(agent.features(x[:, i]))[1] for i, agent in enumerate(agents)], 1)
+
+
+def _collect(
+    env: VecEnv, agents: list[nn.Module], obs: np.ndarray, config: PPOConfig
+) -> tuple[_Rollout, np.ndarray]:
+    t_len, n, a = config.n_steps, env.n_envs, env.n_agents
+    feats: list[list[torch.Tensor]] = [[] for _ in agents]
+    actions = torch.zeros((t_len, n, a), dtype=torch.long)
+    logprobs, values, rewards, ends = (torch.zeros((t_len, n, a)) for _ in range(4))
+    episodes: list[dict] = []
+    for t in range(t_len):
+        f, act, logp, val = _act(agents, obs)
+        result = env.step(act.numpy())
+        r = torch.as_tensor(result.rewards, dtype=torch.float32)
+        if result.truncated.any():  # bootstrap truncated episodes from their final observation
+            cut = torch.as_tensor(result.truncated & ~result.terminated)
+            r = r + config.gamma * _values(agents, result.final_obs) * cut[:, None]
+        for i in range(a):
+            feats[i].append(f[i])
+        actions[t], logprobs[t], values[t], rewards[t] = act, logp, val, r
+        ends[t] = torch.as_tensor(result.terminated | result.truncated, dtype=torch.float32)[
+            :, None
+        ]
+        episodes.extend(result.episodes)
+        obs = result.obs
+    advantages, returns = compute_gae(rewards, values, ends, _values(agents, obs),
+                                      config.gamma, config.gae_lambda)  # fmt: skip
+    return _Rollout([torch.stack(fs) for fs in feats], actions, logprobs, values, advantages,
+                    returns, episodes), obs  # fmt: skip
+
+
+def _optimise(
+    agent: nn.Module,
+    opt: torch.optim.Optimizer,
+    ro: _Rollout,
+    i: int,
+    config: PPOConfig,
+    clip: float,
+) -> dict[str, float]:
+    """Minibatch epochs for agent ``i``; returns the last epoch's mean statistics."""
+    b_feat = ro.features[i].flatten(0, 1)
+    b_act, b_logp, b_val = (x[:, :, i].flatten() for x in (ro.actions, ro.logprobs, ro.values))
+    b_adv, b_ret = ro.advantages[:, :, i].flatten(), ro.returns[:, :, i].flatten()
+    size = b_act.shape[0]
+    mb = size // config.n_minibatches
+    stats: dict[str, list[float]] = {}
+    for _epoch in range(config.n_epochs):
+        stats = {}
+        order = torch.randperm(size)
+        for start in range(0, size, mb):
+            idx = order[start : start + mb]
+            logits, value = agent(b_feat[idx])
+            dist = torch.distributions.Categorical(logits=logits)
+            adv = b_adv[idx]
+            if config.norm_adv and adv.numel() > 1:
+                adv = (adv - adv.mean()) / (adv.std() + 1e-8)
+            loss, s = ppo_loss(dist.log_prob(b_act[idx]), b_logp[idx], adv, value, b_val[idx],
+                               b_ret[idx], dist.entropy(), clip, config.vf_coef, config.ent_coef,
+                               config.clip_vloss)  # fmt: skip
+            if not torch.isfinite(loss):
+                raise NonFiniteLossError(f"agent {i}: loss is {loss.item()}")
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(agent.parameters(), config.max_grad_norm)
+            opt.step()
+            for k, v in s.items():
+                stats.setdefault(k, []).append(v)
+        if config.target_kl is not None and np.mean(stats["approx_kl"]) > config.target_kl:
+            break
+    out = {k: float(np.mean(v)) for k, v in stats.items()}
+    out["explained_variance"] = explained_variance(b_val.numpy(), b_ret.numpy())
+    out["lr"] = opt.param_groups[0]["lr"]
+    return out
+
+
+def _episode_summary(episodes: list[dict]) -> dict[str, float]:
+    """Means of the numeric episode metrics of one update (empty when none ended)."""
+    if not episodes:
+        return {}
+    keys = [k for k, v in episodes[0].items() if isinstance(v, int | float | bool)]
+    return {f"episode_{k}": float(np.mean([float(e[k]) for e in episodes])) for k in keys}
