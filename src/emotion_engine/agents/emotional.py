@@ -1,0 +1,136 @@
+"""The emotional agent: observation encoder, emotion composer, policy and value heads.
+
+One observation flows through it like this:
+
+1. ``features(obs)`` (no gradient; what the rollout stores): the composer reads the social
+   primitives out of the observation and composes the four complex emotions; the features
+   are the observation with the complex emotions appended. Emotions are thus part of the
+   agent's state, computed when it acts, as the emotion layers are.
+2. ``forward(features)``: the encoder maps features to a hidden vector; the policy head gives
+   action logits and the value head V(s). Policy and value are conditioned on the emotions
+   because the emotions are in their input.
+3. The composer is trained separately, by TD on its cumulants (:func:`composer_update`), so
+   PPO's minibatch epochs never run the Transformer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+from emotion_engine.agents.composer import (
+    COMPLEX_EMOTIONS,
+    GVF_DISCOUNTS,
+    EmotionComposer,
+    gvf_td_loss,
+)
+from emotion_engine.agents.mlp import layer_init, mlp
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    """Sizes of the emotional agent's parts."""
+
+    hidden: int = 128
+    head_hidden: int = 64
+    composer_d: int = 32
+    composer_layers: int = 2
+    composer_heads: int = 4
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class EmotionalAgent(nn.Module):
+    """Actor-critic whose policy and value see the complex emotions it composes.
+
+    Args:
+        obs_dim: length of the flat observation.
+        n_actions: number of discrete actions.
+        primitive_index: positions of the ten social primitives inside the observation.
+        config: sizes.
+    """
+
+    def __init__(
+        self,
+        obs_dim: int,
+        n_actions: int,
+        primitive_index: list[int],
+        config: AgentConfig | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config or AgentConfig()
+        c = self.config
+        self.obs_dim = obs_dim
+        self.register_buffer("primitive_index", torch.as_tensor(primitive_index, dtype=torch.long))
+        self.register_buffer("gvf_discounts", torch.as_tensor(GVF_DISCOUNTS, dtype=torch.float32))
+        n_complex = len(COMPLEX_EMOTIONS)
+        self.composer = EmotionComposer(
+            len(primitive_index), obs_dim, c.composer_d, c.composer_layers, c.composer_heads
+        )
+        self.encoder = mlp([obs_dim + n_complex, c.hidden, c.hidden])
+        self.policy = nn.Sequential(
+            mlp([c.hidden, c.head_hidden]), layer_init(nn.Linear(c.head_hidden, n_actions), 0.01)
+        )
+        self.value = nn.Sequential(
+            mlp([c.hidden, c.head_hidden]), layer_init(nn.Linear(c.head_hidden, 1), 1.0)
+        )
+
+    def compose(self, obs: torch.Tensor) -> torch.Tensor:
+        """Complex emotions (B, 4) from observations (B, obs_dim)."""
+        return self.composer(obs[:, self.primitive_index], obs)
+
+    @torch.no_grad()
+    def features(self, obs: torch.Tensor) -> torch.Tensor:
+        """The observation with the complex emotions appended (B, obs_dim + 4)."""
+        return torch.cat([obs, self.compose(obs)], dim=-1)
+
+    def forward(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(action logits, value)."""
+        h = self.encoder(features)
+        return self.policy(h), self.value(h).squeeze(-1)
+
+    @staticmethod
+    def complex_emotions(features: torch.Tensor) -> torch.Tensor:
+        """The complex emotions stored in ``features`` (B, 4)."""
+        return features[..., -len(COMPLEX_EMOTIONS) :]
+
+    def parameter_counts(self) -> dict[str, int]:
+        """Parameters per part and in total."""
+        parts = {name: sum(p.numel() for p in getattr(self, name).parameters())
+                 for name in ("encoder", "composer", "policy", "value")}  # fmt: skip
+        return {**parts, "total": sum(parts.values())}
+
+
+def composer_update(
+    agent: EmotionalAgent,
+    optimizer: torch.optim.Optimizer,
+    obs: torch.Tensor,
+    next_obs: torch.Tensor,
+    cumulants: torch.Tensor,
+    ends: torch.Tensor,
+    n_minibatches: int = 4,
+) -> float:
+    """One epoch of semi-gradient TD(0) on the composer's GVFs; returns the mean loss.
+
+    Args:
+        obs, next_obs: (B, obs_dim) observations before and after each step.
+        cumulants: (B, 4) in [0, 1]. ends: (B,) 1 where the episode ended at that step.
+    """
+    size = obs.shape[0]
+    order = torch.randperm(size)
+    losses = []
+    for idx in order.chunk(n_minibatches):
+        with torch.no_grad():
+            nxt = agent.compose(next_obs[idx])
+        loss = gvf_td_loss(
+            agent.compose(obs[idx]), nxt, cumulants[idx], ends[idx], agent.gvf_discounts
+        )
+        optimizer.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(agent.composer.parameters(), 1.0)
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
