@@ -36,3 +36,14 @@ def test_unknown_benchmark_is_refused():
     result = CliRunner().invoke(app, ["bench", "--only", "nope"])
     assert result.exit_code == 2 and "unknown benchmark" in result.stderr
     assert "affect" in BENCHMARKS
+
+
+def test_ppo_benchmark_pairs_ours_with_sb3_quick():
+    from emotion_engine.bench.ppo import run
+
+    names = [r["name"] for r in run(quick=True)]
+    assert names == [
+        "ppo_cartpole_ours_seconds",
+        "ppo_cartpole_sb3_seconds",
+        "ppo_cartpole_time_ratio_ours_over_sb3",
+    ]

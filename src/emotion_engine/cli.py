@@ -177,7 +177,7 @@ def bench(
         if not as_json:
             for r in results[name]:
                 typer.echo(
-                    f"{r['name']:<40} {r['value']:>14,.0f} {r['unit']}  (min {r['min']:,.0f}, max {r['max']:,.0f})"
+                    f"{r['name']:<44} {r['value']:>14,.4g} {r['unit']}  (min {r['min']:,.4g}, max {r['max']:,.4g})"
                 )
     if as_json:
         emit_json(results)

@@ -41,17 +41,21 @@ def time_repeats(fn: Callable[[], object], repeats: int = 5, warmup: int = 1) ->
     return out
 
 
-def rate_result(name: str, unit: str, work: float, seconds: list[float], **extra: object) -> dict:
-    """A result for a rate (``work`` units per call): median and (min, max) over repeats."""
-    rates = [work / s for s in seconds]
+def summary(name: str, unit: str, samples: list[float], **extra: object) -> dict:
+    """A result from repeated measurements: median and (min, max), with date and machine."""
     return {
         "name": name,
-        "value": statistics.median(rates),
+        "value": statistics.median(samples),
         "unit": unit,
-        "min": min(rates),
-        "max": max(rates),
-        "repeats": len(rates),
+        "min": min(samples),
+        "max": max(samples),
+        "repeats": len(samples),
         "date": _dt.date.today().isoformat(),
         "machine": machine(),
         **extra,
     }
+
+
+def rate_result(name: str, unit: str, work: float, seconds: list[float], **extra: object) -> dict:
+    """A result for a rate (``work`` units per call): median and (min, max) over repeats."""
+    return summary(name, unit, [work / s for s in seconds], **extra)
