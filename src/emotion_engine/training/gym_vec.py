@@ -49,3 +49,29 @@ class GymVecEnv:
                 o, _ = env.reset()
             obs[i, 0] = o
         return StepResult(obs, rewards, term, trunc, final, episodes)
+
+    def state_dict(self) -> tuple[dict[str, np.ndarray], dict]:
+        """Arrays and JSON-able metadata that restore every env exactly (for resuming)."""
+        arrays = {"returns": self._returns.copy(), "lengths": self._lengths.copy()}
+        meta = []
+        for i, env in enumerate(self.envs):
+            inner = env.unwrapped
+            arrays[f"state_{i}"] = np.asarray(inner.state, dtype=np.float64)
+            meta.append({
+                "rng": inner.np_random.bit_generator.state,
+                "elapsed": env.get_wrapper_attr("_elapsed_steps"),
+                "beyond": inner.steps_beyond_terminated,
+            })  # fmt: skip
+        return arrays, {"envs": meta}
+
+    def load_state_dict(self, arrays: dict[str, np.ndarray], meta: dict) -> None:
+        """Inverse of :meth:`state_dict`."""
+        self.reset(seed=0)  # Gymnasium refuses to step an env never reset; all is overwritten
+        self._returns[:] = arrays["returns"]
+        self._lengths[:] = arrays["lengths"]
+        for i, (env, m) in enumerate(zip(self.envs, meta["envs"], strict=True)):
+            inner = env.unwrapped
+            inner.state = np.asarray(arrays[f"state_{i}"], dtype=np.float64)
+            inner.np_random.bit_generator.state = m["rng"]
+            inner.steps_beyond_terminated = m["beyond"]
+            env.set_wrapper_attr("_elapsed_steps", m["elapsed"])
