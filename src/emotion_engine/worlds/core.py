@@ -127,6 +127,10 @@ STATS: tuple[str, ...] = (
     "complex_steps",
 )
 _S = {name: i for i, name in enumerate(STATS)}
+COUNTS = frozenset(
+    {"feeds", "comfort_acts", "shield_events", "parent_eats", "child_eats"}
+    | {"parent_steps_hungry", "child_steps_hungry"}
+)
 _EV = {name: i for i, name in enumerate(EVENTS)}
 _ATTACHMENT = PRIMITIVES.index("attachment")
 _OBS_PRIM_IDX = [PRIMITIVES.index(p) for p in OBS_PRIMITIVES]
@@ -768,7 +772,9 @@ def episode_metrics(state: WorldState) -> dict[str, NDArray]:
         "parent_health": state.health[:, PARENT],
     }
     for name in STATS:
-        if not name.endswith("_sum") and name != "complex_steps":
+        if name in COUNTS:
+            out[name] = s[:, _S[name]].astype(np.int64)
+        elif not name.endswith("_sum") and name != "complex_steps":
             out[name] = s[:, _S[name]].copy()
     count = s[:, _S["complex_steps"]]
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -80,8 +80,9 @@ def rgb_array(state: WorldState, params: WorldParams, env: int = 0) -> NDArray[n
         _bar(draw, 22, y + 12, float(state.hunger[env, agent]), (150, 110, 40))
         feeling = EMOTIONS[int(state.affect.primary[env, agent].argmax())]
         action = ACTIONS[int(state.last_action[env, agent])]
-        draw.text((90, y), f"{feeling}  ({action})", fill=TEXT)
-    draw.text((width - 60, width + 6), f"t={int(state.t[env])}", fill=TEXT)
+        draw.text((90, y), f"{AGENTS[agent]}: {feeling} ({action})", fill=TEXT)
+    draw.text((width - 50, width + 6), f"t={int(state.t[env])}", fill=TEXT)
+    draw.text((width - 110, width + 34), "bars: health, hunger", fill=GRID)
     return np.asarray(image)
 
 
