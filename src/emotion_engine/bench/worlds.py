@@ -1,7 +1,8 @@
 """Benchmark: speed of the worlds, the batched core and the single PettingZoo env.
 
-- agent-steps/s of :func:`emotion_engine.worlds.core.step` (world rules, emotion update of
-  both agents, rewards, observations) with random actions at N = 1, 64 and 4,096 envs;
+- agent-steps/s of :class:`emotion_engine.worlds.core.BatchedWorld` (world rules, emotion
+  update of both agents, rewards, observations, automatic reset) with random actions at
+  N = 1, 64 and 4,096 envs;
   goal (issue 3): ≥ 1,000,000 at N = 4,096 on one core;
 - env-steps/s of ``crisis_v0.parallel_env()`` with random actions, resetting when an episode
   ends; goal: ≥ 20,000.
@@ -13,7 +14,7 @@ import numpy as np
 
 from emotion_engine.bench.harness import rate_result, time_repeats
 from emotion_engine.worlds import crisis_v0
-from emotion_engine.worlds.core import N_ACTIONS, WorldParams, reset, step
+from emotion_engine.worlds.core import N_ACTIONS, BatchedWorld, WorldParams
 
 SIZES = (1, 64, 4096)
 
@@ -24,14 +25,13 @@ def run(quick: bool = False) -> list[dict]:
     params = WorldParams(scenario="crisis")
     rng = np.random.default_rng(0)
     for n in SIZES[:2] if quick else SIZES:
-        steps = 2 if quick else max(20, 40_000 // n)
+        steps = 2 if quick else max(20, 4_000 // n)
         actions = rng.integers(0, N_ACTIONS, size=(steps, n, 2))
-        start, _ = reset(params, np.arange(n))
+        world = BatchedWorld(n, params)
 
-        def work(start=start, actions=actions) -> None:
-            state = start
+        def work(world=world, actions=actions) -> None:
             for a in actions:
-                state = step(params, state, a)[0]
+                world.step(a)
 
         seconds = time_repeats(work, repeats=2 if quick else 7)
         results.append(

@@ -824,9 +824,9 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     out[15:17] *= scale
     out[18] = (state.t / params.max_cycles)[:, None]
     aff = state.affect
-    out[19:26] = np.moveaxis(aff.primary, -1, 0)
-    out[26:28] = np.moveaxis(aff.mood, -1, 0)
-    out[28:34] = np.moveaxis(aff.social[..., _OBS_PRIM_IDX], -1, 0)
+    out[19:26] = aff.primary.transpose(2, 0, 1)
+    out[26:28] = aff.mood.transpose(2, 0, 1)
+    out[28:34] = aff.social[..., _OBS_PRIM_IDX].transpose(2, 0, 1)
     out[34:41] = out[19:26, :, ::-1]
     return out.transpose(1, 2, 0)
 
