@@ -181,3 +181,72 @@ def bench(
                 )
     if as_json:
         emit_json(results)
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
+    steps: Annotated[int, typer.Option(help="Episode length (max_cycles).")] = 500,
+    seed: Annotated[int, typer.Option(help="World seed.")] = 0,
+    policy: Annotated[
+        str, typer.Option(help="Policy of both agents: random, scripted or selfish.")
+    ] = "scripted",
+    reward_mode: Annotated[
+        str, typer.Option(help="extrinsic, emotional or explicit (reported returns).")
+    ] = "extrinsic",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
+    gif: Annotated[Path | None, typer.Option(help="Write an animated GIF here.")] = None,
+) -> None:
+    """Run one episode of a world with a policy and print its metrics."""
+    from emotion_engine.worlds.runner import simulate as run
+
+    if steps < 1 or seed < 0:
+        fail("--steps must be >= 1 and --seed >= 0")
+    try:
+        result, frames = run(
+            scenario, steps, seed, policy, record=gif is not None, reward_mode=reward_mode
+        )
+    except ValueError as e:
+        fail(str(e))
+    if gif is not None:
+        from emotion_engine.plots import save_gif
+
+        save_gif(frames, gif)
+        typer.echo(f"wrote {gif} ({len(frames)} frames)", err=True)
+    if as_json:
+        emit_json({"scenario": scenario, "policy": policy, "seed": seed, **result})
+        return
+    for key, value in result.items():
+        typer.echo(f"{key:<28} {value:.3f}" if isinstance(value, float) else f"{key:<28} {value}")
+
+
+@app.command()
+def calibrate(
+    episodes: Annotated[int, typer.Option(help="Episodes (seeds) per scenario and policy.")] = 100,
+    steps: Annotated[int, typer.Option(help="Episode length.")] = 500,
+    seed: Annotated[int, typer.Option(help="First seed.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the Markdown table here (docs/calibration.md).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
+) -> None:
+    """Survival of the baseline policies in both worlds: the calibration table."""
+    from emotion_engine.worlds.runner import calibration, calibration_markdown
+
+    if episodes < 1 or steps < 1 or seed < 0:
+        fail("--episodes and --steps must be >= 1 and --seed >= 0")
+    rows = calibration(episodes, steps, seed)
+    command = f"emotion-engine calibrate --episodes {episodes} --steps {steps} --seed {seed}"
+    table = calibration_markdown(rows, command)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(table)
+        typer.echo(f"wrote {out}", err=True)
+    if as_json:
+        emit_json({"command": command, "rows": rows})
+    else:
+        typer.echo(table)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 BENCHMARKS: dict[str, str] = {
     "affect": "emotion_engine.bench.affect:run",
     "ppo": "emotion_engine.bench.ppo:run",
+    "worlds": "emotion_engine.bench.worlds:run",
 }
 
 

@@ -1,0 +1,168 @@
+"""The PettingZoo view of the batched core: one world behind ``ParallelEnv``'s dicts.
+
+:class:`WorldEnv` holds a one-env :class:`~emotion_engine.worlds.core.WorldState` and calls
+:func:`~emotion_engine.worlds.core.reset` / :func:`~emotion_engine.worlds.core.step`; it adds
+only the dict interface, action validation and rendering. ``caretaking_v0`` and ``crisis_v0``
+are two presets of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from gymnasium import spaces
+from pettingzoo import AECEnv, ParallelEnv
+from pettingzoo.utils.conversions import parallel_to_aec
+
+from emotion_engine.worlds import core, render
+from emotion_engine.worlds.core import ACTIONS, AGENTS, N_ACTIONS, OBS_HIGH, OBS_LOW, WorldParams
+
+RENDER_MODES = ("human", "rgb_array", "ansi")
+
+
+def observation_space() -> spaces.Box:
+    """The Box every observation lies in (bounds per feature, see ``core.OBS_FEATURES``)."""
+    return spaces.Box(OBS_LOW, OBS_HIGH, dtype=np.float32)
+
+
+class WorldEnv(ParallelEnv):
+    """A parent and a child in one world (see :mod:`emotion_engine.worlds` for the tables).
+
+    Args:
+        scenario: ``"caretaking"`` or ``"crisis"``.
+        render_mode: ``None``, ``"rgb_array"``, ``"ansi"`` or ``"human"`` (prints ansi).
+        max_cycles: steps before truncation.
+        **params: any other :class:`~emotion_engine.worlds.core.WorldParams` field.
+    """
+
+    def __init__(
+        self,
+        scenario: str,
+        render_mode: str | None = None,
+        max_cycles: int = 500,
+        **params: Any,
+    ) -> None:
+        if render_mode is not None and render_mode not in RENDER_MODES:
+            raise ValueError(
+                f"unknown render_mode {render_mode!r}; expected one of: {', '.join(RENDER_MODES)}"
+            )
+        self.params = WorldParams(scenario=scenario, max_cycles=max_cycles, **params)
+        self.metadata = {
+            "render_modes": list(RENDER_MODES),
+            "name": f"{scenario}_v0",
+            "is_parallelizable": True,
+            "render_fps": 8,
+        }
+        self.render_mode = render_mode
+        self.possible_agents = list(AGENTS)
+        self.agents: list[str] = []
+        self.observation_spaces = {a: observation_space() for a in AGENTS}
+        self.action_spaces = {a: spaces.Discrete(N_ACTIONS) for a in AGENTS}
+        self.state: core.WorldState | None = None
+        self._seed: int | None = None
+
+    def observation_space(self, agent: str) -> spaces.Box:
+        """The observation space of ``agent`` (the same Box for both)."""
+        return self.observation_spaces[agent]
+
+    def action_space(self, agent: str) -> spaces.Discrete:
+        """The action space of ``agent``: Discrete(10), see ``core.ACTIONS``."""
+        return self.action_spaces[agent]
+
+    def reset(
+        self, seed: int | None = None, options: dict | None = None
+    ) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
+        """Start an episode; the same seed gives the same episode. Without a seed, the next
+        episode of the last seeded one (or a random one if never seeded)."""
+        if seed is not None:
+            keys = core.seed_keys([seed])
+        elif self.state is not None:
+            keys = core.next_keys(self.state.key)
+        else:
+            keys = core.seed_keys(np.random.SeedSequence().generate_state(1, np.uint64) >> 1)
+        self.state = core.initial(self.params, keys)
+        self.agents = list(AGENTS)
+        obs = core.observe(self.params, self.state)
+        return self._split(obs), {a: {} for a in AGENTS}
+
+    def step(self, actions: dict[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
+        """Advance one step; ``actions`` maps each live agent to an int in Discrete(10).
+
+        Raises:
+            ValueError: an unknown or missing agent, or an action that is not an integer in
+                range; the world is left unchanged.
+        """
+        if self.state is None:
+            raise RuntimeError("call reset() before step()")
+        if not self.agents:
+            raise RuntimeError("the episode is over; call reset()")
+        chosen = np.array([self._validate(actions)])
+        self.state, obs, rewards, terminated, truncated, info = core.step(
+            self.params, self.state, chosen
+        )
+        term, trunc = bool(terminated[0]), bool(truncated[0])
+        infos: dict[str, dict] = {}
+        for i, agent in enumerate(AGENTS):
+            infos[agent] = {"events": info.events[0, i].astype(np.float32)}
+            if info.episode:
+                infos[agent]["episode"] = {k: v[0].item() for k, v in info.episode.items()}
+        result = (
+            self._split(obs),
+            {a: float(rewards[0, i]) for i, a in enumerate(AGENTS)},
+            dict.fromkeys(AGENTS, term),
+            dict.fromkeys(AGENTS, trunc),
+            infos,
+        )
+        if term or trunc:
+            self.agents = []
+        if self.render_mode == "human":
+            self.render()
+        return result
+
+    def _validate(self, actions: dict[str, Any]) -> list[int]:
+        """The actions of both agents as ints, or ValueError naming the agent and space."""
+        unknown = [str(a) for a in actions if a not in self.agents]
+        if unknown:
+            raise ValueError(
+                f"unknown agent(s) {unknown}; expected actions for {self.agents}, each an "
+                f"integer in Discrete({N_ACTIONS})"
+            )
+        out = []
+        for agent in AGENTS:
+            if agent not in actions:
+                raise ValueError(
+                    f"missing action for {agent}; expected an integer in Discrete({N_ACTIONS})"
+                )
+            a = actions[agent]
+            value = a.item() if isinstance(a, np.generic | np.ndarray) and np.ndim(a) == 0 else a
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < N_ACTIONS:
+                raise ValueError(
+                    f"invalid action {a!r} for {agent}: expected an integer in "
+                    f"Discrete({N_ACTIONS}) (0..{N_ACTIONS - 1}: {', '.join(ACTIONS)})"
+                )
+            out.append(value)
+        return out
+
+    def _split(self, obs: np.ndarray) -> dict[str, np.ndarray]:
+        return {a: np.ascontiguousarray(obs[0, i]) for i, a in enumerate(AGENTS)}
+
+    def render(self) -> np.ndarray | str | None:
+        """The current picture in ``render_mode`` (``human`` prints the ansi picture)."""
+        if self.state is None or self.render_mode is None:
+            return None
+        if self.render_mode == "rgb_array":
+            return render.rgb_array(self.state, self.params)
+        text = render.ansi(self.state, self.params)
+        if self.render_mode == "human":
+            print(text)
+            return None
+        return text
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def make_aec(scenario: str, **kwargs: Any) -> AECEnv:
+    """The AEC form of ``scenario``, by PettingZoo's ``parallel_to_aec``."""
+    return parallel_to_aec(WorldEnv(scenario, **kwargs))

@@ -1,0 +1,112 @@
+"""Reward terms of the worlds: each a small pure function over batched arrays.
+
+Every term returns an array of shape (n_envs, 2) (agent 0 = parent, agent 1 = child) or
+(n_envs,) for parent-only terms, already multiplied by its weight in :class:`RewardWeights`;
+a weight of 0 switches a term off (ablations). The step sums the terms of its
+``reward_mode`` and reports each in ``info.reward_terms``. See :data:`REWARD_TABLE`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.floating]
+
+REWARD_MODES: tuple[str, ...] = ("extrinsic", "emotional", "explicit")
+
+REWARD_TABLE = """\
+| mode        | terms                                                                  |
+|-------------|------------------------------------------------------------------------|
+| `extrinsic` | alive, hunger, health, death — each agent's own wellbeing only         |
+| `emotional` | extrinsic + own_valence, empathic_joy, empathic_distress, bond         |
+| `explicit`  | extrinsic + child_wellbeing, child_death (parent only) — upper control |
+
+| term              | per step, for each agent                                      | default weight |
+|-------------------|---------------------------------------------------------------|----------------|
+| alive             | +w while alive                                                | 0.01           |
+| hunger            | −w · own hunger (0 sated … 1 starving)                        | 0.01           |
+| health            | +w · change of own health this step (damage is negative)      | 1.0            |
+| death             | −w on the step the agent dies                                 | 1.0            |
+| own_valence       | +w · valence of own primary emotions (how the agent feels)    | 0.01           |
+| empathic_joy      | +w · attachment · the other's expressed positive valence      | 0.02           |
+| empathic_distress | −w · attachment · the other's expressed negative valence      | 0.02           |
+| bond              | +w · change of own attachment to the other this step          | 1.0            |
+| child_wellbeing   | parent only: +w · (child health − child hunger)               | 0.01           |
+| child_death       | parent only: −w on the step the child dies                    | 1.0            |
+
+"Expressed" valence is the valence of the other's primary-emotion distribution (what its face
+shows, :func:`emotion_engine.affect.core_affect`), divided by :data:`VALENCE_SCALE` and split
+into its positive and negative parts; attachment is the agent's own attachment primitive, so
+empathy is felt only in proportion to the bond.
+"""
+"""The reward modes and terms, as Markdown (also in the world modules' docstrings)."""
+
+VALENCE_SCALE = 0.5
+"""Valence (in [−0.7, 0.8]) is divided by this and clipped to [−1, 1] before use."""
+
+
+@dataclass(frozen=True)
+class RewardWeights:
+    """Weight of each reward term (see the module docstring); 0 switches a term off."""
+
+    alive: float = 0.01
+    hunger: float = 0.01
+    health: float = 1.0
+    death: float = 1.0
+    own_valence: float = 0.01
+    empathic_joy: float = 0.02
+    empathic_distress: float = 0.02
+    bond: float = 1.0
+    child_wellbeing: float = 0.01
+    child_death: float = 1.0
+
+
+def scaled_valence(valence: Array) -> Array:
+    """Valence divided by :data:`VALENCE_SCALE`, clipped to [−1, 1]."""
+    return np.clip(valence / VALENCE_SCALE, -1.0, 1.0)
+
+
+def extrinsic_terms(
+    hunger: Array, health_change: Array, died: Array, w: RewardWeights
+) -> dict[str, Array]:
+    """alive, hunger, health and death terms, each (n_envs, 2)."""
+    return {
+        "alive": np.where(died, 0.0, w.alive),
+        "hunger": -w.hunger * hunger,
+        "health": w.health * health_change,
+        "death": -w.death * died,
+    }
+
+
+def emotional_terms(
+    own_valence: Array,
+    other_valence: Array,
+    attachment: Array,
+    attachment_change: Array,
+    w: RewardWeights,
+) -> dict[str, Array]:
+    """own_valence, empathic_joy, empathic_distress and bond terms, each (n_envs, 2).
+
+    ``own_valence`` and ``other_valence`` are raw valences of the agents' primary emotions
+    (the other's, from each agent's point of view).
+    """
+    other = scaled_valence(other_valence)
+    return {
+        "own_valence": w.own_valence * scaled_valence(own_valence),
+        "empathic_joy": w.empathic_joy * attachment * np.maximum(other, 0.0),
+        "empathic_distress": w.empathic_distress * attachment * np.minimum(other, 0.0),
+        "bond": w.bond * attachment_change,
+    }
+
+
+def explicit_terms(
+    child_health: Array, child_hunger: Array, child_died: Array, w: RewardWeights
+) -> dict[str, Array]:
+    """child_wellbeing and child_death terms for the parent, each (n_envs,)."""
+    return {
+        "child_wellbeing": w.child_wellbeing * (child_health - child_hunger),
+        "child_death": -w.child_death * child_died,
+    }

@@ -1,0 +1,164 @@
+"""Run whole episodes of a policy in the batched core: ``simulate`` and the calibration table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from emotion_engine.worlds.core import WorldParams, reset, step
+from emotion_engine.worlds.policies import make_policy
+from emotion_engine.worlds.render import rgb_array
+
+
+@dataclass(frozen=True)
+class Episodes:
+    """The first episode of each env: metric name → (n_envs,) array, and optional frames."""
+
+    metrics: dict[str, NDArray]
+    frames: list[NDArray[np.uint8]]
+
+
+def run_episodes(
+    params: WorldParams, policy: str, seeds: Sequence[int], record: bool = False
+) -> Episodes:
+    """One episode per seed, all at once; ``record`` keeps rgb frames of the first env.
+
+    Envs that finish early keep stepping (harmlessly) until the last one ends; only each
+    env's first episode is reported.
+    """
+    state, obs = reset(params, np.asarray(seeds))
+    act = make_policy(policy, params, seed=int(seeds[0]))
+    frames = [rgb_array(state, params)] if record else []
+    metrics: dict[str, NDArray] = {}
+    finished = np.zeros(state.n_envs, dtype=bool)
+    while not finished.all():
+        state, obs, _, _, _, info = step(params, state, act(state, obs))
+        if record and not finished[0]:
+            frames.append(rgb_array(state, params))
+        first = ~finished[info.episode_envs]
+        envs = info.episode_envs[first]
+        for name, value in info.episode.items():
+            metrics.setdefault(name, np.zeros(state.n_envs, dtype=value.dtype))
+            metrics[name][envs] = value[first]
+        finished[envs] = True
+    return Episodes(metrics, frames)
+
+
+SUMMARY_KEYS: tuple[str, ...] = (
+    "child_survived",
+    "parent_survived",
+    "steps",
+    "attachment_final",
+    "attachment_child_parent",
+    "feeds",
+    "comfort_acts",
+    "shield_events",
+    "shield_damage",
+    "child_steps_hungry",
+    "parent_steps_hungry",
+    "child_threat_damage",
+    "parent_threat_damage",
+    "parent_return",
+    "child_return",
+)
+
+
+def summary(metrics: dict[str, NDArray], env: int = 0) -> dict[str, object]:
+    """JSON-ready metrics of one episode (NaN, e.g. unrecorded complex emotions, → None)."""
+    out: dict[str, object] = {}
+    for name, values in metrics.items():
+        key = "attachment_final" if name == "attachment_parent_child" else name
+        value = values[env].item()
+        out[key] = None if isinstance(value, float) and np.isnan(value) else value
+    first = {k: out.pop(k) for k in SUMMARY_KEYS}
+    return first | out
+
+
+def simulate(
+    scenario: str,
+    steps: int,
+    seed: int,
+    policy: str,
+    record: bool = False,
+    **params: object,
+) -> tuple[dict[str, object], list[NDArray[np.uint8]]]:
+    """One episode: its summary and (if ``record``) its rgb frames."""
+    world = WorldParams(scenario=scenario, max_cycles=steps, **params)  # type: ignore[arg-type]
+    episodes = run_episodes(world, policy, [seed], record=record)
+    return summary(episodes.metrics), episodes.frames
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval (95% by default) of a proportion."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(centre - half), float(centre + half)
+
+
+def calibration(
+    episodes: int = 100,
+    steps: int = 500,
+    seed: int = 0,
+    policies: Sequence[str] = ("scripted", "selfish", "random"),
+) -> list[dict[str, object]]:
+    """Child and parent survival of each baseline policy in each scenario (seeds
+    ``seed .. seed + episodes − 1``), with means of the main metrics."""
+    rows = []
+    seeds = list(range(seed, seed + episodes))
+    for scenario in ("caretaking", "crisis"):
+        params = WorldParams(scenario=scenario, max_cycles=steps)
+        for policy in policies:
+            m = run_episodes(params, policy, seeds).metrics
+            alive = int(m["child_survived"].sum())
+            low, high = wilson(alive, episodes)
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "policy": policy,
+                    "episodes": episodes,
+                    "steps": steps,
+                    "first_seed": seed,
+                    "child_survival": alive / episodes,
+                    "child_survival_ci95": [low, high],
+                    "parent_survival": float(m["parent_survived"].mean()),
+                    "mean_length": float(m["steps"].mean()),
+                    "feeds": float(m["feeds"].mean()),
+                    "comfort_acts": float(m["comfort_acts"].mean()),
+                    "shield_events": float(m["shield_events"].mean()),
+                    "shield_damage": float(m["shield_damage"].mean()),
+                    "attachment_final": float(m["attachment_parent_child"].mean()),
+                }
+            )
+    return rows
+
+
+def calibration_markdown(rows: list[dict[str, object]], command: str) -> str:
+    """The calibration table as Markdown, with the command that produced it."""
+    last = rows[-1]
+    lines = [
+        "# World calibration",
+        "",
+        f"Produced by `{command}`: one episode of {last['steps']} steps per seed, seeds "
+        f"{last['first_seed']}–{last['first_seed'] + last['episodes'] - 1}, the same seeds for "  # type: ignore[operator]
+        "every policy. Child survival with its 95% Wilson interval; the other columns are "
+        "means over episodes.",
+        "",
+        "| scenario | policy | child survival | 95% CI | parent survival | length | feeds "
+        "| comfort acts | shield events | shield damage | attachment parent→child |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        low, high = r["child_survival_ci95"]  # type: ignore[misc]
+        lines.append(
+            f"| {r['scenario']} | {r['policy']} | {r['child_survival']:.0%} | "
+            f"{low:.0%}–{high:.0%} | {r['parent_survival']:.0%} | {r['mean_length']:.0f} | "
+            f"{r['feeds']:.1f} | {r['comfort_acts']:.1f} | {r['shield_events']:.1f} | "
+            f"{r['shield_damage']:.2f} | {r['attachment_final']:.2f} |"
+        )
+    return "\n".join(lines) + "\n"

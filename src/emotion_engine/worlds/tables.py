@@ -1,0 +1,134 @@
+"""The documentation tables of the worlds, built from the constants they describe.
+
+:func:`world_doc` is appended to the docstrings of ``caretaking_v0`` and ``crisis_v0``, so the
+tables cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from emotion_engine.affect import EVENTS
+from emotion_engine.worlds.core import ACTIONS, OBS_FEATURES, WorldParams
+from emotion_engine.worlds.rewards import REWARD_TABLE
+
+ACTION_DOCS: dict[str, str] = {
+    "stay": "do nothing",
+    "up": "move one cell up (walls stop moves)",
+    "down": "move one cell down",
+    "left": "move one cell left",
+    "right": "move one cell right",
+    "pick": "pick up the food on my cell (only the parent can carry; one item)",
+    "eat": "eat the food I carry, else the food on my cell (the child often fumbles)",
+    "feed": "give the food I carry to the other, if adjacent (Chebyshev distance ≤ 1)",
+    "comfort": "comfort the other, if adjacent: its loneliness falls, its health rises",
+    "shield": "guard the other, if adjacent: a blow aimed at it this step hits me instead",
+}
+
+OBS_DOCS: dict[str, str] = {
+    "own_row": "my row / (size − 1)",
+    "own_col": "my column / (size − 1)",
+    "own_health": "my health (0 dead … 1 well)",
+    "own_hunger": "my hunger (0 sated … 1 starving)",
+    "own_loneliness": "my loneliness (the child's need for closeness and comfort)",
+    "own_carrying": "1 if I carry food",
+    "other_drow": "the other's row minus mine, / (size − 1)",
+    "other_dcol": "the other's column minus mine, / (size − 1)",
+    "other_health": "the other's health",
+    "other_hunger": "the other's hunger",
+    "other_loneliness": "the other's loneliness",
+    "other_carrying": "1 if the other carries food",
+    "food_drow": "nearest food's row minus mine, / (size − 1)",
+    "food_dcol": "nearest food's column minus mine, / (size − 1)",
+    "on_food": "1 if food lies on my cell",
+    "threat_drow": "the threat's row minus mine, / (size − 1) (0 if none)",
+    "threat_dcol": "the threat's column minus mine, / (size − 1) (0 if none)",
+    "threat_present": "1 while a threat is out (crisis)",
+    "time": "steps taken / max_cycles",
+}
+
+EVENT_DOCS: dict[str, str] = {
+    "fed": "1 when the other fed me",
+    "comforted": "1 when the other comforted me",
+    "cared": "1 when I fed or comforted the other",
+    "harmed": "my health lost to threats, hunger and loneliness / harm_scale, ≤ 1",
+    "other_harmed": "the other's `harmed`",
+    "threatened": "threat nearness: 1 adjacent, falling to 0 beyond threat_radius",
+    "other_threatened": "the other's `threatened`",
+    "separated": "1 while farther apart than separation_radius",
+    "reunited": "1 on the step we come back within separation_radius",
+    "close": "1 while adjacent",
+    "other_distress": "negative part of the valence the other's face showed, / 0.5",
+    "other_joy": "positive part of the valence the other's face showed, / 0.5",
+    "protected_other": "1 when I shielded the other from a blow and took it",
+    "was_protected": "1 when the other shielded me",
+    "novelty": "1 when a threat appears",
+    "loss": "1 when the other dies",
+}
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def observation_table() -> str:
+    """Index, name, bounds and meaning of each observation feature."""
+    rows = []
+    for i, (name, low, high) in enumerate(OBS_FEATURES):
+        if name in OBS_DOCS:
+            meaning = OBS_DOCS[name]
+        elif name.startswith("other_expressed_"):
+            meaning = "the other's expressed primary emotion (what its face shows)"
+        elif name.startswith("own_mood_"):
+            meaning = "my mood (slow integral of my emotions)"
+        elif name.removeprefix("own_") in (
+            "fear",
+            "mad",
+            "joy",
+            "love",
+            "sad",
+            "surprise",
+            "power",
+        ):
+            meaning = "my primary-emotion distribution (layer 2)"
+        else:
+            meaning = "my social primitive towards the other (layer 3)"
+        rows.append((str(i), f"`{name}`", f"[{low:g}, {high:g}]", meaning))
+    return _table(("index", "feature", "bounds", "meaning"), rows)
+
+
+def action_table() -> str:
+    """Index, name and effect of each action."""
+    return _table(
+        ("action", "name", "effect"),
+        [(str(i), f"`{a}`", ACTION_DOCS[a]) for i, a in enumerate(ACTIONS)],
+    )
+
+
+def event_table() -> str:
+    """What in the world raises each typed event (each agent's own point of view)."""
+    return _table(("event", "intensity in [0, 1]"), [(f"`{e}`", EVENT_DOCS[e]) for e in EVENTS])
+
+
+def world_doc(scenario: str) -> str:
+    """The tables for a scenario's module docstring."""
+    p = WorldParams(scenario=scenario)
+    return f"""
+Defaults: {p.size}×{p.size} grid, {p.n_food} food items, max_cycles {p.max_cycles}, dt {p.dt} s.
+
+Observation (``Box``, float32, shape ({len(OBS_FEATURES)},), the same layout for both agents):
+
+{observation_table()}
+
+Action (``Discrete({len(ACTIONS)})``, both agents):
+
+{action_table()}
+
+Rewards (``reward_mode``; weights in ``WorldParams.rewards``):
+
+{REWARD_TABLE}
+Events (typed events of :mod:`emotion_engine.affect.social`, each step, per agent); besides
+them, hunger and loneliness drive cortisol (interoception, added to the extra drive):
+
+{event_table()}
+"""

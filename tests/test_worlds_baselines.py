@@ -1,0 +1,134 @@
+"""Baseline policies, calibration, and the simulate / calibrate commands."""
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from emotion_engine.cli import app
+from emotion_engine.worlds.core import WorldParams
+from emotion_engine.worlds.policies import POLICIES, make_policy, register
+from emotion_engine.worlds.runner import calibration, run_episodes, wilson
+
+runner = CliRunner()
+
+
+def survival(scenario, policy, episodes, steps=500):
+    params = WorldParams(scenario=scenario, max_cycles=steps)
+    return run_episodes(params, policy, list(range(episodes))).metrics
+
+
+@pytest.mark.parametrize("scenario", ["caretaking", "crisis"])
+def test_care_keeps_the_child_alive_and_neglect_does_not(scenario):
+    scripted = survival(scenario, "scripted", 20)
+    selfish = survival(scenario, "selfish", 20)
+    random = survival(scenario, "random", 20)
+    assert scripted["child_survived"].mean() >= 0.9
+    assert selfish["child_survived"].mean() <= scripted["child_survived"].mean() - 0.5
+    assert random["child_survived"].mean() <= 0.2
+    assert scripted["feeds"].min() > 0 and selfish["feeds"].max() == 0
+    # caring bonds: the caring parent ends more attached than the selfish one
+    assert scripted["attachment_parent_child"].mean() > selfish["attachment_parent_child"].mean()
+    if scenario == "crisis":
+        assert scripted["shield_events"].mean() > 5 and scripted["shield_damage"].mean() > 0
+        assert selfish["shield_events"].max() == 0
+
+
+@pytest.mark.slow
+def test_calibration_targets_at_100_seeds():
+    rows = {(r["scenario"], r["policy"]): r for r in calibration(episodes=100, steps=500)}
+    assert rows["caretaking", "scripted"]["child_survival"] >= 0.95
+    assert rows["crisis", "scripted"]["child_survival"] >= 0.90
+    for scenario in ("caretaking", "crisis"):
+        assert rows[scenario, "random"]["child_survival"] <= 0.20
+        scripted = rows[scenario, "scripted"]["child_survival"]
+        assert rows[scenario, "selfish"]["child_survival"] <= scripted - 0.5
+
+
+def test_wilson_interval():
+    low, high = wilson(50, 100)
+    assert low == pytest.approx(0.4038, abs=1e-4) and high == pytest.approx(0.5962, abs=1e-4)
+    assert wilson(100, 100)[1] == pytest.approx(1.0)
+
+
+def test_policy_registry():
+    with pytest.raises(ValueError, match="unknown policy 'trained'; expected one of: random"):
+        make_policy("trained", WorldParams())
+
+    def stay(params, seed):
+        return lambda state, obs: np.zeros((state.n_envs, 2), dtype=np.int64)
+
+    register("stay_put", stay)
+    try:
+        m = run_episodes(WorldParams(max_cycles=20), "stay_put", [0, 1]).metrics
+        assert m["steps"].tolist() == [20, 20] and m["feeds"].sum() == 0
+    finally:
+        del POLICIES["stay_put"]
+
+
+def test_simulate_json_and_gif(tmp_path):
+    gif = tmp_path / "episode.gif"
+    result = runner.invoke(
+        app,
+        [
+            "simulate",
+            "--scenario",
+            "crisis",
+            "--steps",
+            "60",
+            "--seed",
+            "2",
+            "--policy",
+            "scripted",
+            "--json",
+            "--gif",
+            str(gif),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    for key in (
+        "child_survived",
+        "parent_survived",
+        "steps",
+        "attachment_final",
+        "shield_events",
+        "feeds",
+    ):
+        assert key in out
+    assert out["steps"] == 60 and out["child_survived"] is True
+    assert gif.read_bytes()[:6] == b"GIF89a"
+
+
+def test_simulate_is_deterministic():
+    args = ["simulate", "--scenario", "crisis", "--steps", "80", "--policy", "random", "--json"]
+    a = runner.invoke(app, [*args, "--seed", "4"]).stdout
+    b = runner.invoke(app, [*args, "--seed", "4"]).stdout
+    assert a == b and json.loads(a)["seed"] == 4
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--policy", "trained"], "unknown policy 'trained'"),
+        (["--scenario", "war"], "unknown scenario 'war'"),
+        (["--steps", "0"], "--steps must be >= 1"),
+    ],
+)
+def test_simulate_bad_input_exits_2_with_one_line(args, message):
+    result = runner.invoke(app, ["simulate", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_calibrate_writes_the_table(tmp_path):
+    out = tmp_path / "calibration.md"
+    result = runner.invoke(
+        app, ["calibrate", "--episodes", "4", "--steps", "50", "--json", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["rows"]) == 6 and data["command"].startswith("emotion-engine calibrate")
+    table = out.read_text()
+    assert "| crisis | scripted |" in table and data["command"] in table

@@ -1,0 +1,261 @@
+"""The batched core: bounds, determinism, batch independence, auto-reset, rules, rewards."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from emotion_engine.affect import EVENTS, MODULATORS
+from emotion_engine.worlds import core
+from emotion_engine.worlds.core import (
+    CHILD,
+    EAT,
+    FEED,
+    N_ACTIONS,
+    OBS_DIM,
+    OBS_HIGH,
+    OBS_LOW,
+    PARENT,
+    PICK,
+    SHIELD,
+    STAY,
+    BatchedWorld,
+    WorldParams,
+    reset,
+    step,
+)
+from emotion_engine.worlds.rewards import RewardWeights
+
+SCENARIOS = ("caretaking", "crisis")
+
+
+def random_run(params, seeds, steps, seed=0):
+    """(observations, rewards, terminated, truncated) of a random-action run, per step."""
+    rng = np.random.default_rng(seed)
+    world = BatchedWorld(len(seeds), params, seeds=seeds)
+    out = [world.obs.copy()]
+    for _ in range(steps):
+        obs, rewards, terminated, truncated, info = world.step(
+            rng.integers(0, N_ACTIONS, (world.n_envs, 2))
+        )
+        out += [info["final_observation"].copy(), obs.copy(), rewards, terminated, truncated]
+    return out
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_observations_stay_inside_their_box(scenario):
+    params = WorldParams(scenario=scenario, max_cycles=150, size=6)
+    world = BatchedWorld(64, params, seed=3)
+    rng = np.random.default_rng(0)
+    seen_done = 0
+    for _ in range(400):
+        obs, rewards, terminated, truncated, info = world.step(rng.integers(0, N_ACTIONS, (64, 2)))
+        for o in (obs, info["final_observation"]):
+            assert o.shape == (64, 2, OBS_DIM) and o.dtype == np.float32
+            assert np.all(o >= OBS_LOW) and np.all(o <= OBS_HIGH)
+        assert rewards.shape == (64, 2) and rewards.dtype == np.float32
+        assert np.all(np.isfinite(rewards))
+        seen_done += int((terminated | truncated).sum())
+    assert seen_done > 64  # episodes ended and restarted along the way
+
+
+def test_same_seed_same_trajectory_and_different_seeds_differ():
+    params = WorldParams(scenario="crisis")
+    a = random_run(params, [5, 6], 120)
+    b = random_run(params, [5, 6], 120)
+    c = random_run(params, [7, 8], 120)
+    for x, y in zip(a, b, strict=True):
+        np.testing.assert_array_equal(x, y)
+    assert not all(np.array_equal(x, y) for x, y in zip(a, c, strict=True))
+
+
+def test_an_env_runs_the_same_alone_or_in_a_batch():
+    params = WorldParams(scenario="crisis")
+    rng = np.random.default_rng(1)
+    actions = rng.integers(0, N_ACTIONS, (200, 3, 2))
+    batch, batch_obs = reset(params, [10, 11, 12])
+    alone, alone_obs = reset(params, [11])
+    for a in actions:
+        batch, batch_obs, br, *_ = step(params, batch, a)
+        alone, alone_obs, ar, *_ = step(params, alone, a[1:2])
+        np.testing.assert_array_equal(batch_obs[1:2], alone_obs)
+        np.testing.assert_array_equal(br[1:2], ar)
+
+
+def test_auto_reset_reports_final_observation_metrics_and_starts_next_episode():
+    params = WorldParams(scenario="caretaking", max_cycles=5)
+    world = BatchedWorld(2, params, seed=0)
+    first_key = world.state.key.copy()
+    for _ in range(4):
+        _, _, _, truncated, info = world.step(np.zeros((2, 2), dtype=int))
+        assert not truncated.any() and info["episode"] == {}
+    obs, _, terminated, truncated, info = world.step(np.zeros((2, 2), dtype=int))
+    assert truncated.all() and not terminated.any()
+    np.testing.assert_array_equal(info["episode_envs"], [0, 1])
+    np.testing.assert_array_equal(info["episode"]["steps"], [5, 5])
+    assert info["episode"]["child_survived"].all()
+    assert info["final_observation"][0, 0, 18] == 1.0  # time feature at the limit
+    assert np.all(obs[:, :, 18] == 0.0)  # the next episode has begun
+    assert np.all(world.state.t == 0)
+    np.testing.assert_array_equal(world.state.key, core.next_keys(first_key))
+
+
+def test_truncation_is_not_termination_and_death_terminates():
+    params = WorldParams(scenario="caretaking", max_cycles=1000)
+    state, _ = reset(params, [0])
+    # A child left alone starves: the episode terminates (not truncates) at its death.
+    for _ in range(1000):
+        state, _, _, terminated, truncated, info = step(params, state, [[STAY, STAY]])
+        assert not truncated[0]
+        if terminated[0]:
+            break
+    assert terminated[0] and state.health[0, CHILD] == 0.0
+    assert info.episode["child_survived"][0] == np.False_
+    assert info.events[0, PARENT, EVENTS.index("loss")] == 1.0
+
+
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.array([[0, 10]]), "child_0 in env 0: expected an integer in Discrete\\(10\\)"),
+        (np.array([[-1, 0]]), "parent_0 in env 0: expected an integer in Discrete\\(10\\)"),
+        (np.array([[np.nan, 0.0]]), "parent_0 in env 0: expected an integer in Discrete"),
+        (np.array([[0.0, 2.5]]), "child_0 in env 0: expected an integer in Discrete"),
+        (np.zeros((1, 3), dtype=int), "shape \\(1, 2\\)"),
+    ],
+)
+def test_invalid_actions_raise_and_change_nothing(bad, match):
+    params = WorldParams(scenario="crisis")
+    world = BatchedWorld(1, params, seed=0)
+    before = world.state
+    with pytest.raises(ValueError, match=match):
+        world.step(bad)
+    assert world.state is before
+
+
+def _face_off(shield: bool):
+    """Parent next to the child, a threat next to the child: one strike, shielded or not."""
+    params = WorldParams(scenario="crisis")
+    state, _ = reset(params, [0])
+    state = replace(
+        state,
+        t=np.array([1]),
+        pos=np.array([[[4, 3], [4, 4]]]),
+        food=np.array([[[0, 0], [0, 1], [0, 2]]]),
+        threat=np.array([[4, 5]]),
+        threat_left=np.array([3]),
+    )
+    action = SHIELD if shield else STAY
+    new, _, _, _, _, info = step(params, state, [[action, STAY]])
+    return params, state, new, info
+
+
+def test_shielding_really_protects_the_child_and_costs_the_parent():
+    params, before, shielded, info = _face_off(shield=True)
+    _, _, exposed, _ = _face_off(shield=False)
+    blow = params.threat_damage
+    regen = np.array(params.regen)  # both are fed and not lonely: they regenerate
+    child_loss = before.health[0, CHILD] + regen[CHILD] - shielded.health[0, CHILD]
+    parent_loss = before.health[0, PARENT] + regen[PARENT] - shielded.health[0, PARENT]
+    exposed_child_loss = before.health[0, CHILD] + regen[CHILD] - exposed.health[0, CHILD]
+    assert exposed_child_loss == pytest.approx(blow * params.vulnerability[CHILD])
+    assert child_loss == pytest.approx(exposed_child_loss * (1 - params.shield_block))
+    assert parent_loss == pytest.approx(blow * params.vulnerability[PARENT])
+    assert exposed.health[0, PARENT] == min(1.0, before.health[0, PARENT] + regen[PARENT])
+    ev = info.events[0]
+    assert ev[PARENT, EVENTS.index("protected_other")] == 1.0
+    assert ev[CHILD, EVENTS.index("was_protected")] == 1.0
+    assert shielded.stats[0, core.STATS.index("shield_events")] == 1
+    assert shielded.stats[0, core.STATS.index("shield_damage")] == pytest.approx(parent_loss)
+
+
+def test_shield_far_from_the_child_does_nothing():
+    params = WorldParams(scenario="crisis")
+    _, before, _, _ = _face_off(shield=False)
+    far = replace(before, pos=np.array([[[0, 0], [4, 4]]]))
+    a, *_ = step(params, far, [[SHIELD, STAY]])
+    b, *_ = step(params, far, [[STAY, STAY]])
+    np.testing.assert_array_equal(a.health, b.health)
+
+
+def test_parent_picks_food_and_feeds_the_child():
+    params = WorldParams(scenario="caretaking")
+    state, _ = reset(params, [0])
+    state = replace(
+        state,
+        pos=np.array([[[2, 2], [2, 3]]]),
+        food=np.array([[[2, 2], [7, 7], [8, 8]]]),
+        hunger=np.array([[0.2, 0.8]]),
+    )
+    state, *_ = step(params, state, [[PICK, EAT]])
+    assert state.carrying[0, PARENT] and not (state.food[0, 0] == [2, 2]).all()
+    state, _, _, _, _, info = step(params, state, [[FEED, STAY]])
+    assert not state.carrying[0, PARENT]
+    expected = 0.8 + 2 * params.hunger_rate[CHILD] - params.food_value
+    assert state.hunger[0, CHILD] == pytest.approx(expected)
+    assert info.events[0, CHILD, EVENTS.index("fed")] == 1.0
+    assert info.events[0, PARENT, EVENTS.index("cared")] == 1.0
+    assert state.stats[0, core.STATS.index("feeds")] == 1
+
+
+def test_the_child_cannot_carry_food():
+    params = WorldParams(scenario="caretaking")
+    state, _ = reset(params, [0])
+    state = replace(state, pos=np.array([[[0, 0], [5, 5]]]), food=np.array([[[5, 5]] * 3]))
+    state, *_ = step(params, state, [[STAY, PICK]])
+    assert not state.carrying[0, CHILD]
+
+
+def test_extra_drive_reaches_the_emotion_model_and_complex_emotions_are_recorded():
+    params = WorldParams(scenario="caretaking", max_cycles=3)
+    state, _ = reset(params, [0, 1])
+    drive = np.zeros((2, 2, len(MODULATORS)))
+    drive[:, :, MODULATORS.index("dopamine")] = 1.0
+    complex_values = np.full((2, 2, 4), 0.25)
+    plain, *_ = step(params, state, np.zeros((2, 2), dtype=int))
+    driven, *_ = step(params, state, np.zeros((2, 2), dtype=int), drive, complex_values)
+    dopamine = MODULATORS.index("dopamine")
+    assert np.all(driven.affect.levels[..., dopamine] > plain.affect.levels[..., dopamine])
+    for _ in range(2):
+        driven, _, _, _, truncated, info = step(
+            params, driven, np.zeros((2, 2), dtype=int), None, complex_values
+        )
+    assert truncated.all()
+    np.testing.assert_allclose(info.episode["parent_maternal_love"], 0.25)
+    np.testing.assert_allclose(info.episode["child_devotion"], 0.25)
+
+
+def test_reward_modes():
+    actions = np.random.default_rng(0).integers(0, N_ACTIONS, (60, 4, 2))
+
+    def returns(mode, **weights):
+        params = WorldParams(scenario="crisis", reward_mode=mode, rewards=RewardWeights(**weights))
+        state, _ = reset(params, range(4))
+        total, terms = np.zeros((4, 2)), set()
+        for a in actions:
+            state, _, r, _, _, info = step(params, state, a)
+            np.testing.assert_allclose(sum(info.reward_terms.values()), r, rtol=1e-6, atol=1e-7)
+            total += r
+            terms |= set(info.reward_terms)
+        return total, terms
+
+    extrinsic, t_ext = returns("extrinsic")
+    emotional, t_emo = returns("emotional")
+    explicit, t_exp = returns("explicit")
+    assert t_ext == {"alive", "hunger", "health", "death"}
+    assert t_emo == t_ext | {"own_valence", "empathic_joy", "empathic_distress", "bond"}
+    assert t_exp == t_ext | {"child_wellbeing", "child_death"}
+    assert not np.allclose(emotional, extrinsic)
+    np.testing.assert_allclose(explicit[:, CHILD], extrinsic[:, CHILD])  # parent-only terms
+    assert not np.allclose(explicit[:, PARENT], extrinsic[:, PARENT])
+    off, _ = returns("emotional", own_valence=0, empathic_joy=0, empathic_distress=0, bond=0)
+    np.testing.assert_allclose(off, extrinsic, rtol=1e-6)
+
+
+def test_params_are_checked():
+    with pytest.raises(ValueError, match="unknown scenario"):
+        WorldParams(scenario="war")
+    with pytest.raises(ValueError, match="unknown reward_mode"):
+        WorldParams(reward_mode="greedy")
+    with pytest.raises(ValueError, match="seeds must be non-negative"):
+        reset(WorldParams(), [-1])
