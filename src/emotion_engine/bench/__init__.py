@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 BENCHMARKS: dict[str, str] = {
     "affect": "emotion_engine.bench.affect:run",
+    "face": "emotion_engine.bench.face:run",
 }
 
 

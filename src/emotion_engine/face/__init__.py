@@ -1,7 +1,7 @@
 """The face: a parametric 128x64 1-bit face that shows the emotion model's state.
 
 ``params`` (the face as a named vector), ``expressions`` (presets and blending from emotion
-distributions), ``animation`` (spring follow, blinks, saccades, idle motion), ``render``
+distributions), ``animation`` (spring follow, blinks, saccades, idle motion), ``renderer``
 (the fast 1-bit renderer), ``ssd1306`` (the display's byte layout), ``display`` (real and
 emulated displays), ``terminal`` (half-block preview), ``export`` (files), ``live`` (the
 real-time loop). See docs/face.md.
@@ -30,7 +30,7 @@ from emotion_engine.face.expressions import (
     parse_blend,
 )
 from emotion_engine.face.params import NAMES, PARAMS, FaceParams
-from emotion_engine.face.render import HEIGHT, WIDTH, render, upscale
+from emotion_engine.face.renderer import HEIGHT, WIDTH, render, upscale
 from emotion_engine.face.ssd1306 import pack, unpack
 
 __all__ = [

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from PIL import Image
 
-from emotion_engine.face.render import HEIGHT, WIDTH
+from emotion_engine.face.renderer import HEIGHT, WIDTH
 from emotion_engine.face.terminal import half_blocks
 
 DEVICES: tuple[str, ...] = ("ssd1306", "pygame", "terminal", "capture", "gifanim", "dummy")

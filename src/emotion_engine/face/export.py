@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from emotion_engine.face.params import FaceParams
-from emotion_engine.face.render import HEIGHT, WIDTH, render, upscale
+from emotion_engine.face.renderer import HEIGHT, WIDTH, render, upscale
 from emotion_engine.face.ssd1306 import pack
 
 

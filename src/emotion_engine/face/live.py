@@ -38,7 +38,7 @@ from emotion_engine.affect.modulators import modulator_index
 from emotion_engine.face.animation import Animator
 from emotion_engine.face.display import Display
 from emotion_engine.face.expressions import face_from_emotions
-from emotion_engine.face.render import render
+from emotion_engine.face.renderer import render
 
 EMOTION_MODULATOR: dict[str, str] = {
     "fear": "adrenaline",

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from emotion_engine.face.render import HEIGHT, WIDTH
+from emotion_engine.face.renderer import HEIGHT, WIDTH
 
 FRAME_BYTES = WIDTH * HEIGHT // 8
 """Bytes in one frame: 1024."""
