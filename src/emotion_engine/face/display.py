@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from PIL import Image
 
+from emotion_engine.affect import MODULATORS
 from emotion_engine.face.renderer import HEIGHT, WIDTH
 from emotion_engine.face.terminal import half_blocks
 
@@ -28,13 +29,7 @@ DEVICES: tuple[str, ...] = ("ssd1306", "pygame", "terminal", "capture", "gifanim
 LUMA_INSTALL = 'pip install "emotion-engine[display]"'
 
 # pygame key → stimulus line, for the emulator window: 1–7 dose the modulators.
-_KEY_STIMULI = {
-    str(i + 1): f"{m} 0.5"
-    for i, m in enumerate(
-        ("dopamine", "serotonin", "oxytocin", "noradrenaline", "adrenaline", "cortisol",
-         "endorphins")
-    )
-}  # fmt: skip
+_KEY_STIMULI = {str(i + 1): f"{m} 0.5" for i, m in enumerate(MODULATORS)}
 
 
 class DisplayError(RuntimeError):

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect import EMOTIONS, ModulatorParams, primary_emotions
-from emotion_engine.face.params import NEUTRAL, FaceParams, clip
+from emotion_engine.face.params import NEUTRAL, FaceParams, clip, lookup
 
 _PRESET_CHANGES: dict[str, dict[str, float]] = {
     "neutral": {},
@@ -88,12 +88,7 @@ _EMOTION_ROWS = [EXPRESSIONS.index(e) for e in EMOTIONS]
 
 def expression(name: str) -> FaceParams:
     """The face of a preset, with an error that lists the presets."""
-    try:
-        return PRESETS[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown expression {name!r}; expected one of: {', '.join(EXPRESSIONS)}"
-        ) from None
+    return lookup(PRESETS, name, "expression")
 
 
 def _check_intensity(intensity: float) -> float:

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NamedTuple, Self
+from typing import NamedTuple, Self, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -109,33 +109,26 @@ PARAMS: tuple[Param, ...] = (
 NAMES: tuple[str, ...] = tuple(p.name for p in PARAMS)
 N_PARAMS = len(PARAMS)
 N_EYE = len(EYE_PARAMS)
-EYES = slice(len(FACE_PARAMS), len(FACE_PARAMS) + 2 * N_EYE)
-"""The slice of the vector holding both eyes; ``v[EYES].reshape(2, N_EYE)`` is (side, param)."""
-MOUTH = slice(EYES.stop, N_PARAMS)
 
 NEUTRAL = np.array([p.neutral for p in PARAMS])
 LOW = np.array([p.low for p in PARAMS])
 HIGH = np.array([p.high for p in PARAMS])
 _INDEX = {name: i for i, name in enumerate(NAMES)}
 _SYMMETRIC = {p.name for p in EYE_PARAMS}
+T = TypeVar("T")
+
+
+def lookup(table: Mapping[str, T], name: str, what: str) -> T:
+    """``table[name]``, or a ValueError naming ``what`` was unknown and listing the names."""
+    try:
+        return table[name]
+    except KeyError:
+        raise ValueError(f"unknown {what} {name!r}; expected one of: {', '.join(table)}") from None
 
 
 def param_index(name: str) -> int:
     """Index of a parameter in the vector, with an error that lists the valid names."""
-    try:
-        return _INDEX[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown face parameter {name!r}; expected one of: {', '.join(NAMES)}"
-        ) from None
-
-
-def eye_index(name: str) -> int:
-    """Index of a per-eye parameter (bare name) within one eye's block."""
-    for i, p in enumerate(EYE_PARAMS):
-        if p.name == name:
-            return i
-    raise ValueError(f"unknown eye parameter {name!r}")
+    return lookup(_INDEX, name, "face parameter")
 
 
 def clip(values: ArrayLike) -> NDArray[np.float64]:

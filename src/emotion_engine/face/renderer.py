@@ -85,8 +85,8 @@ def _rows(v: NDArray[np.float64], with_hearts: bool) -> tuple[NDArray[np.float64
     the run there is empty. An eye's openness (a squash towards a line) and slant (a shear)
     are affine in y and are folded into its coefficients.
 
-    Returns the fields (17, 10, 1) and, if ``with_hearts``, the first 14 fields of the
-    eyes' four edges drawn as hearts, and the heart weights (4, 1).
+    Returns the fields, shape (15, 10, 1), and if ``with_hearts`` also the first 12 fields
+    of the eyes' four edges drawn as hearts, shape (12, 4, 1).
     """
     face_x, face_y, *rest = v.tolist()
     eye_rows: list[tuple[float, ...]] = []
