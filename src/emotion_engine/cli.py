@@ -250,3 +250,129 @@ def calibrate(
         emit_json({"command": command, "rows": rows})
     else:
         typer.echo(table)
+
+
+def face(
+    emotion: Annotated[
+        str | None, typer.Option(help="An expression preset: neutral, a primary emotion, grief.")
+    ] = None,
+    blend: Annotated[
+        str | None, typer.Option(help="A mix of presets, e.g. joy=0.6,surprise=0.4.")
+    ] = None,
+    intensity: Annotated[float, typer.Option(help="Scales the expression (0 = neutral).")] = 1.0,
+    png: Annotated[Path | None, typer.Option(help="Write the face as PNG here.")] = None,
+    gif: Annotated[Path | None, typer.Option(help="Write an animated GIF here.")] = None,
+    sequence: Annotated[
+        str | None,
+        typer.Option(help="GIF: presets to move through, e.g. neutral,joy,sad,surprise."),
+    ] = None,
+    fps: Annotated[float, typer.Option(help="Frames per second (GIF and --live).")] = 30.0,
+    hold: Annotated[float, typer.Option(help="GIF: seconds on each face.")] = 1.0,
+    scale: Annotated[int, typer.Option(help="Enlarge PNG and GIF output (square pixels).")] = 1,
+    ssd1306: Annotated[
+        Path | None, typer.Option(help="Write the SSD1306's 1024 frame bytes here.")
+    ] = None,
+    terminal: Annotated[
+        bool, typer.Option(help="Print the face in half blocks (the default output).")
+    ] = False,
+    sheet: Annotated[
+        Path | None, typer.Option(help="Write a labelled contact sheet of all presets here.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the animation (blinks, saccades).")] = 0,
+    live: Annotated[
+        bool, typer.Option(help="Run the emotion model in real time; stdin lines are stimuli.")
+    ] = False,
+    device: Annotated[
+        str, typer.Option(help="--live: ssd1306, pygame, terminal, capture, gifanim or dummy.")
+    ] = "terminal",
+    interface: Annotated[str, typer.Option(help="ssd1306: i2c or spi.")] = "i2c",
+    port: Annotated[int, typer.Option(help="ssd1306: I2C or SPI port.")] = 1,
+    address: Annotated[str, typer.Option(help="ssd1306: I2C address.")] = "0x3C",
+    spi_device: Annotated[int, typer.Option(help="ssd1306: SPI chip select.")] = 0,
+    rotate: Annotated[int, typer.Option(help="Display rotation, 0 or 2 (half turn).")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="--live: folder (capture) or GIF file (gifanim).")
+    ] = None,
+    frames: Annotated[int | None, typer.Option(help="--live: stop after N frames.")] = None,
+    duration: Annotated[float | None, typer.Option(help="--live: stop after S seconds.")] = None,
+    temperament: Annotated[str, typer.Option(help="--live: temperament preset.")] = "balanced",
+    speed: Annotated[float, typer.Option(help="--live: model seconds per second.")] = 1.0,
+    no_stdin: Annotated[
+        bool, typer.Option("--no-stdin", help="--live: do not read stimuli from stdin.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
+) -> None:
+    """Render an emotion or a blend to PNG / GIF / SSD1306 bytes, or drive a live display."""
+    from emotion_engine.face import animate_sequence, expression, parse_blend, render
+    from emotion_engine.face import blend as blend_faces
+    from emotion_engine.face.display import DisplayError, open_display
+    from emotion_engine.face.export import contact_sheet, save_gif, save_png, save_ssd1306
+    from emotion_engine.face.expressions import PRESETS
+    from emotion_engine.face.live import read_lines, run_live
+    from emotion_engine.face.terminal import half_blocks
+
+    if emotion is not None and blend is not None:
+        fail("give --emotion or --blend, not both")
+    if not 1 <= scale <= 16:
+        fail(f"--scale must be from 1 to 16; got {scale}")
+    try:
+        weights = parse_blend(blend) if blend is not None else {emotion or "neutral": 1.0}
+        target = blend_faces(weights, intensity)
+        faces = [expression(s.strip()) for s in sequence.split(",")] if sequence else [target]
+    except ValueError as e:
+        fail(str(e))
+    if live:
+        try:
+            addr = int(address, 0)
+            display = open_display(
+                device, interface=interface, port=port, address=addr, spi_device=spi_device,
+                rotate=rotate, out=out, fps=fps, stream=sys.stderr if as_json else sys.stdout,
+            )  # fmt: skip
+        except ValueError:
+            fail(f"--address must be a number such as 0x3C; got {address!r}")
+        except DisplayError as e:
+            fail(str(e))
+        with display:
+            try:
+                summary = run_live(
+                    display, fps=fps, frames=frames, duration=duration,
+                    temperament_name=temperament, intensity=intensity, speed=speed, seed=seed,
+                    lines=None if no_stdin else read_lines(sys.stdin),
+                )  # fmt: skip
+            except ValueError as e:
+                fail(str(e))
+        if as_json:
+            emit_json(summary)
+        else:
+            typer.echo(
+                f"live face ended ({summary['ended']}) after {summary['frames']} frames", err=True
+            )
+        return
+    wrote: list[str] = []
+    image = render(target)
+    if png is not None:
+        save_png(image, png, scale)
+        wrote.append(str(png))
+    if gif is not None:
+        try:
+            moving = animate_sequence(faces, fps=fps, hold=hold, seed=seed)
+        except ValueError as e:
+            fail(str(e))
+        save_gif([render(f) for f in moving], gif, fps, scale)
+        wrote.append(str(gif))
+    if ssd1306 is not None:
+        save_ssd1306(image, ssd1306)
+        wrote.append(str(ssd1306))
+    if sheet is not None:
+        contact_sheet(PRESETS).save(sheet)
+        wrote.append(str(sheet))
+    for path in wrote:
+        typer.echo(f"wrote {path}", err=True)
+    if as_json:
+        emit_json(
+            {"weights": weights, "intensity": intensity, "params": target.as_dict(), "wrote": wrote}
+        )
+    elif terminal or not wrote:
+        typer.echo(half_blocks(image))

@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, str] = {
     "affect": "emotion_engine.bench.affect:run",
     "ppo": "emotion_engine.bench.ppo:run",
     "worlds": "emotion_engine.bench.worlds:run",
+    "face": "emotion_engine.bench.face:run",
 }
 
 

@@ -1,0 +1,69 @@
+"""Writing faces to files: PNG, animated GIF, raw SSD1306 frames, and a labelled contact
+sheet of expressions (``docs/faces.png``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from emotion_engine.face.params import FaceParams
+from emotion_engine.face.renderer import HEIGHT, WIDTH, render, upscale
+from emotion_engine.face.ssd1306 import pack
+
+
+def _parent(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_png(image: Image.Image, path: Path, scale: int = 1) -> None:
+    """A frame as PNG, enlarged ``scale`` times with square pixels."""
+    upscale(image, scale).save(_parent(path), format="PNG")
+
+
+def save_gif(frames: Sequence[Image.Image], path: Path, fps: float, scale: int = 1) -> None:
+    """Frames as a looping animated GIF at ``fps`` (GIF delays are in 10 ms steps)."""
+    if not frames:
+        raise ValueError("a GIF needs at least one frame")
+    images = [upscale(f, scale) for f in frames]
+    images[0].save(
+        _parent(path),
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=max(20, round(1000.0 / fps / 10.0) * 10),
+        loop=0,
+    )
+
+
+def save_ssd1306(image: Image.Image, path: Path) -> None:
+    """A frame as the SSD1306's 1024 raw bytes (page layout, see :mod:`.ssd1306`)."""
+    _parent(path).write_bytes(pack(image))
+
+
+def contact_sheet(faces: Mapping[str, FaceParams], scale: int = 3, columns: int = 3) -> Image.Image:
+    """Faces drawn at ``scale`` times the display's resolution in a labelled grid.
+
+    Each face is drawn with square pixels, as the OLED shows it, and framed so that the
+    display's edges are visible; its name is written under it.
+    """
+    font = ImageFont.load_default(size=8 * scale)
+    pad, label_h = 4 * scale, 12 * scale
+    cell_w, cell_h = WIDTH * scale + 2 * pad, HEIGHT * scale + label_h + 2 * pad
+    rows = -(-len(faces) // columns)
+    sheet = Image.new("L", (columns * cell_w, rows * cell_h), 40)
+    draw = ImageDraw.Draw(sheet)
+    for i, (name, face) in enumerate(faces.items()):
+        x, y = (i % columns) * cell_w + pad, (i // columns) * cell_h + pad
+        sheet.paste(upscale(render(face), scale).convert("L"), (x, y))
+        draw.rectangle((x - 1, y - 1, x + WIDTH * scale, y + HEIGHT * scale), outline=120)
+        draw.text(
+            (x + WIDTH * scale // 2, y + HEIGHT * scale + label_h // 2),
+            name,
+            fill=255,
+            font=font,
+            anchor="mm",
+        )
+    return sheet

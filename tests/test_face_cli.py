@@ -1,0 +1,104 @@
+"""``emotion-engine face``: files, previews, JSON, live mode and one-line errors."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from emotion_engine.cli import app
+from emotion_engine.face.expressions import PRESETS, blend
+from emotion_engine.face.renderer import render
+from emotion_engine.face.ssd1306 import unpack
+
+runner = CliRunner()
+
+
+def face(*args, input=None):
+    return runner.invoke(app, ["face", *args], input=input)
+
+
+def test_png_and_ssd1306_bytes_hold_the_same_frame(tmp_path):
+    png, raw = tmp_path / "joy.png", tmp_path / "joy.bin"
+    result = face("--emotion", "joy", "--png", str(png), "--ssd1306", str(raw))
+    assert result.exit_code == 0, result.output
+    image = Image.open(png)
+    assert image.size == (128, 64) and image.mode == "1"
+    assert raw.stat().st_size == 1024
+    np.testing.assert_array_equal(np.asarray(unpack(raw.read_bytes())), np.asarray(image))
+    np.testing.assert_array_equal(np.asarray(image), np.asarray(render(PRESETS["joy"])))
+
+
+def test_blend_json_gives_the_blended_parameters():
+    result = face("--blend", "joy=0.6,surprise=0.4", "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["weights"] == {"joy": 0.6, "surprise": 0.4}
+    expected = blend({"joy": 0.6, "surprise": 0.4})
+    assert out["params"]["mouth_open"] == pytest.approx(expected["mouth_open"])
+
+
+def test_gif_of_a_sequence_has_hold_times_fps_frames(tmp_path):
+    gif = tmp_path / "seq.gif"
+    args = ["--gif", str(gif), "--sequence", "neutral,joy,sad,surprise", "--fps", "20"]
+    result = face(*args, "--hold", "0.5", "--scale", "2")
+    assert result.exit_code == 0, result.output
+    image = Image.open(gif)
+    assert image.size == (256, 128)
+    assert 20 <= image.n_frames <= 40  # identical consecutive frames may be merged
+    assert image.info["duration"] == 50
+
+
+def test_terminal_preview_is_the_default_output():
+    result = face("--emotion", "surprise")
+    assert result.exit_code == 0
+    lines = result.stdout.rstrip("\n").split("\n")
+    assert len(lines) == 32 and "█" in result.stdout
+
+
+def test_sheet_writes_a_labelled_contact_sheet(tmp_path):
+    sheet = tmp_path / "faces.png"
+    result = face("--sheet", str(sheet))
+    assert result.exit_code == 0, result.output
+    image = Image.open(sheet)
+    assert image.width >= 3 * 128 * 3 and image.height >= 3 * 64 * 3
+
+
+def test_live_session_reads_stimuli_from_stdin_and_prints_a_summary():
+    args = ["--live", "--device", "dummy", "--frames", "20", "--fps", "500", "--json"]
+    result = face(*args, input="dopamine 0.8\n")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["frames"] == 20 and summary["dominant"] == "joy"
+
+
+def test_live_session_ends_at_end_of_input():
+    result = face("--live", "--device", "dummy", "--fps", "500", "--json", input="joy 0.5\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ended"] == "eof"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--emotion", "elated"], "unknown expression 'elated'"),
+        (["--blend", "joy=-0.2"], "must be finite and >= 0"),
+        (["--blend", "joy=nan,sad=0.5"], "must be finite and >= 0"),
+        (["--emotion", "joy", "--blend", "sad=1"], "not both"),
+        (["--sequence", "joy,glee", "--gif", "x.gif"], "unknown expression 'glee'"),
+        (["--intensity", "-1"], "intensity"),
+        (["--scale", "0", "--png", "x.png"], "--scale"),
+        (["--live", "--device", "ssd1306", "--port", "42"], "/dev/i2c-42"),
+        (["--live", "--device", "ssd1306", "--address", "zz"], "--address"),
+        (["--live", "--device", "toaster"], "unknown display"),
+        (["--live", "--device", "gifanim"], "output path"),
+        (["--live", "--device", "dummy", "--rotate", "1"], "64x128"),
+        (["--live", "--device", "dummy", "--fps", "0", "--no-stdin"], "fps"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, message):
+    result = face(*args)
+    assert result.exit_code == 2
+    err = result.stderr.strip()
+    assert err.startswith("error:") and message in err and "\n" not in err

@@ -1,0 +1,109 @@
+"""Displays: luma emulators headless, the terminal preview, and clear errors."""
+
+import io
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from emotion_engine.face.display import DisplayError, TerminalDisplay, open_display
+from emotion_engine.face.expressions import PRESETS
+from emotion_engine.face.renderer import render
+from emotion_engine.face.terminal import half_blocks
+
+
+@pytest.fixture(autouse=True)
+def headless(monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+
+
+def frames():
+    return [render(PRESETS[n]) for n in ("neutral", "joy", "surprise")]
+
+
+def test_capture_writes_one_png_a_frame_with_the_exact_pixels(tmp_path):
+    with open_display("capture", out=tmp_path) as display:
+        for frame in frames():
+            display.show(frame)
+    files = sorted(tmp_path.glob("face_*.png"))
+    assert len(files) == 3
+    for file, frame in zip(files, frames(), strict=True):
+        saved = Image.open(file)
+        assert saved.size == (128, 64)
+        np.testing.assert_array_equal(np.asarray(saved.convert("L")) > 127, np.asarray(frame))
+
+
+def test_gifanim_writes_the_animation_on_close(tmp_path):
+    out = tmp_path / "face.gif"
+    display = open_display("gifanim", out=out, fps=25)
+    for frame in frames():
+        display.show(frame)
+    assert not out.exists()
+    display.close()
+    display.close()  # closing twice is harmless
+    gif = Image.open(out)
+    assert gif.n_frames == 3 and gif.size == (128, 64)
+
+
+def test_pygame_window_runs_headless_and_keys_become_stimuli():
+    import pygame
+
+    with open_display("pygame") as display:
+        display.show(frames()[1])
+        assert display.stimuli() == []
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1, unicode="1"))
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_x, unicode="x"))
+        assert display.stimuli() == ["dopamine 0.5"]
+
+
+def test_dummy_device_keeps_the_last_frame():
+    with open_display("dummy") as display:
+        display.show(frames()[2])
+        np.testing.assert_array_equal(np.asarray(display.device.image), np.asarray(frames()[2]))
+
+
+def test_terminal_preview_uses_half_blocks():
+    mask = np.zeros((64, 128), dtype=bool)
+    mask[0, 0] = mask[1, 1] = mask[2, 2] = mask[3, 2] = True
+    text = half_blocks(Image.frombytes("1", (128, 64), np.packbits(mask, axis=1).tobytes()))
+    lines = text.split("\n")
+    assert len(lines) == 32 and all(len(line) == 128 for line in lines)
+    assert lines[0][:3] == "▀▄ " and lines[1][:3] == "  █"
+    assert set("".join(lines[2:])) == {" "}
+
+
+def test_terminal_display_writes_frames_to_a_stream():
+    stream = io.StringIO()
+    with TerminalDisplay(stream) as display:
+        display.show(frames()[1])
+        display.show(frames()[2])
+    out = stream.getvalue()
+    assert "\x1b" not in out  # not a terminal: no escape codes
+    assert out.count("\n") == 2 * 33 and "█" in out
+
+
+@pytest.mark.parametrize(
+    "kind, options, message",
+    [
+        ("ssd1306", {"port": 99}, "/dev/i2c-99"),
+        ("ssd1306", {"interface": "spi"}, "SSD1306 on SPI"),
+        ("ssd1306", {"interface": "usb"}, "i2c or spi"),
+        ("ssd1306", {"rotate": 1}, "64x128"),
+        ("pygame", {"rotate": 3}, "64x128"),
+        ("ssd1306", {"rotate": 7}, "rotate must be"),
+        ("ssd1306", {"width": 128, "height": 32}, "128x32"),
+        ("capture", {}, "output path"),
+        ("oled", {}, "unknown display"),
+    ],
+)
+def test_displays_that_cannot_open_fail_with_a_clear_message(kind, options, message):
+    with pytest.raises(DisplayError, match=message):
+        open_display(kind, **options)
+
+
+def test_missing_luma_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "luma.emulator.device", None)
+    with pytest.raises(DisplayError, match=r'pip install "emotion-engine\[display\]"'):
+        open_display("capture", out=tmp_path)

@@ -1,0 +1,112 @@
+"""The live loop: stimuli move the face, sessions end cleanly, bad lines are reported."""
+
+import io
+import queue
+
+import pytest
+
+from emotion_engine.affect.modulators import modulator_index
+from emotion_engine.face.display import Display
+from emotion_engine.face.live import parse_live_stimulus, read_lines, run_live
+
+
+class Recorder(Display):
+    """Keeps the frames it is shown; raises KeyboardInterrupt after ``stop_after`` frames."""
+
+    def __init__(self, stop_after: int | None = None):
+        self.frames = []
+        self.stop_after = stop_after
+
+    def show(self, image):
+        if self.stop_after is not None and len(self.frames) >= self.stop_after:
+            raise KeyboardInterrupt
+        self.frames.append(image)
+
+
+def lines_of(*items):
+    q = queue.Queue()
+    for item in items:
+        q.put(item)
+    return q
+
+
+def run(display, **kwargs):
+    return run_live(display, sleep=lambda s: None, log=io.StringIO(), **kwargs)
+
+
+def test_a_dopamine_dose_makes_the_face_joyful():
+    display = Recorder()
+    summary = run(display, frames=20, lines=lines_of("dopamine 0.8", None))
+    assert summary["frames"] == 20 == len(display.frames)
+    assert summary["ended"] == "frames" and summary["stimuli"] == 1
+    assert summary["dominant"] == "joy"
+    assert all(f.mode == "1" and f.size == (128, 64) for f in display.frames)
+    assert display.frames[-1].tobytes() != display.frames[0].tobytes()
+
+
+def test_emotion_names_and_held_drives_work():
+    summary = run(Recorder(), frames=30, lines=lines_of("sad=1", None))
+    assert summary["dominant"] == "sad"
+    assert summary["levels"]["cortisol"] > 0.15
+
+
+def test_end_of_input_ends_a_session_without_limits():
+    summary = run(Recorder(), lines=lines_of("joy 0.5", None))
+    assert summary["ended"] == "eof" and summary["stimuli"] == 1
+
+
+def test_duration_limits_model_time():
+    summary = run(Recorder(), fps=10, duration=1.5, lines=None)
+    assert summary["ended"] == "duration" and summary["frames"] == 15
+
+
+def test_ctrl_c_ends_cleanly():
+    summary = run(Recorder(stop_after=4), lines=None)
+    assert summary["ended"] == "interrupt" and summary["frames"] == 4
+
+
+def test_bad_lines_are_reported_and_skipped():
+    log = io.StringIO()
+    summary = run_live(
+        Recorder(), frames=3, lines=lines_of("dopamine lots", "", "joy 0.2", None), log=log,
+        sleep=lambda s: None,
+    )  # fmt: skip
+    assert summary["stimuli"] == 1
+    assert "not a number" in log.getvalue()
+
+
+def test_read_lines_queues_a_stream_and_marks_its_end():
+    q = read_lines(io.StringIO("joy 0.5\nsad=1\n"))
+    assert [q.get(timeout=5) for _ in range(3)] == ["joy 0.5\n", "sad=1\n", None]
+
+
+@pytest.mark.parametrize(
+    "line, modulator, amount, sustained",
+    [
+        ("dopamine 0.8", "dopamine", 0.8, False),
+        ("  joy   0.5 ", "dopamine", 0.5, False),
+        ("fear=0.3", "adrenaline", 0.3, True),
+        ("cortisol = 0", "cortisol", 0.0, True),
+    ],
+)
+def test_stimulus_lines_parse(line, modulator, amount, sustained):
+    stim = parse_live_stimulus(line)
+    assert (stim.modulator, stim.amount, stim.sustained) == (
+        modulator_index(modulator),
+        amount,
+        sustained,
+    )
+
+
+@pytest.mark.parametrize(
+    "line", ["dopamine", "=0.5", "dopamine=1.5", "dopamine -1", "dopamine nan", "happiness 1"]
+)
+def test_bad_stimulus_lines_raise(line):
+    with pytest.raises(ValueError):
+        parse_live_stimulus(line)
+
+
+@pytest.mark.parametrize("kwargs", [{"fps": 0}, {"speed": -1}, {"temperament_name": "grumpy"}])
+def test_bad_settings_raise(kwargs):
+    with pytest.raises(ValueError):
+        run(Recorder(), frames=1, lines=None, **kwargs)
