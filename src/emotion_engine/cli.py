@@ -252,6 +252,7 @@ def calibrate(
         typer.echo(table)
 
 
+@app.command()
 def face(
     emotion: Annotated[
         str | None, typer.Option(help="An expression preset: neutral, a primary emotion, grief.")
