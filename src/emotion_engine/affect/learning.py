@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect.modulators import MODULATORS
+from emotion_engine.affect.ops import dot
 
 LEARNING_EMOTIONS: tuple[str, ...] = ("joy", "distress", "hope", "fear")
 
@@ -52,4 +53,4 @@ def learning_drive(
         raise ValueError(f"scale must be > 0; got {scale!r}")
     e = learning_emotions(td_error, value)
     signals = np.concatenate([e, np.abs(np.asarray(td_error, dtype=float))[..., None]], axis=-1)
-    return np.clip(signals / scale, 0.0, 1.0) @ _DRIVE
+    return dot(np.clip(signals / scale, 0.0, 1.0), _DRIVE)

@@ -26,6 +26,7 @@ from emotion_engine.affect.modulators import (
     resting_levels,
 )
 from emotion_engine.affect.mood import DEFAULT_MOOD_TAU, core_affect, step_mood
+from emotion_engine.affect.ops import clip01, dot
 from emotion_engine.affect.primary import (
     DEFAULT_TEMPERATURE,
     EMOTIONS,
@@ -37,7 +38,6 @@ from emotion_engine.affect.social import (
     N_PRIMITIVES,
     PRIMITIVES,
     SocialParams,
-    clip01,
     gate_events,
     step_social,
 )
@@ -110,7 +110,7 @@ def step_affect(
         extra_drive: optional additional modulator drive (..., 7), e.g. from learning signals.
     """
     events = np.asarray(events, dtype=float)
-    drive = gate_events(events, state.social[..., _ATTACHMENT]) @ EVENT_DRIVE
+    drive = dot(gate_events(events, state.social[..., _ATTACHMENT]), EVENT_DRIVE)
     if extra_drive is not None:
         drive += extra_drive
     mp = params.modulators

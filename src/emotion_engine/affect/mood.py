@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from emotion_engine.affect.ops import dot
 from emotion_engine.affect.primary import EMOTIONS
 
 MOOD_AXES: tuple[str, ...] = ("valence", "arousal")
@@ -33,7 +34,7 @@ DEFAULT_MOOD_TAU = 60.0
 
 def core_affect(emotions: ArrayLike) -> NDArray[np.floating]:
     """Momentary (valence, arousal) of an emotion distribution, shape (..., 2)."""
-    return np.asarray(emotions, dtype=float) @ CORE_AFFECT
+    return dot(emotions, CORE_AFFECT)
 
 
 def step_mood(

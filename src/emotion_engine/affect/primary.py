@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect.modulators import MODULATORS, ModulatorParams, activation
+from emotion_engine.affect.ops import dot
 
 EMOTIONS: tuple[str, ...] = ("fear", "mad", "joy", "love", "sad", "surprise", "power")
 """The seed's seven primary emotions; the last axis of every emotion array follows this order."""
@@ -78,7 +79,7 @@ def emotions_from_activation(
     weights: NDArray[np.floating] = EMOTION_WEIGHTS,
 ) -> NDArray[np.floating]:
     """The primary-emotion distribution from modulator activations (see :func:`activation`)."""
-    return softmax(modulator_activation @ (weights.T / temperature))
+    return softmax(dot(modulator_activation, weights.T / temperature))
 
 
 def dominant(emotions: ArrayLike) -> NDArray[np.intp]:

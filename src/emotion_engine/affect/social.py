@@ -51,6 +51,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect.modulators import MODULATORS
+from emotion_engine.affect.ops import clip01, dot
 
 Array = NDArray[np.floating]
 
@@ -103,11 +104,6 @@ EMPATHIC_EVENTS: tuple[str, ...] = (
 """Events about the other, felt in proportion to attachment."""
 
 EMPATHIC_MASK = np.array([e in EMPATHIC_EVENTS for e in EVENTS], dtype=float)
-
-
-def clip01(x: Array) -> Array:
-    """Clip to [0, 1] in place (faster than np.clip on small arrays); returns ``x``."""
-    return np.minimum(np.maximum(x, 0.0, out=x), 1.0, out=x)
 
 
 def _vector(cols: tuple[str, ...], entries: dict[str, float]) -> Array:
@@ -278,7 +274,7 @@ def gate_events(events: ArrayLike, attachment: ArrayLike) -> Array:
 
 def event_drive(gated_events: ArrayLike) -> Array:
     """Modulator drive in [0, 1] from (already gated) events, shape (..., n_modulators)."""
-    return clip01(np.asarray(gated_events) @ EVENT_DRIVE)
+    return clip01(dot(gated_events, EVENT_DRIVE))
 
 
 def step_attachment(
@@ -294,7 +290,7 @@ def step_attachment(
     A(t) = A₀·e^{−(p+q)t} + p·t·φ((p+q)t), φ(x) = (1 − e^{−x})/x, φ(0) = 1.
     """
     ev = np.asarray(events, dtype=float)
-    p = params.bond_rate * np.asarray(oxytocin_fraction) * (ev @ BOND_WEIGHTS)
+    p = params.bond_rate * np.asarray(oxytocin_fraction) * dot(ev, BOND_WEIGHTS)
     q = params.absence_decay * ev[..., EVENTS.index("separated")]
     x = (p + q) * dt
     em = np.expm1(-x)  # e^{−x} − 1, accurate for small x
@@ -306,8 +302,8 @@ def appraisal_targets(gated_events: ArrayLike, modulator_activation: ArrayLike) 
     """Each primitive's target in [0, 1] given gated events and modulator activations."""
     raw = (
         PRIMITIVE_BIAS
-        + np.asarray(gated_events) @ PRIMITIVE_EVENT_WEIGHTS.T
-        + np.asarray(modulator_activation) @ PRIMITIVE_MODULATOR_WEIGHTS.T
+        + dot(gated_events, PRIMITIVE_EVENT_WEIGHTS.T)
+        + dot(modulator_activation, PRIMITIVE_MODULATOR_WEIGHTS.T)
     )
     return clip01(raw)
 
