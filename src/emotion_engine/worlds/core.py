@@ -65,15 +65,8 @@ STAY, UP, DOWN, LEFT, RIGHT, PICK, EAT, FEED, COMFORT, SHIELD = range(N_ACTIONS)
 MOVES = np.zeros((N_ACTIONS, 2), dtype=np.int64)
 MOVES[UP], MOVES[DOWN], MOVES[LEFT], MOVES[RIGHT] = (-1, 0), (1, 0), (0, -1), (0, 1)
 
-OBS_PRIMITIVES: tuple[str, ...] = (
-    "attachment",
-    "empathy",
-    "fear",
-    "trust",
-    "protective_instinct",
-    "distress",
-)
-"""The social primitives an agent observes of itself."""
+OBS_PRIMITIVES: tuple[str, ...] = PRIMITIVES
+"""The social primitives an agent observes of itself (all ten: the composer's tokens)."""
 
 # (name, low, high) of every observation feature, in order; the package docstring's table.
 OBS_FEATURES: tuple[tuple[str, float, float], ...] = (
@@ -133,7 +126,11 @@ COUNTS = frozenset(
 )
 _EV = {name: i for i, name in enumerate(EVENTS)}
 _ATTACHMENT = PRIMITIVES.index("attachment")
-_OBS_PRIM_IDX = [PRIMITIVES.index(p) for p in OBS_PRIMITIVES]
+_OBS_NAMES = [f[0] for f in OBS_FEATURES]
+_SOCIAL_OBS = slice(
+    _OBS_NAMES.index("own_social_attachment"), _OBS_NAMES.index("own_social_distress") + 1
+)
+_EXPRESSED_OBS = slice(_OBS_NAMES.index("other_expressed_fear"), OBS_DIM)
 _CORTISOL = MODULATORS.index("cortisol")
 _VALENCE = np.ascontiguousarray(CORE_AFFECT[:, 0])
 _COMPLEX_SUMS = slice(_S["parent_maternal_love_sum"], _S["complex_steps"])
@@ -789,7 +786,7 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     """Observations (n, 2, OBS_DIM) float32 (see OBS_FEATURES), each agent's own view.
 
     The array is a transposed view of a feature-major buffer (filling whole features is
-    several times faster than filling 41 strided columns); use ``np.ascontiguousarray``
+    several times faster than filling strided columns); use ``np.ascontiguousarray``
     where a contiguous copy is needed.
     """
     scale = 1.0 / (params.size - 1)
@@ -826,8 +823,8 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     aff = state.affect
     out[19:26] = aff.primary.transpose(2, 0, 1)
     out[26:28] = aff.mood.transpose(2, 0, 1)
-    out[28:34] = aff.social[..., _OBS_PRIM_IDX].transpose(2, 0, 1)
-    out[34:41] = out[19:26, :, ::-1]
+    out[_SOCIAL_OBS] = aff.social.transpose(2, 0, 1)
+    out[_EXPRESSED_OBS] = out[19:26, :, ::-1]
     return out.transpose(1, 2, 0)
 
 

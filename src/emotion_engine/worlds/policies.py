@@ -14,6 +14,10 @@ other modules (e.g. the trainer's ``trained`` and ``untrained``) add theirs with
 |            | fetches food, otherwise stays by it                   | when very hungry      |
 | `selfish`  | looks after itself only: eats when hungry, keeps food | sensible (as above)   |
 |            | for itself, steps away from threats                   |                       |
+
+``trained`` (the shipped checkpoints) and ``untrained`` (fresh networks) are the emotional
+agents of :mod:`emotion_engine.agents.policy`, imported only when asked for. Those policies
+also set ``complex_emotions`` (n, 2, 4) after each call, which the runner records.
 """
 
 from __future__ import annotations
@@ -172,6 +176,21 @@ POLICIES: dict[str, PolicyFactory] = {
     "selfish": selfish_policy,
 }
 """Policy name → factory ``(params, seed) -> policy``."""
+
+
+def _learned(factory_name: str) -> PolicyFactory:
+    """A factory that imports the (torch) agents only when the policy is asked for."""
+
+    def factory(params: WorldParams, seed: int = 0) -> Policy:
+        from emotion_engine.agents import policy as learned
+
+        return getattr(learned, factory_name)(params, seed)
+
+    return factory
+
+
+POLICIES["trained"] = _learned("trained_policy")
+POLICIES["untrained"] = _learned("untrained_policy")
 
 
 def register(name: str, factory: PolicyFactory) -> None:

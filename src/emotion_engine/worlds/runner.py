@@ -35,7 +35,9 @@ def run_episodes(
     metrics: dict[str, NDArray] = {}
     finished = np.zeros(state.n_envs, dtype=bool)
     while not finished.all():
-        state, obs, _, _, _, info = step(params, state, act(state, obs))
+        actions = act(state, obs)
+        complex_emotions = getattr(act, "complex_emotions", None)
+        state, obs, _, _, _, info = step(params, state, actions, complex_emotions=complex_emotions)
         if record and not finished[0]:
             frames.append(rgb_array(state, params))
         first = ~finished[info.episode_envs]

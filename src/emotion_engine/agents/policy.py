@@ -1,0 +1,109 @@
+"""Emotional agents acting in the worlds: building them, loading shipped checkpoints, and
+the ``trained`` / ``untrained`` policies that ``simulate``, ``evaluate`` and the app use.
+
+Shipped checkpoints live in ``checkpoints/<scenario>/policy.safetensors`` (override the folder
+with the environment variable ``EMOTION_ENGINE_CHECKPOINTS``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+
+from emotion_engine.agents import configure_torch
+from emotion_engine.agents.emotional import AgentConfig, EmotionalAgent
+from emotion_engine.training.checkpoint import CheckpointError
+from emotion_engine.training.run import POLICY_FILE, load_policy
+from emotion_engine.worlds.core import (
+    AGENTS,
+    N_ACTIONS,
+    OBS_DIM,
+    OBS_FEATURES,
+    WorldParams,
+    WorldState,
+)
+
+PRIMITIVE_INDEX: list[int] = [
+    i for i, f in enumerate(OBS_FEATURES) if f[0].startswith("own_social_")
+]
+
+
+def build_agents(config: AgentConfig | None = None, seed: int = 0) -> list[EmotionalAgent]:
+    """One freshly initialised emotional agent per world agent (parent, child), seeded."""
+    configure_torch()
+    torch.manual_seed(seed)
+    return [EmotionalAgent(OBS_DIM, N_ACTIONS, PRIMITIVE_INDEX, config) for _ in AGENTS]
+
+
+def checkpoint_dir() -> Path:
+    """Where shipped checkpoints are looked for."""
+    env = os.environ.get("EMOTION_ENGINE_CHECKPOINTS")
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "checkpoints"
+
+
+def shipped_policy_path(scenario: str) -> Path:
+    """The shipped policy file of a scenario (it may not exist)."""
+    return checkpoint_dir() / scenario / POLICY_FILE
+
+
+def load_agents(path: str | Path) -> tuple[list[EmotionalAgent], dict]:
+    """Agents built with the sizes recorded in a policy checkpoint, loaded from it."""
+    from emotion_engine.training.checkpoint import load_checkpoint
+
+    _, meta = load_checkpoint(path, kind="policy")
+    spec = meta.get("spec", {})
+    if spec.get("obs_dim") != OBS_DIM or spec.get("n_actions") != N_ACTIONS:
+        raise CheckpointError(
+            f"{path} was trained on observations of {spec.get('obs_dim')} features and "
+            f"{spec.get('n_actions')} actions; these worlds have {OBS_DIM} and {N_ACTIONS}. "
+            "Retrain it (make checkpoints)."
+        )
+    agents = build_agents(AgentConfig(**spec["agent_config"]))
+    load_policy(path, agents)
+    return agents, meta
+
+
+class LearnedPolicy:
+    """Emotional agents as a world policy: sample actions (or take the most likely ones).
+
+    After each call, :attr:`complex_emotions` holds the agents' complex emotions (n, 2, 4),
+    which the runner passes on to the world to record.
+    """
+
+    def __init__(self, agents: list[EmotionalAgent], seed: int = 0, greedy: bool = False) -> None:
+        self.agents = agents
+        self.greedy = greedy
+        self.generator = torch.Generator().manual_seed(seed)
+        self.complex_emotions: NDArray[np.float32] | None = None
+
+    @torch.no_grad()
+    def __call__(self, state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
+        x = torch.as_tensor(np.ascontiguousarray(obs), dtype=torch.float32)
+        actions, emotions = [], []
+        for i, agent in enumerate(self.agents):
+            feats = agent.features(x[:, i])
+            logits, _ = agent(feats)
+            if self.greedy:
+                actions.append(logits.argmax(-1))
+            else:
+                actions.append(
+                    torch.multinomial(torch.softmax(logits, -1), 1, generator=self.generator)[:, 0]
+                )
+            emotions.append(agent.complex_emotions(feats))
+        self.complex_emotions = torch.stack(emotions, 1).numpy()
+        return torch.stack(actions, 1).numpy().astype(np.int64)
+
+
+def trained_policy(params: WorldParams, seed: int = 0) -> LearnedPolicy:
+    """The shipped agents of ``params.scenario``; CheckpointError if missing or unusable."""
+    agents, _ = load_agents(shipped_policy_path(params.scenario))
+    return LearnedPolicy(agents, seed)
+
+
+def untrained_policy(params: WorldParams, seed: int = 0) -> LearnedPolicy:
+    """Emotional agents with fresh random weights (seeded): the 'before learning' control."""
+    return LearnedPolicy(build_agents(seed=seed), seed)
