@@ -53,8 +53,8 @@ def test_wilson_interval():
 
 
 def test_policy_registry():
-    with pytest.raises(ValueError, match="unknown policy 'trained'; expected one of: random"):
-        make_policy("trained", WorldParams())
+    with pytest.raises(ValueError, match="unknown policy 'telepathic'; expected one of: random"):
+        make_policy("telepathic", WorldParams())
 
     def stay(params, seed):
         return lambda state, obs: np.zeros((state.n_envs, 2), dtype=np.int64)
