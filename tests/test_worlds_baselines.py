@@ -111,7 +111,7 @@ def test_simulate_is_deterministic():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--policy", "trained"], "unknown policy 'trained'"),
+        (["--policy", "telepathic"], "unknown policy 'telepathic'"),
         (["--scenario", "war"], "unknown scenario 'war'"),
         (["--steps", "0"], "--steps must be >= 1"),
     ],

@@ -100,7 +100,13 @@ class LearnedPolicy:
 
 def trained_policy(params: WorldParams, seed: int = 0) -> LearnedPolicy:
     """The shipped agents of ``params.scenario``; CheckpointError if missing or unusable."""
-    agents, _ = load_agents(shipped_policy_path(params.scenario))
+    path = shipped_policy_path(params.scenario)
+    if not path.is_file():
+        raise CheckpointError(
+            f"no trained checkpoint for {params.scenario} at {path}; "
+            "make it with `make checkpoints`, or use the untrained policy"
+        )
+    agents, _ = load_agents(path)
     return LearnedPolicy(agents, seed)
 
 
