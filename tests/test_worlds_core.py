@@ -100,18 +100,28 @@ def test_auto_reset_reports_final_observation_metrics_and_starts_next_episode():
     np.testing.assert_array_equal(world.state.key, core.next_keys(first_key))
 
 
-def test_truncation_is_not_termination_and_death_terminates():
+def test_the_survivor_lives_on_after_a_death_until_both_are_dead():
     params = WorldParams(scenario="caretaking", max_cycles=1000)
     state, _ = reset(params, [0])
-    # A child left alone starves: the episode terminates (not truncates) at its death.
-    for _ in range(1000):
-        state, _, _, terminated, truncated, info = step(params, state, [[STAY, STAY]])
+    died_at = {}
+    # Nobody acts: the child, left alone, dies first; the parent lives on, then starves too.
+    for t in range(1000):
+        state, _, rewards, terminated, truncated, info = step(params, state, [[STAY, STAY]])
         assert not truncated[0]
+        for agent in (PARENT, CHILD):
+            if info.died[0, agent]:
+                died_at[agent] = t
+                if agent == CHILD:
+                    assert not terminated[0]  # life goes on for the parent
+                    assert info.events[0, PARENT, EVENTS.index("loss")] == 1.0
+        if CHILD in died_at and t > died_at[CHILD]:
+            assert rewards[0, CHILD] == 0.0 and info.events[0, CHILD].sum() == 0.0
+            if PARENT not in died_at:  # the child's absence is felt for good
+                assert info.events[0, PARENT, EVENTS.index("separated")] == 1.0
         if terminated[0]:
             break
-    assert terminated[0] and state.health[0, CHILD] == 0.0
+    assert terminated[0] and died_at[CHILD] < died_at[PARENT] == t
     assert info.episode["child_survived"][0] == np.False_
-    assert info.events[0, PARENT, EVENTS.index("loss")] == 1.0
 
 
 @pytest.mark.parametrize(

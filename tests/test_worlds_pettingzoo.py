@@ -103,11 +103,17 @@ def test_view_and_core_give_identical_trajectories(scenario):
     steps = 0
     while env.agents:
         a = rng.integers(0, N_ACTIONS, 2)
-        obs, rewards, terms, truncs, _ = env.step(dict(zip(AGENTS, a.tolist(), strict=True)))
-        state, core_obs, core_rewards, terminated, truncated, _ = step(params, state, a[None])
+        live = list(env.agents)
+        acts = {agent: int(a[i]) for i, agent in enumerate(AGENTS) if agent in live}
+        obs, rewards, terms, truncs, _ = env.step(acts)
+        state, core_obs, core_rewards, terminated, truncated, info = step(params, state, a[None])
+        assert set(obs) == set(rewards) == set(terms) == set(live)
         for i, agent in enumerate(AGENTS):
+            if agent not in live:
+                continue
             np.testing.assert_array_equal(obs[agent], core_obs[0, i])
             assert rewards[agent] == core_rewards[0, i]
-            assert terms[agent] == terminated[0] and truncs[agent] == truncated[0]
+            assert terms[agent] == (info.died[0, i] or terminated[0])
+            assert truncs[agent] == truncated[0]
         steps += 1
     assert steps > 10

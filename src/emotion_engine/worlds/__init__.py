@@ -19,7 +19,10 @@ Each step, in order:
 | health      | regenerates 0.006 / 0.002 per step while hunger and loneliness are below 0.5;   |
 |             | ``comfort`` heals 0.01                                                          |
 | emotions    | each agent's affect (layers 1–3) steps on the typed events of the step          |
-| end         | the episode terminates when either agent dies, truncates after ``max_cycles``   |
+| death       | an agent at health 0 is dead: it acts no more, nothing reaches it, it gets no   |
+|             | reward; the other lives on, feels the ``loss`` and the lasting absence          |
+|             | (``separated``), and threats turn to it once the child is gone                  |
+| end         | the episode terminates when both agents are dead, truncates after ``max_cycles``|
 
 Modules: :mod:`.core` (the batched core), :mod:`.rewards`, :mod:`.policies`, :mod:`.render`,
 :mod:`.runner` (whole episodes, calibration), :mod:`.caretaking_v0` and :mod:`.crisis_v0`

@@ -308,6 +308,7 @@ class StepInfo:
 
     Attributes:
         events: (n, 2, len(EVENTS)) the typed events each agent experienced.
+        died: (n, 2) the agents that died in this step.
         reward_terms: name → (n, 2) weighted reward terms (summing to the rewards).
         complex_emotions: (n, 2, 4) the complex emotions given to :func:`step`, or None.
         episode_envs: (k,) indices of the envs whose episode ended this step.
@@ -316,6 +317,7 @@ class StepInfo:
     """
 
     events: NDArray[np.float64]
+    died: NDArray[np.bool_]
     reward_terms: dict[str, NDArray[np.float64]]
     complex_emotions: NDArray[np.float64] | None
     episode_envs: NDArray[np.intp]
@@ -451,23 +453,24 @@ def step(
 
     Returns:
         (state, observations (n, 2, OBS_DIM) float32, rewards (n, 2) float32,
-        terminated (n,), truncated (n,), info). An episode terminates when an agent dies and
-        is truncated after ``max_cycles`` steps.
+        terminated (n,), truncated (n,), info). An episode terminates when both agents are
+        dead and is truncated after ``max_cycles`` steps; ``info.died`` says who died when.
 
     Raises:
         ValueError: for invalid actions; nothing is changed.
     """
-    a = check_actions(actions, state.n_envs)
     p = params
     n = state.n_envs
     t = state.t
     size = p.size
+    alive = state.health > 0.0  # (n, 2): the dead act no more, and nothing reaches them
+    a = np.where(alive, check_actions(actions, n), STAY)
 
     # Moves.
     pos = state.pos + MOVES[a]
     _clip(pos, 0, size - 1)
     dist = _chebyshev(pos[:, 0], pos[:, 1])
-    adjacent = (dist <= 1)[:, None]
+    adjacent = (dist <= 1)[:, None] & alive[:, ::-1]  # next to the other, which still lives
 
     # Food: pick up, eat (held food first, else food on the cell), feed the other.
     on_food, slot = _food_under(pos, state.food)
@@ -487,7 +490,7 @@ def step(
     fed = feed[:, ::-1]
     carrying = (carrying | pick) & ~eat_held & ~feed
     eaten = eat_held | eat_ground
-    hunger = state.hunger + p.pair("hunger_rate")
+    hunger = state.hunger + p.pair("hunger_rate") * alive
     hunger -= p.food_value * (eaten | fed)
     _clip(hunger, 0.0, 1.0)
     food = _respawn_food(p, state, take, slot)
@@ -496,8 +499,9 @@ def step(
     comfort = (a == COMFORT) & adjacent
     comforted = comfort[:, ::-1]
     near = (dist <= p.near_radius)[:, None]
-    loneliness = state.loneliness + np.where(near, p.near_loneliness, 1.0) * p.pair(
-        "loneliness_rate"
+    loneliness = (
+        state.loneliness
+        + np.where(near, p.near_loneliness, 1.0) * p.pair("loneliness_rate") * alive
     )
     loneliness -= p.comfort_relief * comforted
     _clip(loneliness, 0.0, 1.0)
@@ -506,7 +510,7 @@ def step(
     threat, threat_left = state.threat, state.threat_left
     spawned = target = None
     if p.threats:
-        threat, threat_left, spawned, target = _move_threat(p, state, pos)
+        threat, threat_left, spawned, target = _move_threat(p, state, pos, alive)
     damage = p.starve_damage * np.minimum(
         np.maximum(hunger - p.hungry_at, 0.0) / (1.0 - p.hungry_at), 1.0
     )
@@ -526,13 +530,15 @@ def step(
 
     # Health.
     well = (hunger < 0.5) & (loneliness < 0.5)
-    health = state.health - damage
-    health += p.pair("regen") * well + p.comfort_heal * comforted
+    health = state.health - damage * alive
+    health += (p.pair("regen") * well + p.comfort_heal * comforted) * alive
     _clip(health, 0.0, 1.0)
-    died = health <= 0.0
+    lives = health > 0.0
+    died = alive & ~lives
 
     # Events, from each agent's point of view.
     separated = dist > p.separation_radius
+    gone = ~lives[:, ::-1]  # the other is dead: absent for good
     events = np.zeros((n, 2, len(EVENTS)))
     events[..., _EV["fed"]] = fed
     events[..., _EV["comforted"]] = comforted
@@ -540,11 +546,11 @@ def step(
     harmed = np.minimum(damage / p.harm_scale, 1.0)
     events[..., _EV["harmed"]] = harmed
     events[..., _EV["other_harmed"]] = harmed[:, ::-1]
-    events[..., _EV["separated"]] = separated[:, None]
-    events[..., _EV["reunited"]] = (state.separated & ~separated)[:, None]
+    events[..., _EV["separated"]] = separated[:, None] | gone
+    events[..., _EV["reunited"]] = (state.separated & ~separated)[:, None] & ~gone
     events[..., _EV["close"]] = adjacent
-    # the valence each face showed, as the other saw it
-    other_v = scaled_valence(state.affect.primary[:, ::-1] @ _VALENCE)
+    # the valence each face showed, as the other saw it (a dead face shows nothing)
+    other_v = scaled_valence(state.affect.primary[:, ::-1] @ _VALENCE) * alive[:, ::-1]
     events[..., _EV["other_distress"]] = np.maximum(-other_v, 0.0)
     events[..., _EV["other_joy"]] = np.maximum(other_v, 0.0)
     events[..., _EV["loss"]] = died[:, ::-1]
@@ -555,6 +561,7 @@ def step(
         events[..., _EV["protected_other"]] = protected
         events[..., _EV["was_protected"]] = shielded
         events[..., _EV["novelty"]] = spawned[:, None]
+    events *= alive[..., None]  # the dead feel nothing
 
     # Emotions: events plus interoception (hunger and loneliness raise cortisol).
     drive = np.zeros((n, 2, len(MODULATORS)))
@@ -565,18 +572,20 @@ def step(
     affect = step_affect(state.affect, events, p.dt, p.affect, extra_drive=drive)
 
     # Rewards.
-    terms = _reward_terms(p, state, affect, health, hunger, died)
+    terms = {k: v * alive for k, v in _reward_terms(p, state, affect, health, hunger, died).items()}
     rewards = sum(terms.values()).astype(np.float32)
 
     # Bookkeeping.
     t = t + 1
-    terminated = died[:, PARENT] | died[:, CHILD]
+    terminated = ~lives.any(-1)
     truncated = (t >= p.max_cycles) & ~terminated
     stats = state.stats.copy()
     stats[:, _S["feeds"]] += feed[:, PARENT]
     stats[:, _S["comfort_acts"]] += comfort[:, PARENT]
     stats[:, _S["parent_eats"] : _S["child_eats"] + 1] += eaten
-    stats[:, _S["parent_steps_hungry"] : _S["child_steps_hungry"] + 1] += hunger >= p.hungry_at
+    stats[:, _S["parent_steps_hungry"] : _S["child_steps_hungry"] + 1] += (
+        hunger >= p.hungry_at
+    ) & alive
     stats[:, _S["parent_return"] : _S["child_return"] + 1] += rewards
     if struck is not None:
         stats[:, _S["shield_events"]] += protected[:, PARENT]
@@ -605,6 +614,7 @@ def step(
     done = np.flatnonzero(terminated | truncated)
     info = StepInfo(
         events=events,
+        died=died,
         reward_terms=terms,
         complex_emotions=complex_emotions,
         episode_envs=done,
@@ -661,7 +671,7 @@ def _toward(src: NDArray, dst: NDArray) -> NDArray[np.int64]:
 
 
 def _move_threat(
-    p: WorldParams, state: WorldState, pos: NDArray
+    p: WorldParams, state: WorldState, pos: NDArray, alive: NDArray
 ) -> tuple[NDArray, NDArray, NDArray | None, NDArray | None]:
     """Spawn, move and aim the threats.
 
@@ -683,10 +693,12 @@ def _move_threat(
     active = left > 0
     if not active.any():
         return threat, left, None, None
-    child = pos[:, CHILD]
-    approach = active & (_chebyshev(threat, child) > 1)
-    threat = np.where(approach[:, None], _toward(threat, child), threat)
-    reach = active[:, None] & (_chebyshev(threat[:, None], pos) <= 1)
+    prey = pos[
+        np.arange(len(t)), np.where(alive[:, CHILD], CHILD, PARENT)
+    ]  # the child while it lives
+    approach = active & (_chebyshev(threat, prey) > 1)
+    threat = np.where(approach[:, None], _toward(threat, prey), threat)
+    reach = active[:, None] & alive & (_chebyshev(threat[:, None], pos) <= 1)
     reach[:, PARENT] &= ~reach[:, CHILD]  # it goes for the child first
     return threat, left, spawned, reach
 
@@ -727,40 +739,18 @@ def _reward_terms(
     return terms
 
 
-def _accumulate(
-    stats: NDArray,
-    feed: NDArray,
-    comfort: NDArray,
-    protected: NDArray,
-    struck: NDArray,
-    eaten: NDArray,
-    hungry: NDArray,
-    rewards: NDArray,
-) -> NDArray:
-    s = stats.copy()
-    s[:, _S["feeds"]] += feed[:, PARENT]
-    s[:, _S["comfort_acts"]] += comfort[:, PARENT]
-    s[:, _S["shield_events"]] += protected[:, PARENT]
-    s[:, _S["shield_damage"]] += protected[:, PARENT] * struck[:, PARENT]
-    s[:, _S["parent_eats"] : _S["child_eats"] + 1] += eaten
-    s[:, _S["parent_steps_hungry"] : _S["child_steps_hungry"] + 1] += hungry
-    s[:, _S["parent_threat_damage"] : _S["child_threat_damage"] + 1] += struck
-    s[:, _S["parent_return"] : _S["child_return"] + 1] += rewards
-    return s
-
-
 def episode_metrics(state: WorldState) -> dict[str, NDArray]:
     """Per-episode metrics of each env, (n,) arrays, meaningful at the end of an episode.
 
-    An episode ends at the first death or after ``max_cycles`` steps, so ``child_survived``
-    (both alive at the end) means the child lived to the time limit; an episode that ends
-    with the parent's death does not count as the child surviving (it is orphaned).
+    An episode ends after ``max_cycles`` steps, or earlier if both agents die; an agent that
+    dies drops out and the other lives on (and grieves). ``child_survived`` means the child
+    is alive at the end.
     """
     s = state.stats
     alive = state.health > 0.0
     steps = np.maximum(state.t, 1)
     out: dict[str, NDArray] = {
-        "child_survived": alive.all(-1),
+        "child_survived": alive[:, CHILD],
         "parent_survived": alive[:, PARENT],
         "steps": state.t.copy(),
         "attachment_parent_child": state.affect.social[:, PARENT, _ATTACHMENT],

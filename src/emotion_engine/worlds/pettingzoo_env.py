@@ -16,7 +16,15 @@ from pettingzoo import AECEnv, ParallelEnv
 from pettingzoo.utils.conversions import parallel_to_aec
 
 from emotion_engine.worlds import core, render
-from emotion_engine.worlds.core import ACTIONS, AGENTS, N_ACTIONS, OBS_HIGH, OBS_LOW, WorldParams
+from emotion_engine.worlds.core import (
+    ACTIONS,
+    AGENTS,
+    N_ACTIONS,
+    OBS_HIGH,
+    OBS_LOW,
+    STAY,
+    WorldParams,
+)
 
 RENDER_MODES = ("human", "rgb_array", "ansi")
 
@@ -97,25 +105,28 @@ class WorldEnv(ParallelEnv):
             raise RuntimeError("call reset() before step()")
         if not self.agents:
             raise RuntimeError("the episode is over; call reset()")
+        live = list(self.agents)
         chosen = np.array([self._validate(actions)])
         self.state, obs, rewards, terminated, truncated, info = core.step(
             self.params, self.state, chosen
         )
-        term, trunc = bool(terminated[0]), bool(truncated[0])
+        index = {a: i for i, a in enumerate(AGENTS)}
+        terms = {a: bool(info.died[0, index[a]] or terminated[0]) for a in live}
+        truncs = dict.fromkeys(live, bool(truncated[0]))
         infos: dict[str, dict] = {}
-        for i, agent in enumerate(AGENTS):
-            infos[agent] = {"events": info.events[0, i].astype(np.float32)}
+        for agent in live:
+            infos[agent] = {"events": info.events[0, index[agent]].astype(np.float32)}
             if info.episode:
                 infos[agent]["episode"] = {k: v[0].item() for k, v in info.episode.items()}
+        split = self._split(obs)
         result = (
-            self._split(obs),
-            {a: float(rewards[0, i]) for i, a in enumerate(AGENTS)},
-            dict.fromkeys(AGENTS, term),
-            dict.fromkeys(AGENTS, trunc),
+            {a: split[a] for a in live},
+            {a: float(rewards[0, index[a]]) for a in live},
+            terms,
+            truncs,
             infos,
         )
-        if term or trunc:
-            self.agents = []
+        self.agents = [a for a in live if not (terms[a] or truncs[a])]
         if self.render_mode == "human":
             self.render()
         return result
@@ -130,6 +141,9 @@ class WorldEnv(ParallelEnv):
             )
         out = []
         for agent in AGENTS:
+            if agent not in self.agents:
+                out.append(STAY)  # the dead act no more
+                continue
             if agent not in actions:
                 raise ValueError(
                     f"missing action for {agent}; expected an integer in Discrete({N_ACTIONS})"
