@@ -97,6 +97,23 @@ class EmotionalAgent(nn.Module):
         """The complex emotions stored in ``features`` (B, 4)."""
         return features[..., -len(COMPLEX_EMOTIONS) :]
 
+    def auxiliary_update(
+        self,
+        optimizer: torch.optim.Optimizer,
+        features: torch.Tensor,
+        next_features: torch.Tensor,
+        aux: dict[str, torch.Tensor],
+        ends: torch.Tensor,
+    ) -> dict[str, float]:
+        """Train the composer by TD on the rollout's cumulants (called by PPO per rollout)."""
+        if "cumulants" not in aux or features.shape[0] == 0:
+            return {}
+        loss = composer_update(
+            self, optimizer, features[:, : self.obs_dim], next_features[:, : self.obs_dim],
+            aux["cumulants"], ends,
+        )  # fmt: skip
+        return {"composer_td_loss": loss}
+
     def parameter_counts(self) -> dict[str, int]:
         """Parameters per part and in total."""
         parts = {name: sum(p.numel() for p in getattr(self, name).parameters())

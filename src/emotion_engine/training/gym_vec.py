@@ -28,7 +28,7 @@ class GymVecEnv:
         self._lengths[:] = 0
         return np.asarray(obs, dtype=np.float32)[:, None, :]
 
-    def step(self, actions: np.ndarray) -> StepResult:
+    def step(self, actions: np.ndarray, **_signals: object) -> StepResult:
         n = self.n_envs
         obs = np.zeros((n, 1, self.obs_dim), dtype=np.float32)
         final = np.zeros_like(obs)
@@ -48,7 +48,7 @@ class GymVecEnv:
                 self._returns[i], self._lengths[i] = 0, 0
                 o, _ = env.reset()
             obs[i, 0] = o
-        return StepResult(obs, rewards, term, trunc, final, episodes)
+        return StepResult(obs, rewards, term[:, None], trunc[:, None], final, episodes)
 
     def state_dict(self) -> tuple[dict[str, np.ndarray], dict]:
         """Arrays and JSON-able metadata that restore every env exactly (for resuming)."""

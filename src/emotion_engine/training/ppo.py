@@ -33,19 +33,29 @@ class StepResult:
     """What a vectorised multi-agent env returns from ``step`` (N envs, A agents).
 
     ``obs`` is already auto-reset where an episode ended; ``final_obs`` holds the last
-    observation of each ended episode (and equals ``obs`` elsewhere).
+    observation before any reset (and equals ``obs`` elsewhere). Termination and truncation
+    are per agent: an agent's own episode can end (e.g. it died) while the others go on.
+    ``active`` marks the agents that really acted in this step (False once an agent is out
+    of its episode); inactive samples are left out of learning.
     """
 
     obs: np.ndarray  # (N, A, D) float32
     rewards: np.ndarray  # (N, A)
-    terminated: np.ndarray  # (N,) bool
-    truncated: np.ndarray  # (N,) bool
+    terminated: np.ndarray  # (N, A) bool
+    truncated: np.ndarray  # (N, A) bool
     final_obs: np.ndarray  # (N, A, D)
     episodes: list[dict] = field(default_factory=list)  # metrics of episodes that ended
+    active: np.ndarray | None = None  # (N, A) bool; None means all
+    aux: dict[str, np.ndarray] = field(default_factory=dict)  # e.g. cumulants (N, A, K)
 
 
 class VecEnv(Protocol):
-    """A batch of N envs with A agents each, discrete actions, flat observations."""
+    """A batch of N envs with A agents each, discrete actions, flat observations.
+
+    ``step`` also receives each agent's TD error and value of the previous step (its learning
+    signals) and, from agents that compose them, complex emotions (N, A, K); an env may
+    ignore them.
+    """
 
     n_envs: int
     n_agents: int
@@ -54,12 +64,23 @@ class VecEnv(Protocol):
 
     def reset(self, seed: int) -> np.ndarray: ...
 
-    def step(self, actions: np.ndarray) -> StepResult: ...
+    def step(
+        self,
+        actions: np.ndarray,
+        td_error: np.ndarray | None = None,
+        value: np.ndarray | None = None,
+        complex_emotions: np.ndarray | None = None,
+    ) -> StepResult: ...
 
 
 class Agent(Protocol):
     """A torch module with ``features(obs)`` (no-grad preprocessing stored in the rollout,
-    identity for a plain MLP) and ``forward(features) -> (logits, value)``."""
+    identity for a plain MLP) and ``forward(features) -> (logits, value)``.
+
+    Optionally also ``complex_emotions(features) -> (B, K)`` (passed to the env) and
+    ``auxiliary_update(optimizer, features, next_features, aux, ends) -> dict`` (called once
+    per rollout before the PPO epochs, e.g. to train an emotion composer by TD).
+    """
 
     def features(self, obs: torch.Tensor) -> torch.Tensor: ...
 
@@ -275,22 +296,26 @@ def train(
 
 @dataclass
 class _Rollout:
-    features: list[torch.Tensor]  # per agent (T, N, F)
+    features: list[torch.Tensor]  # per agent (T + 1, N, F): the last row is after the rollout
     actions: torch.Tensor  # (T, N, A)
     logprobs: torch.Tensor  # (T, N, A)
     values: torch.Tensor  # (T, N, A)
     advantages: torch.Tensor  # (T, N, A)
     returns: torch.Tensor  # (T, N, A)
+    ends: torch.Tensor  # (T, N, A)
+    active: torch.Tensor  # (T, N, A) bool
+    aux: dict[str, torch.Tensor]  # name -> (T, N, A, ...)
     episodes: list[dict]
 
 
 @torch.no_grad()
 def _act(
     agents: list[nn.Module], obs: np.ndarray
-) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Features, sampled actions, log-probabilities and values of every agent, (N, A)."""
+) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor, np.ndarray | None]:
+    """Features, sampled actions, log-probabilities and values of every agent, (N, A), and
+    the complex emotions (N, A, K) if every agent composes them."""
     x = torch.as_tensor(obs, dtype=torch.float32)
-    feats, acts, logps, vals = [], [], [], []
+    feats, acts, logps, vals, emotions = [], [], [], [], []
     for i, agent in enumerate(agents):
         f = agent.features(x[:, i])
         logits, value = agent(f)
@@ -300,13 +325,24 @@ def _act(
         acts.append(a)
         logps.append(dist.log_prob(a))
         vals.append(value)
-    return feats, torch.stack(acts, 1), torch.stack(logps, 1), torch.stack(vals, 1)
+        if hasattr(agent, "complex_emotions"):
+            emotions.append(agent.complex_emotions(f))
+    complex_emotions = torch.stack(emotions, 1).numpy() if len(emotions) == len(agents) else None
+    return (
+        feats,
+        torch.stack(acts, 1),
+        torch.stack(logps, 1),
+        torch.stack(vals, 1),
+        complex_emotions,
+    )
 
 
 @torch.no_grad()
-def _values(agents: list[nn.Module], obs: np.ndarray) -> torch.Tensor:
+def _values(agents: list[nn.Module], obs: np.ndarray) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """Features and values (N, A) of every agent."""
     x = torch.as_tensor(obs, dtype=torch.float32)
-    return torch.stack([agent(agent.features(x[:, i]))[1] for i, agent in enumerate(agents)], 1)
+    feats = [agent.features(x[:, i]) for i, agent in enumerate(agents)]
+    return feats, torch.stack([agent(f)[1] for agent, f in zip(agents, feats, strict=True)], 1)
 
 
 def _collect(
@@ -316,26 +352,39 @@ def _collect(
     feats: list[list[torch.Tensor]] = [[] for _ in agents]
     actions = torch.zeros((t_len, n, a), dtype=torch.long)
     logprobs, values, rewards, ends = (torch.zeros((t_len, n, a)) for _ in range(4))
+    active = torch.ones((t_len, n, a), dtype=torch.bool)
+    aux: dict[str, list[torch.Tensor]] = {}
     episodes: list[dict] = []
+    td = None
     for t in range(t_len):
-        f, act, logp, val = _act(agents, obs)
-        result = env.step(act.numpy())
+        f, act, logp, val, complex_emotions = _act(agents, obs)
+        if t > 0:  # the previous step's TD error, now that V(s_t) is known: a learning signal
+            td = (rewards[t - 1] + config.gamma * val * (1 - ends[t - 1]) - values[t - 1]) * (
+                1 - ends[t - 1]
+            )
+        result = env.step(act.numpy(), td_error=None if td is None else td.numpy(),
+                          value=val.numpy(), complex_emotions=complex_emotions)  # fmt: skip
         r = torch.as_tensor(result.rewards, dtype=torch.float32)
-        if result.truncated.any():  # bootstrap truncated episodes from their final observation
-            cut = torch.as_tensor(result.truncated & ~result.terminated)
-            r = r + config.gamma * _values(agents, result.final_obs) * cut[:, None]
+        cut = torch.as_tensor(result.truncated & ~result.terminated)
+        if cut.any():  # bootstrap truncated episodes from their final observation
+            r = r + config.gamma * _values(agents, result.final_obs)[1] * cut
         for i in range(a):
             feats[i].append(f[i])
         actions[t], logprobs[t], values[t], rewards[t] = act, logp, val, r
-        ends[t] = torch.as_tensor(result.terminated | result.truncated, dtype=torch.float32)[
-            :, None
-        ]
+        ends[t] = torch.as_tensor(result.terminated | result.truncated, dtype=torch.float32)
+        if result.active is not None:
+            active[t] = torch.as_tensor(result.active)
+        for k, v in result.aux.items():
+            aux.setdefault(k, []).append(torch.as_tensor(v))
         episodes.extend(result.episodes)
         obs = result.obs
-    advantages, returns = compute_gae(rewards, values, ends, _values(agents, obs),
-                                      config.gamma, config.gae_lambda)  # fmt: skip
-    return _Rollout([torch.stack(fs) for fs in feats], actions, logprobs, values, advantages,
-                    returns, episodes), obs  # fmt: skip
+    last_feats, last_values = _values(agents, obs)
+    advantages, returns = compute_gae(
+        rewards, values, ends, last_values, config.gamma, config.gae_lambda
+    )
+    return _Rollout([torch.stack([*fs, lf]) for fs, lf in zip(feats, last_feats, strict=True)],
+                    actions, logprobs, values, advantages, returns, ends, active,
+                    {k: torch.stack(v) for k, v in aux.items()}, episodes), obs  # fmt: skip
 
 
 def _optimise(
@@ -346,12 +395,27 @@ def _optimise(
     config: PPOConfig,
     clip: float,
 ) -> dict[str, float]:
-    """Minibatch epochs for agent ``i``; returns the last epoch's mean statistics."""
-    b_feat = ro.features[i].flatten(0, 1)
-    b_act, b_logp, b_val = (x[:, :, i].flatten() for x in (ro.actions, ro.logprobs, ro.values))
-    b_adv, b_ret = ro.advantages[:, :, i].flatten(), ro.returns[:, :, i].flatten()
+    """Minibatch epochs for agent ``i`` on its active samples; returns the last epoch's mean
+    statistics (and those of its auxiliary update, if it has one)."""
+    keep = ro.active[:, :, i].flatten()
+    extra: dict[str, float] = {}
+    if hasattr(agent, "auxiliary_update"):
+        extra = agent.auxiliary_update(
+            opt,
+            ro.features[i][:-1].flatten(0, 1)[keep],
+            ro.features[i][1:].flatten(0, 1)[keep],
+            {k: v[:, :, i].flatten(0, 1)[keep] for k, v in ro.aux.items()},
+            ro.ends[:, :, i].flatten()[keep],
+        )
+    b_feat = ro.features[i][:-1].flatten(0, 1)[keep]
+    b_act, b_logp, b_val = (
+        x[:, :, i].flatten()[keep] for x in (ro.actions, ro.logprobs, ro.values)
+    )
+    b_adv, b_ret = ro.advantages[:, :, i].flatten()[keep], ro.returns[:, :, i].flatten()[keep]
     size = b_act.shape[0]
-    mb = size // config.n_minibatches
+    if size == 0:  # the agent sat this whole rollout out
+        return extra
+    mb = -(-size // config.n_minibatches)
     stats: dict[str, list[float]] = {}
     for _epoch in range(config.n_epochs):
         stats = {}
@@ -379,7 +443,7 @@ def _optimise(
     out = {k: float(np.mean(v)) for k, v in stats.items()}
     out["explained_variance"] = explained_variance(b_val.numpy(), b_ret.numpy())
     out["lr"] = opt.param_groups[0]["lr"]
-    return out
+    return out | extra
 
 
 def _episode_summary(episodes: list[dict]) -> dict[str, float]:

@@ -900,7 +900,7 @@ class BatchedWorld:
         Returns (obs, rewards, terminated, truncated, info). ``obs`` of a finished env is the
         first observation of its next episode; ``info`` holds ``final_observation``
         (n, 2, OBS_DIM), ``done`` (n,), ``episode_envs`` (indices of the finished envs) and
-        ``episode`` (their metrics), ``events``, ``reward_terms`` and ``complex_emotions``
+        ``episode`` (their metrics), ``events``, ``died``, ``reward_terms`` and ``complex_emotions``
         (see :class:`StepInfo`).
         """
         state, obs, rewards, terminated, truncated, step_info = step(
@@ -913,6 +913,7 @@ class BatchedWorld:
             "episode_envs": step_info.episode_envs,
             "episode": step_info.episode,
             "events": step_info.events,
+            "died": step_info.died,
             "reward_terms": step_info.reward_terms,
             "complex_emotions": step_info.complex_emotions,
         }

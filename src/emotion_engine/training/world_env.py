@@ -1,0 +1,137 @@
+"""The parent/child worlds as the trainer's vectorised env, and the complex emotions' cumulants.
+
+:class:`WorldVecEnv` wraps :class:`~emotion_engine.worlds.core.BatchedWorld` in the
+:class:`~emotion_engine.training.ppo.VecEnv` protocol and closes the emotional loop:
+
+- each step, the agents' own learning signals (TD error and value, from PPO) drive their
+  modulators (:func:`~emotion_engine.affect.learning_drive`: positive TD error → dopamine,
+  negative → cortisol, |TD| → noradrenaline, hope → serotonin, fear → adrenaline);
+- the complex emotions the agents composed are recorded by the world;
+- an agent's own episode *terminates* when it dies (the other lives on), and is *truncated*
+  at the time limit; once dead its steps are inactive and are left out of learning;
+- the cumulants that define the complex emotions (:func:`cumulants`) come back in ``aux``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+from emotion_engine.affect import EVENTS, AffectState, learning_drive
+from emotion_engine.training.ppo import StepResult
+from emotion_engine.worlds.core import (
+    AGENTS,
+    N_ACTIONS,
+    OBS_DIM,
+    OBS_FEATURES,
+    BatchedWorld,
+    WorldParams,
+    WorldState,
+)
+
+_F = {name: i for i, (name, _, _) in enumerate(OBS_FEATURES)}
+_E = {name: i for i, name in enumerate(EVENTS)}
+
+LEARNING_SCALE = 0.1
+"""TD errors and values are divided by this (about a typical step reward × 10) for the drive."""
+
+
+def cumulants(final_obs: NDArray, events: NDArray) -> NDArray[np.float32]:
+    """The per-step cumulants (n, 2, 4) in [0, 1] whose discounted sums define the complex
+    emotions (see :mod:`emotion_engine.agents.composer`), from each agent's point of view.
+
+    | complex emotion | cumulant                                                        |
+    |-----------------|-----------------------------------------------------------------|
+    | maternal_love   | attachment × the other's health × (1 − the other's hunger)      |
+    | compassion      | own care act (feed, comfort, shield) × the other's distress     |
+    | grief           | attachment × max(the other's death, the other's harm)           |
+    | devotion        | ½ · being close + ½ · own care act                              |
+    """
+    attachment = final_obs[..., _F["own_social_attachment"]]
+    wellbeing = final_obs[..., _F["other_health"]] * (1.0 - final_obs[..., _F["other_hunger"]])
+    care = np.minimum(events[..., _E["cared"]] + events[..., _E["protected_other"]], 1.0)
+    loss = np.maximum(events[..., _E["loss"]], events[..., _E["other_harmed"]])
+    out = np.stack(
+        [
+            attachment * wellbeing,
+            care * events[..., _E["other_distress"]],
+            attachment * loss,
+            0.5 * events[..., _E["close"]] + 0.5 * care,
+        ],
+        axis=-1,
+    )
+    return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+class WorldVecEnv:
+    """N parent/child worlds for PPO: parent is agent 0, child agent 1."""
+
+    n_agents = len(AGENTS)
+    obs_dim = OBS_DIM
+    n_actions = N_ACTIONS
+
+    def __init__(self, params: WorldParams, n_envs: int, learning_signals: bool = True) -> None:
+        self.params = params
+        self.n_envs = n_envs
+        self.learning_signals = learning_signals
+        self.world = BatchedWorld(n_envs, params, seed=0)
+
+    def reset(self, seed: int) -> NDArray[np.float32]:
+        """Worlds seeded seed, seed + 1, …; returns observations (n, 2, OBS_DIM)."""
+        self.world = BatchedWorld(self.n_envs, self.params, seed=seed)
+        return np.ascontiguousarray(self.world.obs)
+
+    def step(
+        self,
+        actions: NDArray,
+        td_error: NDArray | None = None,
+        value: NDArray | None = None,
+        complex_emotions: NDArray | None = None,
+    ) -> StepResult:
+        """One step of every world (see the module docstring)."""
+        active = self.world.state.health > 0.0
+        drive = None
+        if self.learning_signals and td_error is not None and value is not None:
+            drive = learning_drive(td_error, value, LEARNING_SCALE)
+        obs, rewards, terminated, truncated, info = self.world.step(
+            actions, drive, complex_emotions
+        )
+        own_end = info["died"] | terminated[:, None]
+        episodes = [
+            {k: v[j].item() for k, v in info["episode"].items()}
+            for j in range(len(info["episode_envs"]))
+        ]
+        return StepResult(
+            obs=np.ascontiguousarray(obs),
+            rewards=rewards,
+            terminated=own_end,
+            truncated=truncated[:, None] & ~own_end,
+            final_obs=np.ascontiguousarray(info["final_observation"]),
+            episodes=episodes,
+            active=active,
+            aux={"cumulants": cumulants(info["final_observation"], info["events"])},
+        )
+
+    def state_dict(self) -> tuple[dict[str, np.ndarray], dict]:
+        """Every array of the worlds' state, for exact resumption."""
+        arrays = {"seeds": self.world.seeds, "obs": np.ascontiguousarray(self.world.obs)}
+        for f in fields(WorldState):
+            value = getattr(self.world.state, f.name)
+            if isinstance(value, AffectState):
+                arrays.update(
+                    {f"affect.{g.name}": getattr(value, g.name) for g in fields(AffectState)}
+                )
+            else:
+                arrays[f.name] = value
+        return arrays, {}
+
+    def load_state_dict(self, arrays: dict[str, np.ndarray], meta: dict) -> None:
+        """Inverse of :meth:`state_dict`."""
+        affect = AffectState(*(arrays[f"affect.{g.name}"] for g in fields(AffectState)))
+        state = WorldState(
+            **{f.name: affect if f.name == "affect" else arrays[f.name] for f in fields(WorldState)}
+        )
+        self.world = BatchedWorld(self.n_envs, self.params, seeds=arrays["seeds"])
+        self.world.state, self.world.obs = state, arrays["obs"]
