@@ -189,7 +189,8 @@ def simulate(
     steps: Annotated[int, typer.Option(help="Episode length (max_cycles).")] = 500,
     seed: Annotated[int, typer.Option(help="World seed.")] = 0,
     policy: Annotated[
-        str, typer.Option(help="Policy of both agents: random, scripted or selfish.")
+        str,
+        typer.Option(help="Policy of both agents: trained, untrained, random, scripted, selfish."),
     ] = "scripted",
     reward_mode: Annotated[
         str, typer.Option(help="extrinsic, emotional or explicit (reported returns).")
@@ -377,3 +378,123 @@ def face(
         )
     elif terminal or not wrote:
         typer.echo(half_blocks(image))
+
+
+@app.command()
+def train(
+    scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
+    total_steps: Annotated[
+        int, typer.Option(help="Env steps to train (each steps both agents).")
+    ] = 2_000_000,
+    seed: Annotated[int, typer.Option(help="Training seed (networks, sampling, worlds).")] = 0,
+    out: Annotated[Path, typer.Option(help="Run folder: checkpoints, metrics.jsonl, tb/.")] = Path(
+        "runs/train"
+    ),
+    reward_mode: Annotated[
+        str, typer.Option(help="emotional, extrinsic or explicit.")
+    ] = "emotional",
+    no_own_valence: Annotated[
+        bool, typer.Option("--no-own-valence", help="Ablate: no reward for own valence.")
+    ] = False,
+    no_empathic_joy: Annotated[
+        bool, typer.Option("--no-empathic-joy", help="Ablate: no empathic joy.")
+    ] = False,
+    no_empathic_distress: Annotated[
+        bool, typer.Option("--no-empathic-distress", help="Ablate: no empathic distress.")
+    ] = False,
+    no_bond: Annotated[
+        bool, typer.Option("--no-bond", help="Ablate: no reward for growing attachment.")
+    ] = False,
+    no_learning_signals: Annotated[
+        bool,
+        typer.Option("--no-learning-signals", help="TD error and value do not drive the emotions."),
+    ] = False,
+    resume: Annotated[
+        bool, typer.Option(help="Continue the run in --out from its last checkpoint.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
+) -> None:
+    """Train parent and child with PPO (emotional reward by default); checkpoints in --out."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from emotion_engine.training.checkpoint import CheckpointError
+    from emotion_engine.training.experiment import default_config, make_spec, train_run
+
+    flags = {"own_valence": no_own_valence, "empathic_joy": no_empathic_joy,
+             "empathic_distress": no_empathic_distress, "bond": no_bond}  # fmt: skip
+    try:
+        spec = make_spec(
+            scenario, reward_mode, [k for k, v in flags.items() if v], not no_learning_signals
+        )
+        config = default_config(total_steps, seed)
+    except ValueError as e:
+        fail(str(e))
+    columns = (TextColumn("training"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} steps"),
+               TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=_stderr_console(), transient=as_json) as bar:
+        task = bar.add_task("train", total=config.n_updates * config.batch_size)
+        try:
+            result = train_run(spec, config, out, resume=resume,
+                               progress=lambda done, total: bar.update(task, completed=done))  # fmt: skip
+        except (FileExistsError, CheckpointError) as e:
+            fail(str(e))
+    last = result.history[-1] if result.history else {}
+    summary = {"out": str(out), "env_steps": result.env_steps, "seconds": result.seconds,
+               "stopped": result.stopped_reason, "last_update": last}  # fmt: skip
+    if result.stopped_reason != "done":
+        typer.echo(
+            f"error: training stopped ({result.stopped_reason}); the last good checkpoint is in {out}",
+            err=True,
+        )
+    if as_json:
+        emit_json(summary)
+    else:
+        typer.echo(f"trained {result.env_steps:,} env steps in {result.seconds:.0f} s → {out}")
+    if result.stopped_reason != "done":
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
+    policy: Annotated[
+        str, typer.Option(help="trained, untrained, random, scripted or selfish.")
+    ] = "trained",
+    checkpoint: Annotated[
+        Path | None, typer.Option(help="A policy.safetensors to evaluate instead of --policy.")
+    ] = None,
+    episodes: Annotated[int, typer.Option(help="Episodes (held-out world seeds).")] = 200,
+    seed: Annotated[int, typer.Option(help="Evaluation seed.")] = 0,
+    steps: Annotated[int, typer.Option(help="Episode length.")] = 500,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
+) -> None:
+    """Many episodes on held-out seeds: survival, attachment, self-sacrifice, with 95% CIs."""
+    from emotion_engine.training.evaluate import evaluate as run
+
+    try:
+        result = run(scenario, policy, checkpoint, episodes, seed, steps)
+    except ValueError as e:
+        fail(str(e))
+    if as_json:
+        emit_json(result)
+        return
+    for key, value in result.items():
+        if key.endswith("_ci95"):
+            continue
+        ci = result.get(
+            key.removesuffix("_rate").removesuffix("_mean").removesuffix("_per_episode") + "_ci95"
+        )
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        if ci:
+            shown += f"  [{ci[0]:.3f}, {ci[1]:.3f}]"
+        typer.echo(f"{key:<28} {shown}")
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)

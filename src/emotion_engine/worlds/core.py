@@ -118,6 +118,7 @@ STATS: tuple[str, ...] = (
     *(f"parent_{c}_sum" for c in COMPLEX_EMOTIONS),
     *(f"child_{c}_sum" for c in COMPLEX_EMOTIONS),
     "complex_steps",
+    "care_steps",
 )
 _S = {name: i for i, name in enumerate(STATS)}
 COUNTS = frozenset(
@@ -591,6 +592,9 @@ def step(
         stats[:, _S["shield_events"]] += protected[:, PARENT]
         stats[:, _S["shield_damage"]] += protected[:, PARENT] * struck[:, PARENT]
         stats[:, _S["parent_threat_damage"] : _S["child_threat_damage"] + 1] += struck
+    # time to help: steps before the parent's first care act (feed, comfort or a real shield)
+    cared_yet = stats[:, [_S["feeds"], _S["comfort_acts"], _S["shield_events"]]].sum(-1) > 0
+    stats[:, _S["care_steps"]] += ~cared_yet
     if complex_emotions is not None:
         complex_emotions = np.asarray(complex_emotions, dtype=float)
         stats[:, _COMPLEX_SUMS] += complex_emotions.reshape(n, -1)
@@ -769,6 +773,8 @@ def episode_metrics(state: WorldState) -> dict[str, NDArray]:
             for c in COMPLEX_EMOTIONS:
                 out[f"{who}_{c}"] = np.where(count > 0, s[:, _S[f"{who}_{c}_sum"]] / count, np.nan)
     out["hungry_fraction_child"] = s[:, _S["child_steps_hungry"]] / steps
+    # the step of the parent's first care act; an episode without one counts its full length
+    out["time_to_help"] = np.minimum(s[:, _S["care_steps"]] + 1, state.t)
     return out
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from emotion_engine.worlds.core import WorldParams, reset, step
-from emotion_engine.worlds.policies import make_policy
+from emotion_engine.worlds.policies import Policy, make_policy
 from emotion_engine.worlds.render import rgb_array
 
 
@@ -22,15 +22,18 @@ class Episodes:
 
 
 def run_episodes(
-    params: WorldParams, policy: str, seeds: Sequence[int], record: bool = False
+    params: WorldParams, policy: str | Policy, seeds: Sequence[int], record: bool = False
 ) -> Episodes:
     """One episode per seed, all at once; ``record`` keeps rgb frames of the first env.
+
+    ``policy`` is a registered name (see :data:`~emotion_engine.worlds.policies.POLICIES`)
+    or a policy itself.
 
     Envs that finish early keep stepping (harmlessly) until the last one ends; only each
     env's first episode is reported.
     """
     state, obs = reset(params, np.asarray(seeds))
-    act = make_policy(policy, params, seed=int(seeds[0]))
+    act = make_policy(policy, params, seed=int(seeds[0])) if isinstance(policy, str) else policy
     frames = [rgb_array(state, params)] if record else []
     metrics: dict[str, NDArray] = {}
     finished = np.zeros(state.n_envs, dtype=bool)

@@ -1,0 +1,70 @@
+"""Evaluation: many episodes of a policy on held-out world seeds, with 95% bootstrap CIs.
+
+World seeds for evaluation start at :data:`EVAL_SEED_OFFSET` + ``seed``, far from the seeds
+training uses (0 … n_envs − 1 and their successor episodes), so agents are evaluated on
+worlds they never trained on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from emotion_engine.training.stats import mean_ci
+from emotion_engine.worlds.core import WorldParams
+from emotion_engine.worlds.runner import run_episodes
+
+EVAL_SEED_OFFSET = 1_000_000
+
+# (output name, name of its 95% CI, episode metric averaged over episodes)
+_MEANS = (
+    ("child_survival_rate", "child_survival_ci95", "child_survived"),
+    ("parent_survival_rate", "parent_survival_ci95", "parent_survived"),
+    ("attachment_mean", "attachment_ci95", "attachment_parent_child"),
+    ("maternal_love_mean", "maternal_love_ci95", "parent_maternal_love"),
+    ("compassion_mean", "compassion_ci95", "parent_compassion"),
+    ("grief_mean", "grief_ci95", "parent_grief"),
+    ("devotion_mean", "devotion_ci95", "parent_devotion"),
+    ("shield_events_per_episode", "shield_events_ci95", "shield_events"),
+    ("shield_damage_per_episode", "shield_damage_ci95", "shield_damage"),
+    ("feeds_per_episode", "feeds_ci95", "feeds"),
+    ("comfort_acts_per_episode", "comfort_acts_ci95", "comfort_acts"),
+    ("time_to_help_mean", "time_to_help_ci95", "time_to_help"),
+)
+
+
+def evaluate(
+    scenario: str,
+    policy: str = "trained",
+    checkpoint: str | Path | None = None,
+    episodes: int = 200,
+    seed: int = 0,
+    steps: int = 500,
+) -> dict[str, object]:
+    """Metrics of ``episodes`` episodes of ``steps`` steps, means with 95% bootstrap CIs.
+
+    ``checkpoint`` (a policy.safetensors) overrides ``policy``. Every metric comes with its
+    ``*_ci95`` ([low, high]); complex emotions of policies that do not compose them are None.
+    """
+    if episodes < 1 or steps < 1 or seed < 0:
+        raise ValueError("need episodes >= 1, steps >= 1 and seed >= 0")
+    params = WorldParams(scenario=scenario, max_cycles=steps)
+    act: object = policy
+    if checkpoint is not None:
+        from emotion_engine.agents.policy import LearnedPolicy, load_agents
+
+        act = LearnedPolicy(load_agents(checkpoint)[0], seed=seed)
+        policy = str(checkpoint)
+    seeds = list(range(EVAL_SEED_OFFSET + seed, EVAL_SEED_OFFSET + seed + episodes))
+    metrics = run_episodes(params, act, seeds).metrics  # type: ignore[arg-type]
+    out: dict[str, object] = {"scenario": scenario, "policy": policy, "episodes": episodes,
+                              "steps": steps, "first_world_seed": seeds[0]}  # fmt: skip
+    for name, ci_name, key in _MEANS:
+        values = np.asarray(metrics[key], dtype=float)
+        if np.isnan(values).any():  # complex emotions of a policy that does not compose them
+            out[name], out[ci_name] = None, None
+            continue
+        summary = mean_ci(values, seed=seed)
+        out[name], out[ci_name] = summary["mean"], summary["ci95"]
+    return out

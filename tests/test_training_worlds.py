@@ -1,0 +1,149 @@
+"""Training in the worlds: the env adapter, the emotional agents, train/evaluate end to end."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from emotion_engine.affect import EVENTS, MODULATORS
+from emotion_engine.agents.composer import COMPLEX_EMOTIONS
+from emotion_engine.agents.policy import PRIMITIVE_INDEX, build_agents
+from emotion_engine.cli import app
+from emotion_engine.training.experiment import default_config, make_spec, train_run, world_params
+from emotion_engine.training.world_env import WorldVecEnv, cumulants
+from emotion_engine.worlds.core import CHILD, OBS_DIM, OBS_FEATURES, PARENT, WorldParams
+
+runner = CliRunner()
+F = {name: i for i, (name, _, _) in enumerate(OBS_FEATURES)}
+
+
+def test_all_ten_primitives_are_the_composers_tokens():
+    names = [OBS_FEATURES[i][0] for i in PRIMITIVE_INDEX]
+    assert len(names) == 10 and names[0] == "own_social_attachment"
+
+
+def test_cumulants_mean_what_the_table_says():
+    obs = np.zeros((1, 2, OBS_DIM), dtype=np.float32)
+    ev = np.zeros((1, 2, len(EVENTS)))
+    obs[0, PARENT, F["own_social_attachment"]] = 0.8
+    obs[0, PARENT, F["other_health"]] = 0.5
+    obs[0, PARENT, F["other_hunger"]] = 0.5
+    ev[0, PARENT, EVENTS.index("cared")] = 1.0
+    ev[0, PARENT, EVENTS.index("other_distress")] = 0.6
+    ev[0, PARENT, EVENTS.index("loss")] = 1.0
+    c = cumulants(obs, ev)[0, PARENT]
+    love, compassion, grief, devotion = (c[COMPLEX_EMOTIONS.index(n)] for n in COMPLEX_EMOTIONS)
+    assert love == pytest.approx(0.8 * 0.5 * 0.5)
+    assert compassion == pytest.approx(0.6)
+    assert grief == pytest.approx(0.8)
+    assert devotion == pytest.approx(0.5)
+    assert np.all(cumulants(obs, ev)[0, CHILD] == 0)
+
+
+def test_env_ends_are_per_agent_and_dead_agents_are_inactive():
+    env = WorldVecEnv(WorldParams(scenario="caretaking", max_cycles=400), n_envs=2)
+    env.reset(seed=0)
+    saw_child_death = False
+    for _ in range(400):
+        r = env.step(np.zeros((2, 2), dtype=np.int64))  # nobody acts: the child starves first
+        if r.terminated[:, CHILD].any() and not r.terminated[:, PARENT].any():
+            saw_child_death = True
+            dead_env = int(np.flatnonzero(r.terminated[:, CHILD])[0])
+            nxt = env.step(np.zeros((2, 2), dtype=np.int64))
+            assert not nxt.active[dead_env, CHILD] and nxt.active[dead_env, PARENT]
+            break
+    assert saw_child_death
+
+
+def test_learning_signals_reach_the_modulators():
+    env = WorldVecEnv(WorldParams(), n_envs=1)
+    quiet = WorldVecEnv(WorldParams(), n_envs=1, learning_signals=False)
+    env.reset(seed=0)
+    quiet.reset(seed=0)
+    a = np.zeros((1, 2), dtype=np.int64)
+    for e in (env, quiet):
+        e.step(a, td_error=np.full((1, 2), 0.5), value=np.zeros((1, 2)))
+    da = MODULATORS.index("dopamine")
+    assert env.world.state.affect.levels[0, 0, da] > quiet.world.state.affect.levels[0, 0, da]
+
+
+def test_env_state_round_trip_continues_identically():
+    env = WorldVecEnv(WorldParams(scenario="crisis"), n_envs=3)
+    env.reset(seed=4)
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        env.step(rng.integers(0, 10, (3, 2)))
+    arrays, meta = env.state_dict()
+    other = WorldVecEnv(WorldParams(scenario="crisis"), n_envs=3)
+    other.load_state_dict(arrays, meta)
+    for _ in range(60):
+        act = rng.integers(0, 10, (3, 2))
+        r1, r2 = env.step(act), other.step(act)
+        np.testing.assert_array_equal(r1.obs, r2.obs)
+        np.testing.assert_array_equal(r1.rewards, r2.rewards)
+
+
+def test_spec_validation_and_ablation():
+    spec = make_spec("crisis", "emotional", ablate=["bond"])
+    assert world_params(spec).rewards.bond == 0.0 and world_params(spec).rewards.empathic_joy > 0
+    with pytest.raises(ValueError, match="cannot ablate"):
+        make_spec("crisis", ablate=["alive"])
+    with pytest.raises(ValueError, match="unknown scenario"):
+        make_spec("war")
+
+
+def test_a_short_run_trains_composer_and_policy_and_resumes_identically(tmp_path):
+    spec = make_spec("crisis")
+    config = default_config(
+        total_steps=3 * 4 * 32, seed=2, n_envs=4, n_steps=32, n_minibatches=2, n_epochs=1
+    )
+    whole = train_run(spec, config, tmp_path / "a", checkpoint_every=1)
+    assert "composer_td_loss" in whole.history[0]["agents"][PARENT]
+
+    class Stop(Exception):
+        pass
+
+    def stop_early(done, total):
+        if done >= 2 * config.batch_size:
+            raise Stop
+
+    with pytest.raises(Stop):
+        train_run(spec, config, tmp_path / "b", progress=stop_early, checkpoint_every=1)
+    resumed = train_run(spec, config, tmp_path / "b", resume=True)
+    for a, b in zip(whole.agents, resumed.agents, strict=True):
+        assert all(torch.equal(a.state_dict()[k], v) for k, v in b.state_dict().items())
+
+
+def test_train_and_evaluate_commands(tmp_path):
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--scenario", "caretaking", "--total-steps", "4096",
+                                 "--out", str(out), "--no-bond", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["env_steps"] == 4096
+    again = runner.invoke(app, ["train", "--total-steps", "4096", "--out", str(out)])
+    assert again.exit_code == 2 and "--resume" in again.stderr
+    ev = runner.invoke(app, ["evaluate", "--checkpoint", str(out / "policy.safetensors"),
+                             "--episodes", "6", "--steps", "60", "--json"])  # fmt: skip
+    assert ev.exit_code == 0, ev.output
+    got = json.loads(ev.stdout)
+    assert got["episodes"] == 6 and 0.0 <= got["child_survival_rate"] <= 1.0
+    low, high = got["child_survival_ci95"]
+    assert low <= got["child_survival_rate"] <= high
+    assert got["maternal_love_mean"] is not None  # learned agents compose complex emotions
+    bad = runner.invoke(app, ["evaluate", "--checkpoint", str(tmp_path / "nope.safetensors")])
+    assert bad.exit_code == 2 and "no checkpoint" in bad.stderr
+
+
+def test_simulate_untrained_records_complex_emotions():
+    result = runner.invoke(app, ["simulate", "--policy", "untrained", "--steps", "50", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert all(0.0 <= out[f"parent_{c}"] <= 1.0 for c in COMPLEX_EMOTIONS)
+
+
+def test_agents_report_their_parameter_counts():
+    counts = build_agents()[PARENT].parameter_counts()
+    assert counts["total"] == sum(v for k, v in counts.items() if k != "total")
+    assert counts["composer"] > 0
