@@ -56,6 +56,26 @@ def make_spec(
     }
 
 
+def condition_names() -> tuple[str, ...]:
+    """The experiment's conditions: the three reward modes and one ablation per intrinsic term
+    (``no_<term>``: emotional reward without that term), plus ``no_learning_signals``."""
+    return (*REWARD_MODES, *(f"no_{t}" for t in INTRINSIC_TERMS), "no_learning_signals")
+
+
+def condition_spec(condition: str, scenario: str, agent_config: AgentConfig | None = None) -> dict:
+    """The run spec of a named condition (see :func:`condition_names`)."""
+    if condition in REWARD_MODES:
+        return make_spec(scenario, condition, agent_config=agent_config)
+    if condition == "no_learning_signals":
+        return make_spec(scenario, "emotional", learning_signals=False, agent_config=agent_config)
+    term = condition.removeprefix("no_")
+    if condition.startswith("no_") and term in INTRINSIC_TERMS:
+        return make_spec(scenario, "emotional", ablate=[term], agent_config=agent_config)
+    raise ValueError(
+        f"unknown condition {condition!r}; expected one of: {', '.join(condition_names())}"
+    )
+
+
 def world_params(spec: dict, max_cycles: int = 500) -> WorldParams:
     """The worlds of a run: its scenario and reward mode, ablated terms weighted 0."""
     weights = replace(RewardWeights(), **dict.fromkeys(spec["ablate"], 0.0))
