@@ -109,7 +109,7 @@ class EmotionalAgent(nn.Module):
         if "cumulants" not in aux or features.shape[0] == 0:
             return {}
         loss = composer_update(
-            self, optimizer, features[:, : self.obs_dim], next_features[:, : self.obs_dim],
+            self, optimizer, features[:, : self.obs_dim], self.complex_emotions(next_features),
             aux["cumulants"], ends,
         )  # fmt: skip
         return {"composer_td_loss": loss}
@@ -125,7 +125,7 @@ def composer_update(
     agent: EmotionalAgent,
     optimizer: torch.optim.Optimizer,
     obs: torch.Tensor,
-    next_obs: torch.Tensor,
+    next_predictions: torch.Tensor,
     cumulants: torch.Tensor,
     ends: torch.Tensor,
     n_minibatches: int = 4,
@@ -133,18 +133,17 @@ def composer_update(
     """One epoch of semi-gradient TD(0) on the composer's GVFs; returns the mean loss.
 
     Args:
-        obs, next_obs: (B, obs_dim) observations before and after each step.
+        obs: (B, obs_dim) observations before each step.
+        next_predictions: (B, 4) the complex emotions composed, when acting, from the next
+            observation — a target that lags the weights by at most one update, like a target
+            network, and costs no second pass through the Transformer.
         cumulants: (B, 4) in [0, 1]. ends: (B,) 1 where the episode ended at that step.
     """
-    size = obs.shape[0]
-    order = torch.randperm(size)
+    order = torch.randperm(obs.shape[0])
     losses = []
     for idx in order.chunk(n_minibatches):
-        with torch.no_grad():
-            nxt = agent.compose(next_obs[idx])
-        loss = gvf_td_loss(
-            agent.compose(obs[idx]), nxt, cumulants[idx], ends[idx], agent.gvf_discounts
-        )
+        loss = gvf_td_loss(agent.compose(obs[idx]), next_predictions[idx], cumulants[idx], ends[idx],
+                           agent.gvf_discounts)  # fmt: skip
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(agent.composer.parameters(), 1.0)
