@@ -498,3 +498,22 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+@app.command()
+def results(
+    runs: Annotated[
+        Path, typer.Option(help="A sweep's results folder (emotion-engine sweep --out).")
+    ] = Path("runs/sweep"),
+    out: Annotated[Path, typer.Option(help="The Markdown report to write.")] = Path(
+        "docs/RESULTS.md"
+    ),
+) -> None:
+    """Regenerate the experiment's report (table with 95% CIs, plots, verdict) from a sweep."""
+    from emotion_engine.training.results import write_report
+
+    try:
+        path = write_report(runs, out, f"emotion-engine results --runs {runs} --out {out}")
+    except FileNotFoundError as e:
+        fail(str(e))
+    typer.echo(f"wrote {path}", err=True)

@@ -18,12 +18,27 @@ EMOTION_COLORS: dict[str, str] = {
 """One colour per primary emotion, shared by every plot."""
 
 
-def plot_affect(series: dict, path: str | Path, title: str = "Emotion model") -> Path:
-    """Two panels: modulator levels and primary emotions over time; writes a PNG."""
+def pyplot():
+    """matplotlib.pyplot on the off-screen Agg backend."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
+    """Write a figure as PNG and free it."""
+    path = Path(path)
+    fig.savefig(path, dpi=dpi)
+    pyplot().close(fig)
+    return path
+
+
+def plot_affect(series: dict, path: str | Path, title: str = "Emotion model") -> Path:
+    """Two panels: modulator levels and primary emotions over time; writes a PNG."""
+    plt = pyplot()
 
     from emotion_engine.affect import EMOTIONS, MODULATORS
 
@@ -41,10 +56,7 @@ def plot_affect(series: dict, path: str | Path, title: str = "Emotion model") ->
     bottom.set_xlabel("time (s)")
     bottom.set_ylim(0, 1.0)
     bottom.legend(ncol=4, fontsize=8, loc="upper right")
-    path = Path(path)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def save_gif(frames: list[np.ndarray], path: str | Path, fps: int = 8) -> Path:
