@@ -252,7 +252,7 @@ def test_reward_modes():
     extrinsic, t_ext = returns("extrinsic")
     emotional, t_emo = returns("emotional")
     explicit, t_exp = returns("explicit")
-    assert t_ext == {"alive", "hunger", "health", "death"}
+    assert t_ext == {"alive", "hunger", "meal", "health", "death"}
     assert t_emo == t_ext | {"own_valence", "empathic_joy", "empathic_distress", "bond"}
     assert t_exp == t_ext | {"child_wellbeing", "child_death"}
     assert not np.allclose(emotional, extrinsic)

@@ -573,7 +573,8 @@ def step(
     affect = step_affect(state.affect, events, p.dt, p.affect, extra_drive=drive)
 
     # Rewards.
-    terms = {k: v * alive for k, v in _reward_terms(p, state, affect, health, hunger, died).items()}
+    terms = _reward_terms(p, state, affect, health, hunger, eaten | fed, died)
+    terms = {k: v * alive for k, v in terms.items()}
     rewards = sum(terms.values()).astype(np.float32)
 
     # Bookkeeping.
@@ -721,10 +722,11 @@ def _reward_terms(
     affect: AffectState,
     health: NDArray,
     hunger: NDArray,
+    meals: NDArray,
     died: NDArray,
 ) -> dict[str, NDArray[np.float64]]:
     w = p.rewards
-    terms = extrinsic_terms(hunger, health - before.health, died, w)
+    terms = extrinsic_terms(hunger, meals, health - before.health, died, w)
     if p.reward_mode == "emotional":
         valence = core_affect(affect.primary)[..., 0]
         attachment = affect.social[..., _ATTACHMENT]

@@ -20,19 +20,20 @@ REWARD_MODES: tuple[str, ...] = ("extrinsic", "emotional", "explicit")
 REWARD_TABLE = """\
 | mode        | terms                                                                  |
 |-------------|------------------------------------------------------------------------|
-| `extrinsic` | alive, hunger, health, death — each agent's own wellbeing only         |
+| `extrinsic` | alive, hunger, meal, health, death — each agent's own wellbeing only   |
 | `emotional` | extrinsic + own_valence, empathic_joy, empathic_distress, bond         |
 | `explicit`  | extrinsic + child_wellbeing, child_death (parent only) — upper control |
 
 | term              | per step, for each agent                                      | default weight |
 |-------------------|---------------------------------------------------------------|----------------|
 | alive             | +w while alive                                                | 0.01           |
-| hunger            | −w · own hunger (0 sated … 1 starving)                        | 0.01           |
+| hunger            | −w · own hunger (0 sated … 1 starving)                        | 0.05           |
+| meal              | +w for each meal the agent gets (eaten or fed to it)          | 0.1            |
 | health            | +w · change of own health this step (damage is negative)      | 1.0            |
 | death             | −w on the step the agent dies                                 | 1.0            |
 | own_valence       | +w · valence of own primary emotions (how the agent feels)    | 0.01           |
-| empathic_joy      | +w · attachment · the other's expressed positive valence      | 0.02           |
-| empathic_distress | −w · attachment · the other's expressed negative valence      | 0.02           |
+| empathic_joy      | +w · attachment · the other's expressed positive valence      | 0.1            |
+| empathic_distress | −w · attachment · the other's expressed negative valence      | 0.1            |
 | bond              | +w · change of own attachment to the other this step          | 1.0            |
 | child_wellbeing   | parent only: +w · (child health − child hunger)               | 0.01           |
 | child_death       | parent only: −w on the step the child dies                    | 1.0            |
@@ -53,12 +54,13 @@ class RewardWeights:
     """Weight of each reward term (see the module docstring); 0 switches a term off."""
 
     alive: float = 0.01
-    hunger: float = 0.01
+    hunger: float = 0.05
+    meal: float = 0.1
     health: float = 1.0
     death: float = 1.0
     own_valence: float = 0.01
-    empathic_joy: float = 0.02
-    empathic_distress: float = 0.02
+    empathic_joy: float = 0.1
+    empathic_distress: float = 0.1
     bond: float = 1.0
     child_wellbeing: float = 0.01
     child_death: float = 1.0
@@ -70,12 +72,13 @@ def scaled_valence(valence: Array) -> Array:
 
 
 def extrinsic_terms(
-    hunger: Array, health_change: Array, died: Array, w: RewardWeights
+    hunger: Array, meals: Array, health_change: Array, died: Array, w: RewardWeights
 ) -> dict[str, Array]:
-    """alive, hunger, health and death terms, each (n_envs, 2)."""
+    """alive, hunger, meal, health and death terms, each (n_envs, 2)."""
     return {
         "alive": np.where(died, 0.0, w.alive),
         "hunger": -w.hunger * hunger,
+        "meal": w.meal * meals,
         "health": w.health * health_change,
         "death": -w.death * died,
     }
