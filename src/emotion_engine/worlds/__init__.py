@@ -11,7 +11,8 @@ Each step, in order:
 | hunger      | rises 0.004 (parent) / 0.012 (child) per step; a meal removes 0.5; above 0.75   |
 |             | the agent starves (health −0.02 per step at hunger 1)                           |
 | loneliness  | the child's rises 0.01 per step when farther than 2 cells, 0.003 when near;     |
-|             | only ``comfort`` lowers it (−0.3); above 0.6 health falls (−0.02 at 1)          |
+|             | only ``comfort`` lowers it (up to −0.3, felt as much as it relieves); above 0.6 |
+|             | health falls (−0.02 at 1)                                                       |
 | threats     | crisis only: every 40 steps a threat appears on the border, walks to the child  |
 |             | and strikes 3 times (whoever it reaches, the child first): 0.05 × vulnerability |
 |             | (parent 1, child 2); ``shield`` by the adjacent other stops 90% of a blow to    |

@@ -175,7 +175,8 @@ class WorldParams:
         initial_attachment: each agent's attachment to the other at reset.
         temperaments: affect temperament preset of each agent.
         hunger_stress, loneliness_stress: cortisol drive at full hunger / loneliness
-            (interoception, added to the affect's extra drive).
+            (interoception, added to the affect's extra drive); hunger is felt from
+            ``hunger_felt_at`` on.
         harm_scale: health lost in one step that counts as a full ``harmed`` event.
     """
 
@@ -210,7 +211,8 @@ class WorldParams:
     threat_radius: int = 3
     initial_attachment: Pair = (0.3, 0.5)
     temperaments: tuple[str, str] = ("balanced", "balanced")
-    hunger_stress: float = 0.6
+    hunger_stress: float = 1.0
+    hunger_felt_at: float = 0.4
     loneliness_stress: float = 0.4
     harm_scale: float = 0.1
 
@@ -504,7 +506,9 @@ def step(
         state.loneliness
         + np.where(near, p.near_loneliness, 1.0) * p.pair("loneliness_rate") * alive
     )
-    loneliness -= p.comfort_relief * comforted
+    # comfort is felt as much as it relieves: a content other gains (and gives) little
+    relief = comforted * np.minimum(loneliness, p.comfort_relief)
+    loneliness -= relief
     _clip(loneliness, 0.0, 1.0)
 
     # Threats (crisis): appear on the border, approach the child, strike whoever they reach.
@@ -542,8 +546,9 @@ def step(
     gone = ~lives[:, ::-1]  # the other is dead: absent for good
     events = np.zeros((n, 2, len(EVENTS)))
     events[..., _EV["fed"]] = fed
-    events[..., _EV["comforted"]] = comforted
-    events[..., _EV["cared"]] = feed | comfort
+    felt_comfort = relief / p.comfort_relief
+    events[..., _EV["comforted"]] = felt_comfort
+    events[..., _EV["cared"]] = np.maximum(feed, felt_comfort[:, ::-1])
     harmed = np.minimum(damage / p.harm_scale, 1.0)
     events[..., _EV["harmed"]] = harmed
     events[..., _EV["other_harmed"]] = harmed[:, ::-1]
@@ -566,7 +571,7 @@ def step(
 
     # Emotions: events plus interoception (hunger and loneliness raise cortisol).
     drive = np.zeros((n, 2, len(MODULATORS)))
-    drive[..., _CORTISOL] = p.hunger_stress * np.maximum(2.0 * hunger - 1.0, 0.0)
+    drive[..., _CORTISOL] = p.hunger_stress * np.clip((hunger - p.hunger_felt_at) / (1.0 - p.hunger_felt_at), 0.0, 1.0)
     drive[..., _CORTISOL] += p.loneliness_stress * loneliness
     if extra_drive is not None:
         drive += extra_drive
