@@ -187,7 +187,9 @@ class EpisodeCharts:
         return out
 
 
-def levels_figure(levels: NDArray, history: NDArray, times: NDArray) -> go.Figure:
+def levels_figure(
+    levels: NDArray, history: NDArray, times: NDArray, window: float = 60.0
+) -> go.Figure:
     """The lab's modulator levels over recent model time, current values in the legend."""
     fig = go.Figure()
     for i, name in enumerate(MODULATORS):
@@ -207,6 +209,7 @@ def levels_figure(levels: NDArray, history: NDArray, times: NDArray) -> go.Figur
         margin=_MARGIN,
         template="plotly_white",
         xaxis_title="model time, s",
+        xaxis_range=[max(0.0, times[-1] - window), max(window, times[-1])],
         yaxis_range=[0, 1.02],
         uirevision="lab",
     )

@@ -9,7 +9,8 @@ shows and API clients receive as the error's message.
 
 API endpoints (``gradio_client``): ``/simulate`` (scenario, steps, seed, policy → the episode's
 summary as JSON) and ``/compare`` (scenario, steps, episodes, first seed, two policies → a
-table per policy as JSON).
+table per policy as JSON). The page's own stream, ``/stream``, is callable but undocumented
+(its outputs are the page's HTML, figures and Markdown); the benchmark times it.
 """
 
 from __future__ import annotations
@@ -233,6 +234,7 @@ def compare(
 
 def _lab_outputs(lab: Any, true_pixels: bool) -> tuple:
     from emotion_engine.app.charts import emotions_figure, levels_figure
+    from emotion_engine.app.lab import WINDOW
 
     r = lab.readout(LAB_TICK, true_pixels)
     f = r.feeling
@@ -243,7 +245,7 @@ def _lab_outputs(lab: Any, true_pixels: bool) -> tuple:
         + (f" · dyad *{f.dyad}*" if f.dyad else "")
     )
     times, history = lab.recent()
-    levels = levels_figure(r.levels, history, times)
+    levels = levels_figure(r.levels, history, times, WINDOW)
     face = face_html(r.face, f"{lab.temperament} agent: {f.word}", "lab-face")
     return lab, face, feeling, levels, emotions_figure(r.emotions)
 
@@ -316,7 +318,7 @@ def docs_sections(folder: Path = DOCS) -> list[tuple[str, str, list[Path]]]:
 # --- The page -----------------------------------------------------------------------------
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
-"""Page events are not API endpoints; the API is ``simulate`` and ``compare`` only."""
+"""Page events other than the stream are not API endpoints."""
 
 
 def _scenario_choices() -> list[tuple[str, str]]:
@@ -373,7 +375,8 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> Any:
         [scenario, steps, seed, policy, true_pixels, paced],
         [stage, *plots, metrics, summary_md, summary_json],
         show_progress="minimal",
-        **PRIVATE,
+        api_name="stream",
+        api_visibility="undocumented",
     )
     return policy
 
@@ -467,10 +470,11 @@ def build() -> Any:
             "# Emotion Engine\nA parent and a child with layered emotions: neuromodulators → "
             "primary emotions → social primitives → complex emotions → named feelings."
         )
-        with gr.Row(equal_height=True):
+        with gr.Row():
             banner = gr.Markdown(status_markdown(statuses), elem_id="checkpoints")
             use_untrained = gr.Button(
                 "Use untrained agents",
+                size="sm",
                 visible=not all(s.loaded for s in statuses),
                 scale=0,
                 min_width=200,
