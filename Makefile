@@ -8,9 +8,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := demo,display,scale,dev
 
-.PHONY: setup test test-fast demo bench lint clean
+.PHONY: setup chromium test test-fast demo bench lint clean
 
-setup: $(STAMP)
+setup: $(STAMP) chromium
+
+# The browser test drives Debian's Chromium (never a downloaded browser); installed once.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -184,6 +184,42 @@ def bench(
 
 
 @app.command()
+def demo(
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to bind (default loopback only; 0.0.0.0 opens it to the network)."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 7860,
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of trained checkpoints (<scenario>/policy.safetensors); default: checkpoints/."
+        ),
+    ] = None,
+) -> None:
+    """Start the web app: simulation, neuromodulator lab, compare runs, and the simulate API."""
+    from emotion_engine.app.ui import MissingExtra, require_demo
+
+    if not 1 <= port <= 65535:
+        fail(f"--port must be from 1 to 65535; got {port}")
+    if checkpoints is not None and not checkpoints.is_dir():
+        fail(f"--checkpoints {checkpoints} is not a folder")
+    try:
+        require_demo()
+    except MissingExtra as e:
+        fail(str(e))
+    from emotion_engine.app.server import serve
+
+    typer.echo(f"Emotion Engine web app on http://{host}:{port} (Ctrl+C to stop)", err=True)
+    try:
+        serve(host=host, port=port, checkpoints=checkpoints)
+    except OSError as e:
+        fail(f"cannot serve on {host}:{port}: {e}")
+
+
+@app.command()
 def simulate(
     scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
     steps: Annotated[int, typer.Option(help="Episode length (max_cycles).")] = 500,

@@ -1,0 +1,290 @@
+"""Plotly figures of an episode, the neuromodulator lab and a comparison of runs.
+
+Episode figures share one shape: x is the step (its axis fixed to the episode's length, so
+a streamed chart grows left to right), parent on the left, child on the right where both are
+shown, and ``uirevision`` kept so that a person's zoom survives the stream's updates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from numpy.typing import NDArray
+from plotly.subplots import make_subplots
+
+from emotion_engine.affect import EMOTIONS, MODULATORS, PRIMITIVES
+from emotion_engine.app.episode import WHO, StepRecord
+from emotion_engine.worlds.core import COMPLEX_EMOTIONS
+
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+AGENT_COLOURS = ("#2857c8", "#f0961e")  # the world picture's parent blue and child orange
+HEIGHT = 340
+_MARGIN = {"l": 40, "r": 10, "t": 60, "b": 10}
+
+
+def stack(records: Sequence[StepRecord], field: str) -> NDArray:
+    """One field of every record stacked along a new first axis (steps)."""
+    return np.stack([getattr(r, field) for r in records])
+
+
+Source = tuple[str, int, int | None]
+"""Where a trace's y values come from: (record field, agent, index in the field or None)."""
+
+
+def _layout(fig: go.Figure, title: str, steps: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 15}},
+        height=HEIGHT,
+        margin=_MARGIN,
+        template="plotly_white",
+        uirevision="episode",
+        legend={"font": {"size": 11}, "orientation": "h", "y": -0.12, "yanchor": "top"},
+    )
+    fig.update_xaxes(range=[0, steps])
+    fig.update_yaxes(range=[0, 1.02])
+    return fig
+
+
+def _line(
+    name: str, colour: str, width: float = 1.6, dash: str = "solid", **kw: object
+) -> go.Scatter:
+    return go.Scatter(
+        x=[],
+        y=[],
+        name=name,
+        mode="lines",
+        line={"color": colour, "width": width, "dash": dash},
+        **kw,
+    )
+
+
+def _per_agent(
+    names: Sequence[str], field: str, title: str, steps: int
+) -> tuple[go.Figure, list[Source]]:
+    """Two panels (parent, child), one line per name."""
+    fig = make_subplots(1, 2, subplot_titles=list(WHO), horizontal_spacing=0.06)
+    sources: list[Source] = []
+    for agent in range(2):
+        for i, name in enumerate(names):
+            colour = PALETTE[i % len(PALETTE)]
+            trace = _line(name.replace("_", " "), colour, legendgroup=name, showlegend=agent == 0)
+            fig.add_trace(trace, 1, agent + 1)
+            sources.append((field, agent, i))
+    return _layout(fig, title, steps), sources
+
+
+def _complex(steps: int, available: bool) -> tuple[go.Figure, list[Source]]:
+    """Layer 4: parent solid, child dotted, maternal love boldest; or a note why it is empty."""
+    fig = go.Figure()
+    sources: list[Source] = []
+    if not available:
+        fig.add_annotation(
+            text="Not available: only the learned agents (trained, untrained) compose complex "
+            "emotions;<br>the random and scripted baselines have no emotion composer.",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            font={"size": 13},
+        )
+    else:
+        for agent, dash in ((0, "solid"), (1, "dot")):
+            for i, name in enumerate(COMPLEX_EMOTIONS):
+                bold = name == "maternal_love"
+                colour = "#c2185b" if bold else PALETTE[i + 4]
+                label = f"{WHO[agent]}: {name.replace('_', ' ')}"
+                fig.add_trace(_line(label, colour, 3.5 if bold else 1.5, dash))
+                sources.append(("complex_emotions", agent, i))
+    return _layout(fig, "Complex emotions (layer 4)", steps), sources
+
+
+def _body(steps: int) -> tuple[go.Figure, list[Source]]:
+    """Health (solid) and hunger (dashed) of both agents; the last trace marks events."""
+    fig = go.Figure()
+    sources: list[Source] = []
+    for agent in range(2):
+        colour = AGENT_COLOURS[agent]
+        fig.add_trace(_line(f"{WHO[agent]} health", colour, 2.5))
+        fig.add_trace(_line(f"{WHO[agent]} hunger", colour, 1.5, "dash"))
+        sources += [("health", agent, None), ("hunger", agent, None)]
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="markers",
+            name="events",
+            hovertemplate="step %{x}: %{text}<extra></extra>",
+            marker={"symbol": "triangle-down", "size": 9, "color": "#444"},
+        )
+    )
+    return _layout(fig, "Health and hunger (▼ events: hover for details)", steps), sources
+
+
+class EpisodeCharts:
+    """The four figures of a streamed episode, built once and refilled at each update.
+
+    Refilling the traces of existing figures costs a few milliseconds where building them
+    anew costs tens, which is what lets the page redraw every few steps.
+    """
+
+    NAMES = ("primitives", "complex", "modulators", "body")
+
+    def __init__(self, steps: int, complex_available: bool) -> None:
+        self.complex_available = complex_available
+        self.figures = dict(
+            zip(
+                self.NAMES,
+                (
+                    _per_agent(PRIMITIVES, "primitives", "Social primitives (layer 3)", steps),
+                    _complex(steps, complex_available),
+                    _per_agent(MODULATORS, "modulators", "Neuromodulators (layer 1)", steps),
+                    _body(steps),
+                ),
+                strict=True,
+            )
+        )
+
+    def update(self, records: Sequence[StepRecord]) -> list[go.Figure]:
+        """The figures showing ``records``, in :attr:`NAMES` order."""
+        t = stack(records, "t")
+        with_complex = [r for r in records if r.complex_emotions is not None]
+        data = {
+            field: stack(records, field).astype(np.float32)
+            for field in ("primitives", "modulators", "health", "hunger")
+        }
+        if with_complex:
+            data["complex_emotions"] = stack(with_complex, "complex_emotions").astype(np.float32)
+        times = {"complex_emotions": stack(with_complex, "t") if with_complex else t[:0]}
+        out = []
+        for fig, sources in self.figures.values():
+            with fig.batch_update():
+                for trace, (field, agent, index) in zip(fig.data, sources, strict=False):
+                    if field not in data:
+                        continue
+                    column = data[field][:, agent]
+                    trace.x = times.get(field, t)
+                    trace.y = column if index is None else column[:, index]
+            out.append(fig)
+        marked = [r for r in records if r.events]
+        events = self.figures["body"][0].data[-1]
+        events.x = [r.t for r in marked]
+        events.y = [1.0] * len(marked)
+        events.text = ["; ".join(r.events) for r in marked]
+        return out
+
+
+def levels_figure(
+    levels: NDArray, history: NDArray, times: NDArray, window: float = 60.0
+) -> go.Figure:
+    """The lab's modulator levels over recent model time, current values in the legend."""
+    fig = go.Figure()
+    for i, name in enumerate(MODULATORS):
+        colour = PALETTE[i]
+        fig.add_trace(
+            go.Scatter(
+                x=times,
+                y=history[:, i],
+                name=f"{name} {levels[i]:.2f}",
+                mode="lines",
+                line={"color": colour, "width": 2},
+            )
+        )
+    fig.update_layout(
+        title={"text": "Modulator levels (last minute of model time)", "x": 0.01},
+        height=HEIGHT + 20,
+        margin=_MARGIN,
+        template="plotly_white",
+        xaxis_title="model time, s",
+        xaxis_range=[max(0.0, times[-1] - window), max(window, times[-1])],
+        yaxis_range=[0, 1.02],
+        uirevision="lab",
+    )
+    return fig
+
+
+def emotions_figure(emotions: NDArray) -> go.Figure:
+    """The lab's primary-emotion distribution as bars, the dominant one darkest."""
+    top = int(np.argmax(emotions))
+    fig = go.Figure(
+        go.Bar(
+            x=list(EMOTIONS),
+            y=emotions,
+            marker_color=["#c2185b" if i == top else "#90a4ae" for i in range(len(EMOTIONS))],
+        )
+    )
+    fig.update_layout(
+        title={"text": "Primary emotions (layer 2)", "x": 0.01},
+        height=HEIGHT + 20,
+        margin=_MARGIN,
+        template="plotly_white",
+        yaxis_range=[0, 1],
+        uirevision="lab",
+    )
+    return fig
+
+
+def comparison_figure(
+    metrics: Mapping[str, Mapping[str, NDArray]], survival: Mapping[str, tuple[float, float]]
+) -> go.Figure:
+    """Per policy: attachment, shield events and maternal love as box-and-strip plots, and
+    child survival as a bar with its 95% interval."""
+    panels = ("child survival", "attachment (parent → child)", "shield events", "maternal love")
+    fig = make_subplots(1, 4, subplot_titles=panels, horizontal_spacing=0.07)
+    for k, (policy, m) in enumerate(metrics.items()):
+        colour = PALETTE[k]
+        rate = float(np.mean(m["child_survived"]))
+        low, high = survival[policy]
+        fig.add_trace(
+            go.Bar(
+                x=[policy],
+                y=[rate],
+                marker_color=colour,
+                showlegend=False,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [high - rate],
+                    "arrayminus": [rate - low],
+                },
+            ),
+            1,
+            1,
+        )
+        for col, key in (
+            (2, "attachment_parent_child"),
+            (3, "shield_events"),
+            (4, "parent_maternal_love"),
+        ):
+            values = np.asarray(m[key], dtype=float)
+            if np.isnan(values).all():
+                continue
+            fig.add_trace(
+                go.Box(
+                    y=values,
+                    name=policy,
+                    marker_color=colour,
+                    boxpoints="all",
+                    jitter=0.4,
+                    pointpos=0,
+                    showlegend=False,
+                ),
+                1,
+                col,
+            )
+    fig.update_layout(height=HEIGHT + 40, margin=_MARGIN, template="plotly_white")
+    fig.update_yaxes(range=[0, 1.05], col=1)
+    return fig

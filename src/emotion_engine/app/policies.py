@@ -1,0 +1,79 @@
+"""Which policies can run, and whether the shipped (trained) checkpoints load.
+
+The page never claims "trained" unless the checkpoint loaded: :func:`load` refuses with a
+:class:`PolicyUnavailable` that says what is missing and offers the untrained agents, and
+:func:`trained_status` reports each scenario's checkpoint for the page's banner.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from emotion_engine.training.checkpoint import CheckpointError
+from emotion_engine.worlds.core import SCENARIOS, WorldParams
+from emotion_engine.worlds.policies import Policy, make_policy
+
+_BUILD_LOCK = threading.Lock()
+"""Held while a policy is built: the learned agents are initialised from torch's global
+generator after ``torch.manual_seed(seed)``, so two runs built at once in the server's threads
+could otherwise draw each other's numbers and get weights their seeds do not give."""
+
+
+class PolicyUnavailable(ValueError):
+    """A policy that cannot run here (e.g. trained agents without a loadable checkpoint)."""
+
+
+@dataclass(frozen=True)
+class CheckpointStatus:
+    """Whether a scenario's trained agents load, and a sentence saying so."""
+
+    scenario: str
+    loaded: bool
+    message: str
+
+
+def load(name: str, params: WorldParams, seed: int) -> Policy:
+    """The policy ``name`` for these worlds; PolicyUnavailable if its checkpoint fails."""
+    try:
+        with _BUILD_LOCK:
+            return make_policy(name, params, seed)
+    except CheckpointError as e:
+        raise unavailable(params.scenario, e) from None
+
+
+def unavailable(scenario: str, error: CheckpointError) -> PolicyUnavailable:
+    """The refusal for trained agents whose checkpoint did not load, offering the untrained."""
+    return PolicyUnavailable(
+        f"The trained agents for {scenario} are not available ({error}). "
+        "Choose 'untrained' to run the same emotional agents with fresh weights."
+    )
+
+
+def trained_status(scenario: str) -> CheckpointStatus:
+    """Try to load the trained agents of ``scenario`` and report the outcome."""
+    try:
+        with _BUILD_LOCK:
+            make_policy("trained", WorldParams(scenario=scenario), 0)
+    except CheckpointError as e:
+        return CheckpointStatus(scenario, False, str(e))
+    return CheckpointStatus(scenario, True, "loaded")
+
+
+def all_trained_status() -> list[CheckpointStatus]:
+    """:func:`trained_status` of every scenario."""
+    return [trained_status(s) for s in SCENARIOS]
+
+
+def status_markdown(statuses: list[CheckpointStatus]) -> str:
+    """A short Markdown banner: which scenarios have trained agents, and why not."""
+    if all(s.loaded for s in statuses):
+        return "**Trained agents loaded** for " + " and ".join(s.scenario for s in statuses) + "."
+    missing = [s for s in statuses if not s.loaded]
+    lines = [
+        "**Trained agents not loaded** for " + " and ".join(s.scenario for s in missing) + ": "
+        "runs there use the untrained agents (same networks, fresh weights) or the baselines; "
+        "nothing is labelled trained that is not."
+    ]
+    lines += [f"<small>{s.scenario}: {s.message}</small>" for s in missing]
+    return "<br>".join(lines)
