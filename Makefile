@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := demo,display,scale,dev
 
-.PHONY: setup chromium test test-fast demo bench lint clean
+.PHONY: setup chromium test test-fast demo bench lint clean checkpoints
 
 setup: $(STAMP) chromium
 
@@ -29,8 +29,18 @@ test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
 demo: setup
-	@if $(BIN)/emotion-engine demo --help >/dev/null 2>&1; then $(BIN)/emotion-engine demo; \
-	else echo "The web app is not built yet (issue 6): 'emotion-engine demo' does not exist." >&2; exit 1; fi
+	$(BIN)/emotion-engine demo
+
+# The shipped agents: emotional reward, seed 0, one run per scenario (about 10 minutes each
+# here), evaluated on 200 held-out episodes; the model card records what they achieve.
+CHECKPOINT_STEPS ?= 1000000
+checkpoints: setup
+	for s in caretaking crisis; do \
+	  run=runs/$$s-emotional-s0; resume=; test -f $$run/state.safetensors && resume=--resume; \
+	  $(BIN)/emotion-engine train --scenario $$s --total-steps $(CHECKPOINT_STEPS) --seed 0 --out $$run $$resume && \
+	  mkdir -p checkpoints/$$s && cp $$run/policy.safetensors $$run/policy.json checkpoints/$$s/ && \
+	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint checkpoints/$$s/policy.safetensors --episodes 200 --json > checkpoints/$$s/evaluation.json || exit 1; \
+	done
 
 bench: setup
 	$(BIN)/emotion-engine bench --out benchmarks/results
