@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, str] = {
     "ppo": "emotion_engine.bench.ppo:run",
     "worlds": "emotion_engine.bench.worlds:run",
     "face": "emotion_engine.bench.face:run",
+    "sweep": "emotion_engine.bench.sweep:run",
 }
 
 

@@ -195,8 +195,8 @@ def run_sweep(
 
     ``backend`` is ``local`` (``workers`` processes) or ``ray`` (the cluster at ``address``,
     or the Ray already initialised in this process, or a local Ray with ``workers`` CPUs).
-    ``on_row`` is called with each row as it is known (trials done before first); ``trial_fn`` runs one attempt
-    (:func:`run_trial`, or a wrapper of it that injects faults in tests).
+    ``on_row`` is called with each row as it is known (trials done before, first);
+    ``trial_fn`` runs one attempt (:func:`run_trial`, or a wrapper that injects faults).
 
     Raises:
         ValueError: ``out`` holds a sweep with other settings, or bad arguments.
@@ -213,14 +213,15 @@ def run_sweep(
     rows: dict[tuple[str, int], dict] = {}
     attempts: dict[tuple[str, int], int] = {}
     for key in settings.trials():
-        status = _read_json(trial_dir(out, *key) / STATUS_FILE) or {"status": None, "attempts": 0}
-        eval_path = trial_dir(out, *key) / EVAL_FILE
-        if status["status"] == "done" and eval_path.is_file():
-            rows[key] = _row(key, status, _read_json(eval_path))
+        status = _read_json(trial_dir(out, *key) / STATUS_FILE)
+        metrics = _read_json(trial_dir(out, *key) / EVAL_FILE)
+        if status is not None:  # kept (partial results stay reported) until it runs again
+            rows[key] = _row(key, status, metrics if status["status"] != "failed" else None)
+        if status is not None and status["status"] == "done" and metrics is not None:
             if on_row is not None:
                 on_row(rows[key])
         else:
-            attempts[key] = status["attempts"]
+            attempts[key] = status["attempts"] if status else 0
 
     def save() -> None:
         ordered = [rows[k] for k in settings.trials() if k in rows]
@@ -377,8 +378,8 @@ def ray_session(address: str | None = None, num_cpus: int = 2) -> Iterator[None]
     if address is None:
         os.environ.setdefault("RAY_AUTH_MODE", "disabled")
         options.update(num_cpus=num_cpus, include_dashboard=False)
-    try:
-        ray.init(address=address, **options)
+    try:  # "local": a new instance, even where `ray start` has left an address behind
+        ray.init(address=address or "local", **options)
     except (ConnectionError, RuntimeError, ValueError) as e:
         raise SweepError(
             f"cannot start or reach Ray at {address or 'a local instance'}: {e}"
