@@ -70,3 +70,14 @@ def no_checkpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty checkpoint folder: no trained agents load."""
     monkeypatch.setenv("EMOTION_ENGINE_CHECKPOINTS", str(tmp_path))
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def tiny_local_sweep(tmp_path_factory) -> tuple[Path, list[dict]]:
+    """A 2 conditions × 2 seeds sweep of tiny trials on the local backend (run once): its
+    folder and rows, the reference for the sweep tests."""
+    from emotion_engine.training.sweep import run_sweep
+    from sweep_trials import tiny
+
+    out = tmp_path_factory.mktemp("sweep")
+    return out, run_sweep(tiny(), out, backend="local", workers=2)

@@ -530,6 +530,117 @@ def evaluate(
         typer.echo(f"{key:<28} {shown}")
 
 
+@app.command()
+def sweep(
+    scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
+    conditions: Annotated[
+        str,
+        typer.Option(help="Comma-separated: emotional, extrinsic, explicit, no_<term> ablations."),
+    ] = "emotional,extrinsic,explicit",
+    seeds: Annotated[int, typer.Option(help="Training seeds 0 … N−1 per condition.")] = 3,
+    total_steps: Annotated[int, typer.Option(help="Env steps per training run.")] = 2_000_000,
+    backend: Annotated[
+        str, typer.Option(help="local (a process pool) or ray (a Ray cluster).")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="Ray cluster to join: auto, or HEAD_IP:6379 (default: start a local Ray)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Trials at once: local processes, or CPUs of a started Ray.")
+    ] = 2,
+    retries: Annotated[int, typer.Option(help="Retries of a failed or killed trial.")] = 2,
+    out: Annotated[
+        Path, typer.Option(help="Results: sweep.json and one run folder per trial.")
+    ] = Path("runs/sweep"),
+    eval_episodes: Annotated[int, typer.Option(help="Evaluation episodes per trial.")] = 100,
+    eval_steps: Annotated[int, typer.Option(help="Evaluation episode length.")] = 500,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="Override a PPO setting, KEY=VALUE (repeatable), e.g. n_envs=8."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
+) -> None:
+    """Train and evaluate every (condition, seed) pair, locally or on Ray; rerun to resume."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from emotion_engine.training.sweep import SweepError, SweepSettings, run_sweep
+
+    try:
+        settings = SweepSettings(
+            scenario, tuple(c.strip() for c in conditions.split(",") if c.strip()), seeds,
+            total_steps, eval_episodes, eval_steps, _parse_overrides(overrides or []),
+        )  # fmt: skip
+    except (ValueError, TypeError) as e:
+        fail(str(e))
+    if retries < 0:
+        fail(f"--retries must be >= 0; got {retries}")
+    columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("trials"))
+    console = _stderr_console()
+    with Progress(*columns, console=console, transient=as_json) as bar:
+        task = bar.add_task("sweep", total=len(settings.trials()))
+
+        def show(row: dict) -> None:
+            bar.advance(task)
+            survival = row["child_survival_rate"]
+            console.print(f"{row['condition']} seed {row['seed']}: {row['status']}"
+                          + (f", child survival {survival:.3f}" if survival is not None else "")
+                          + (f" ({row['error']})" if row["error"] else ""))  # fmt: skip
+
+        try:
+            rows = run_sweep(settings, out, backend, workers, address, retries + 1, on_row=show)
+        except (ValueError, SweepError) as e:
+            fail(str(e))
+    if as_json:
+        emit_json({"rows": rows})
+    else:
+        _print_sweep_table(rows, out)
+    unfinished = sum(row["status"] != "done" for row in rows)
+    if unfinished:
+        typer.echo(
+            f"error: {unfinished} of {len(rows)} trials are not done (partial results kept in "
+            f"{out}); run the same command again to retry them",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def _parse_overrides(pairs: list[str]) -> dict[str, object]:
+    """KEY=VALUE pairs; values are read as JSON (numbers, true/false, null) or kept as text."""
+    parsed: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--set takes KEY=VALUE; got {pair!r}")
+        try:
+            parsed[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            parsed[key.strip()] = value
+    return parsed
+
+
+def _print_sweep_table(rows: list[dict], out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"sweep → {out}")
+    for name in ("condition", "seed", "status", "tries", "env steps", "child surv",
+                 "shields/ep", "attach"):  # fmt: skip
+        table.add_column(name, no_wrap=name == "condition")
+    for row in rows:
+        metrics = (row["child_survival_rate"], row["shield_events_per_episode"],
+                   row["attachment_mean"])  # fmt: skip
+        table.add_row(row["condition"], str(row["seed"]), row["status"], str(row["attempts"]),
+                      f"{row['env_steps']:,}", *("—" if m is None else f"{m:.3f}" for m in metrics))  # fmt: skip
+    Console().print(table)
+
+
 def _stderr_console():
     from rich.console import Console
 

@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, str] = {
     "worlds": "emotion_engine.bench.worlds:run",
     "face": "emotion_engine.bench.face:run",
     "app": "emotion_engine.bench.app:run",
+    "sweep": "emotion_engine.bench.sweep:run",
 }
 
 

@@ -571,7 +571,9 @@ def step(
 
     # Emotions: events plus interoception (hunger and loneliness raise cortisol).
     drive = np.zeros((n, 2, len(MODULATORS)))
-    drive[..., _CORTISOL] = p.hunger_stress * np.clip((hunger - p.hunger_felt_at) / (1.0 - p.hunger_felt_at), 0.0, 1.0)
+    drive[..., _CORTISOL] = p.hunger_stress * np.clip(
+        (hunger - p.hunger_felt_at) / (1.0 - p.hunger_felt_at), 0.0, 1.0
+    )
     drive[..., _CORTISOL] += p.loneliness_stress * loneliness
     if extra_drive is not None:
         drive += extra_drive
