@@ -17,8 +17,9 @@ from emotion_engine.worlds.runner import run_episodes
 
 EVAL_SEED_OFFSET = 1_000_000
 
-# (output name, name of its 95% CI, episode metric averaged over episodes)
-_MEANS = (
+# (output name, name of its 95% CI, episode metric averaged over episodes): the fields
+# every evaluation (and every sweep row) carries
+METRIC_FIELDS = (
     ("child_survival_rate", "child_survival_ci95", "child_survived"),
     ("parent_survival_rate", "parent_survival_ci95", "parent_survived"),
     ("attachment_mean", "attachment_ci95", "attachment_parent_child"),
@@ -60,7 +61,7 @@ def evaluate(
     metrics = run_episodes(params, act, seeds).metrics  # type: ignore[arg-type]
     out: dict[str, object] = {"scenario": scenario, "policy": policy, "episodes": episodes,
                               "steps": steps, "first_world_seed": seeds[0]}  # fmt: skip
-    for name, ci_name, key in _MEANS:
+    for name, ci_name, key in METRIC_FIELDS:
         values = np.asarray(metrics[key], dtype=float)
         if np.isnan(values).any():  # complex emotions of a policy that does not compose them
             out[name], out[ci_name] = None, None

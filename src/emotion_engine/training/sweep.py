@@ -39,14 +39,14 @@ from typing import Any
 
 from emotion_engine.training.checkpoint import CheckpointError, load_checkpoint, load_module_state
 from emotion_engine.training.config import PPOConfig
-from emotion_engine.training.evaluate import _MEANS, evaluate
+from emotion_engine.training.evaluate import METRIC_FIELDS, evaluate
 from emotion_engine.training.experiment import condition_spec, default_config, train_run
 from emotion_engine.training.run import POLICY_FILE, STATE_FILE, save_policy
 
 SWEEP_FILE, EVAL_FILE, STATUS_FILE = "sweep.json", "eval.json", "status.json"
 LAST_POLICY_FILE = "last_policy.safetensors"
 """The policy of the last checkpoint of a partial trial (what its eval.json evaluates)."""
-EVAL_FIELDS: tuple[str, ...] = tuple(name for mean in _MEANS for name in mean[:2])
+EVAL_FIELDS: tuple[str, ...] = tuple(name for mean in METRIC_FIELDS for name in mean[:2])
 """The evaluate() metrics and CIs that every row carries (None when not evaluated)."""
 RAY_INSTALL = 'pip install "emotion-engine[scale]"'
 _MATCHING = ("scenario", "total_steps", "eval_episodes", "eval_steps", "config_overrides")
