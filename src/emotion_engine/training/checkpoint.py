@@ -47,7 +47,8 @@ def save_checkpoint(
         **meta,
     }
     header = {_META_KEY: json.dumps(full_meta)}
-    flat = {k: torch.as_tensor(v).contiguous() for k, v in tensors.items()}
+    # own copies: arrays that share memory (a view and its base) cannot be saved together
+    flat = {k: torch.as_tensor(v).clone().contiguous() for k, v in tensors.items()}
     _atomic_write(path, lambda tmp: save_file(flat, tmp, metadata=header))
     _atomic_write(
         path.with_suffix(".json"),
