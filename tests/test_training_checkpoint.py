@@ -97,7 +97,9 @@ def test_arrays_sharing_memory_are_saved_as_copies(tmp_path):
     import numpy as np
 
     obs = np.arange(6, dtype=np.float32).reshape(2, 3)
-    path = ck.save_checkpoint(tmp_path / "s.safetensors", {"obs": obs, "env.obs": obs, "row": obs[0]}, {})
+    path = ck.save_checkpoint(
+        tmp_path / "s.safetensors", {"obs": obs, "env.obs": obs, "row": obs[0]}, {}
+    )
     tensors, _ = ck.load_checkpoint(path)
     assert tensors["env.obs"].tolist() == tensors["obs"].tolist() == obs.tolist()
     assert tensors["row"].tolist() == [0.0, 1.0, 2.0]

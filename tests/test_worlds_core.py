@@ -269,3 +269,18 @@ def test_params_are_checked():
         WorldParams(reward_mode="greedy")
     with pytest.raises(ValueError, match="seeds must be non-negative"):
         reset(WorldParams(), [-1])
+
+
+def test_a_meal_is_worth_the_hunger_it_stills():
+    params = WorldParams(scenario="caretaking")
+    state, _ = reset(params, [0])
+    food = state.food[0, 0]
+    hungry = replace(state, pos=state.pos.copy(), hunger=np.array([[0.6, 0.3]]))
+    hungry.pos[0, PARENT] = food
+    sated = replace(hungry, hunger=np.array([[0.0, 0.3]]))
+    _, _, _, _, _, info = step(params, hungry, [[EAT, STAY]])
+    _, _, _, _, _, info_sated = step(params, sated, [[EAT, STAY]])
+    assert info.reward_terms["meal"][0, PARENT] == pytest.approx(params.rewards.meal)
+    assert info_sated.reward_terms["meal"][0, PARENT] == pytest.approx(
+        params.rewards.meal * params.hunger_rate[PARENT] / params.food_value
+    )

@@ -494,6 +494,7 @@ def step(
     carrying = (carrying | pick) & ~eat_held & ~feed
     eaten = eat_held | eat_ground
     hunger = state.hunger + p.pair("hunger_rate") * alive
+    before_meal = np.minimum(hunger, 1.0)
     hunger -= p.food_value * (eaten | fed)
     _clip(hunger, 0.0, 1.0)
     food = _respawn_food(p, state, take, slot)
@@ -580,7 +581,9 @@ def step(
     affect = step_affect(state.affect, events, p.dt, p.affect, extra_drive=drive)
 
     # Rewards.
-    terms = _reward_terms(p, state, affect, health, hunger, eaten | fed, died)
+    # a meal is worth the hunger it stills: eating when sated earns nothing
+    stilled = (before_meal - hunger) / p.food_value
+    terms = _reward_terms(p, state, affect, health, hunger, stilled, died)
     terms = {k: v * alive for k, v in terms.items()}
     rewards = sum(terms.values()).astype(np.float32)
 

@@ -28,7 +28,7 @@ REWARD_TABLE = """\
 |-------------------|---------------------------------------------------------------|----------------|
 | alive             | +w while alive                                                | 0.01           |
 | hunger            | −w · own hunger (0 sated … 1 starving)                        | 0.05           |
-| meal              | +w for each meal the agent gets (eaten or fed to it)          | 0.1            |
+| meal              | +w · hunger stilled by a meal (eaten or fed) / a meal's value | 0.1            |
 | health            | +w · change of own health this step (damage is negative)      | 1.0            |
 | death             | −w on the step the agent dies                                 | 1.0            |
 | own_valence       | +w · valence of own primary emotions (how the agent feels)    | 0.01           |
