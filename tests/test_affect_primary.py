@@ -12,17 +12,10 @@ from emotion_engine.affect import (
     resting_levels,
     temperament,
 )
+from emotion_engine.affect.primary import EMOTION_MODULATOR
 from emotion_engine.affect.schedule import parse_stimulus, run_schedule
 
-SEED_PAIRS = {
-    "fear": "adrenaline",
-    "mad": "endorphins",
-    "joy": "dopamine",
-    "love": "oxytocin",
-    "sad": "cortisol",
-    "surprise": "noradrenaline",
-    "power": "serotonin",
-}
+SEED_PAIRS = EMOTION_MODULATOR
 
 
 def run(*specs: str, duration: float = 60.0, dt: float = 0.25, name: str = "balanced") -> dict:

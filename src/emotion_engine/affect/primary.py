@@ -40,6 +40,17 @@ EMOTION_WEIGHTS = np.array([
 ])  # fmt: skip
 assert EMOTION_WEIGHTS.shape == (len(EMOTIONS), len(MODULATORS))
 
+EMOTION_MODULATOR: dict[str, str] = {
+    "fear": "adrenaline",
+    "mad": "endorphins",
+    "joy": "dopamine",
+    "love": "oxytocin",
+    "sad": "cortisol",
+    "surprise": "noradrenaline",
+    "power": "serotonin",
+}
+"""The seed's pairing of each primary emotion with the modulator that carries it."""
+
 DEFAULT_TEMPERATURE = 0.5
 
 

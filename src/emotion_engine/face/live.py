@@ -35,21 +35,11 @@ from emotion_engine.affect import (
     temperament,
 )
 from emotion_engine.affect.modulators import modulator_index
+from emotion_engine.affect.primary import EMOTION_MODULATOR
 from emotion_engine.face.animation import Animator
 from emotion_engine.face.display import Display
 from emotion_engine.face.expressions import face_from_emotions
 from emotion_engine.face.renderer import render
-
-EMOTION_MODULATOR: dict[str, str] = {
-    "fear": "adrenaline",
-    "mad": "endorphins",
-    "joy": "dopamine",
-    "love": "oxytocin",
-    "sad": "cortisol",
-    "surprise": "noradrenaline",
-    "power": "serotonin",
-}
-"""The seed's pairing of each primary emotion with the modulator that carries it."""
 
 
 @dataclass(frozen=True)
