@@ -147,6 +147,9 @@ def _atomic_write(path: Path, write) -> None:
     """Write through a temporary file in the same folder, fsync it, then rename over ``path``."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
     try:
         write(tmp)
         with open(tmp, "rb") as f:
