@@ -142,6 +142,8 @@ def _cell(value: tuple[float, tuple[float, float]] | None) -> str:
 
 
 def _plot_curves(folder: Path, sweep: dict, path: Path) -> Path:
+    from matplotlib.ticker import EngFormatter
+
     fig, axes = pyplot().subplots(1, 2, figsize=(10, 3.6), constrained_layout=True)
     for ax, (metric, label) in zip(axes, (("child_survived", "child survival"),
                                           ("attachment_parent_child", "parent attachment")), strict=True):  # fmt: skip
@@ -149,6 +151,8 @@ def _plot_curves(folder: Path, sweep: dict, path: Path) -> Path:
             ax.plot(x, y, label=condition)
         ax.set_xlabel("env steps")
         ax.set_ylabel(label)
+        ax.set_ylim(-0.02, 1.02)  # both are fractions
+        ax.xaxis.set_major_formatter(EngFormatter())
     axes[0].legend(fontsize=7)
     return save_figure(fig, path)
 
