@@ -47,3 +47,11 @@ def test_ppo_benchmark_pairs_ours_with_sb3_quick():
         "ppo_cartpole_sb3_seconds",
         "ppo_cartpole_time_ratio_ours_over_sb3",
     ]
+
+
+def test_worlds_benchmark_quick_runs_past_deaths():
+    from emotion_engine.bench.worlds import run
+
+    results = {r["name"]: r for r in run(quick=True)}
+    assert results["worlds_pettingzoo_env"]["unit"] == "env-steps/s"
+    assert results["worlds_pettingzoo_env"]["value"] > 0

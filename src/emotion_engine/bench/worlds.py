@@ -14,7 +14,7 @@ import numpy as np
 
 from emotion_engine.bench.harness import rate_result, time_repeats
 from emotion_engine.worlds import crisis_v0
-from emotion_engine.worlds.core import N_ACTIONS, BatchedWorld, WorldParams
+from emotion_engine.worlds.core import AGENTS, N_ACTIONS, BatchedWorld, WorldParams
 
 SIZES = (1, 64, 4096)
 
@@ -45,15 +45,15 @@ def run(quick: bool = False) -> list[dict]:
             )
         )
     env = crisis_v0.parallel_env()
-    steps = 20 if quick else 2_000
+    steps = 400 if quick else 2_000  # quick still outlives a death (agents drop out)
     moves = rng.integers(0, N_ACTIONS, size=(steps, 2)).tolist()
 
     def single() -> None:
         env.reset(seed=0)
-        for parent, child in moves:
+        for move in moves:
             if not env.agents:
                 env.reset()
-            env.step({"parent_0": parent, "child_0": child})
+            env.step({agent: move[AGENTS.index(agent)] for agent in env.agents})
 
     seconds = time_repeats(single, repeats=2 if quick else 5)
     results.append(rate_result("worlds_pettingzoo_env", "env-steps/s", steps, seconds))
