@@ -188,7 +188,7 @@ def demo(
     host: Annotated[
         str,
         typer.Option(
-            help="Address to bind (default loopback only; 0.0.0.0 opens it to the network)."
+            help="Address to bind (default: loopback only; any other address opens the app to a network)."
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 7860,
