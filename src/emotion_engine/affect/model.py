@@ -26,7 +26,7 @@ from emotion_engine.affect.modulators import (
     resting_levels,
 )
 from emotion_engine.affect.mood import DEFAULT_MOOD_TAU, core_affect, step_mood
-from emotion_engine.affect.ops import clip01, dot
+from emotion_engine.affect.ops import clip01
 from emotion_engine.affect.primary import (
     DEFAULT_TEMPERATURE,
     EMOTIONS,
@@ -34,10 +34,10 @@ from emotion_engine.affect.primary import (
     primary_emotions,
 )
 from emotion_engine.affect.social import (
-    EVENT_DRIVE,
     N_PRIMITIVES,
     PRIMITIVES,
     SocialParams,
+    event_drive,
     gate_events,
     step_social,
 )
@@ -110,11 +110,11 @@ def step_affect(
         extra_drive: optional additional modulator drive (..., 7), e.g. from learning signals.
     """
     events = np.asarray(events, dtype=float)
-    drive = dot(gate_events(events, state.social[..., _ATTACHMENT]), EVENT_DRIVE)
+    drive = event_drive(gate_events(events, state.social[..., _ATTACHMENT]))
     if extra_drive is not None:
-        drive += extra_drive
+        drive = clip01(drive + extra_drive)
     mp = params.modulators
-    levels = advance_levels(state.levels, clip01(drive), dt, mp)
+    levels = advance_levels(state.levels, drive, dt, mp)
     x = activation(levels, mp)
     primary = emotions_from_activation(x, params.temperature)
     oxytocin_fraction = levels[..., _OXYTOCIN] / mp.capacity[..., _OXYTOCIN]

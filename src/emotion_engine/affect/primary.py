@@ -54,16 +54,6 @@ EMOTION_MODULATOR: dict[str, str] = {
 DEFAULT_TEMPERATURE = 0.5
 
 
-def emotion_index(name: str) -> int:
-    """Index of a primary emotion by name, with an error that lists the valid names."""
-    try:
-        return EMOTIONS.index(name)
-    except ValueError:
-        raise ValueError(
-            f"unknown emotion {name!r}; expected one of: {', '.join(EMOTIONS)}"
-        ) from None
-
-
 def softmax(logits: NDArray[np.floating], axis: int = -1) -> NDArray[np.floating]:
     """Numerically stable softmax along ``axis``."""
     z = logits - logits.max(axis=axis, keepdims=True)
