@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 
 
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+"""The ``--json`` option every subcommand that reports something has."""
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit."""
     typer.echo(f"error: {message}", err=True)
@@ -69,9 +73,7 @@ def affect(
         float, typer.Option(help="Step in seconds (the solution is exact at any dt).")
     ] = 0.5,
     temperament: Annotated[str, typer.Option(help="Temperament preset.")] = "balanced",
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")
-    ] = False,
+    as_json: JsonFlag = False,
     plot: Annotated[
         Path | None, typer.Option(help="Write a PNG of levels and emotions here.")
     ] = None,
@@ -155,9 +157,7 @@ def bench(
     quick: Annotated[
         bool, typer.Option(help="Fewer repeats: a smoke test, not a measurement.")
     ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Run the benchmarks and print their figures (median of repeats, with min and max)."""
     from emotion_engine.bench import BENCHMARKS, load
@@ -231,9 +231,7 @@ def simulate(
     reward_mode: Annotated[
         str, typer.Option(help="extrinsic, emotional or explicit (reported returns).")
     ] = "extrinsic",
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")
-    ] = False,
+    as_json: JsonFlag = False,
     gif: Annotated[Path | None, typer.Option(help="Write an animated GIF here.")] = None,
 ) -> None:
     """Run one episode of a world with a policy and print its metrics."""
@@ -267,9 +265,7 @@ def calibrate(
     out: Annotated[
         Path | None, typer.Option(help="Write the Markdown table here (docs/calibration.md).")
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Survival of the baseline policies in both worlds: the calibration table."""
     from emotion_engine.worlds.runner import calibration, calibration_markdown
@@ -338,9 +334,7 @@ def face(
     no_stdin: Annotated[
         bool, typer.Option("--no-stdin", help="--live: do not read stimuli from stdin.")
     ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Render an emotion or a blend to PNG / GIF / SSD1306 bytes, or drive a live display."""
     from emotion_engine.face import animate_sequence, expression, parse_blend, render
@@ -448,9 +442,7 @@ def train(
     resume: Annotated[
         bool, typer.Option(help="Continue the run in --out from its last checkpoint.")
     ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Train parent and child with PPO (emotional reward by default); checkpoints in --out."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -504,11 +496,10 @@ def evaluate(
     episodes: Annotated[int, typer.Option(help="Episodes (held-out world seeds).")] = 200,
     seed: Annotated[int, typer.Option(help="Evaluation seed.")] = 0,
     steps: Annotated[int, typer.Option(help="Episode length.")] = 500,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Many episodes on held-out seeds: survival, attachment, self-sacrifice, with 95% CIs."""
+    from emotion_engine.training.evaluate import METRIC_FIELDS
     from emotion_engine.training.evaluate import evaluate as run
 
     try:
@@ -518,13 +509,12 @@ def evaluate(
     if as_json:
         emit_json(result)
         return
+    ci_of = {name: ci_name for name, ci_name, _ in METRIC_FIELDS}
     for key, value in result.items():
         if key.endswith("_ci95"):
             continue
-        ci = result.get(
-            key.removesuffix("_rate").removesuffix("_mean").removesuffix("_per_episode") + "_ci95"
-        )
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        ci = result.get(ci_of.get(key, ""))
         if ci:
             shown += f"  [{ci[0]:.3f}, {ci[1]:.3f}]"
         typer.echo(f"{key:<28} {shown}")
@@ -563,9 +553,7 @@ def sweep(
             "--set", help="Override a PPO setting, KEY=VALUE (repeatable), e.g. n_envs=8."
         ),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Train and evaluate every (condition, seed) pair, locally or on Ray; rerun to resume."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
