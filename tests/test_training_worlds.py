@@ -118,10 +118,11 @@ def test_a_short_run_trains_composer_and_policy_and_resumes_identically(tmp_path
 
 def test_train_and_evaluate_commands(tmp_path):
     out = tmp_path / "run"
-    result = runner.invoke(app, ["train", "--scenario", "caretaking", "--total-steps", "4096",
+    one_update = default_config(1, 0).batch_size
+    result = runner.invoke(app, ["train", "--scenario", "caretaking", "--total-steps", str(one_update),
                                  "--out", str(out), "--no-bond", "--json"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["env_steps"] == 4096
+    assert json.loads(result.stdout)["env_steps"] == one_update
     again = runner.invoke(app, ["train", "--total-steps", "4096", "--out", str(out)])
     assert again.exit_code == 2 and "--resume" in again.stderr
     ev = runner.invoke(app, ["evaluate", "--checkpoint", str(out / "policy.safetensors"),

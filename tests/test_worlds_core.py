@@ -17,6 +17,7 @@ from emotion_engine.worlds.core import (
     OBS_LOW,
     PARENT,
     PICK,
+    RIGHT,
     SHIELD,
     STAY,
     BatchedWorld,
@@ -196,6 +197,7 @@ def test_parent_picks_food_and_feeds_the_child():
         pos=np.array([[[2, 2], [2, 3]]]),
         food=np.array([[[2, 2], [7, 7], [8, 8]]]),
         hunger=np.array([[0.2, 0.8]]),
+        carrying=np.array([[False, False]]),
     )
     state, *_ = step(params, state, [[PICK, EAT]])
     assert state.carrying[0, PARENT] and not (state.food[0, 0] == [2, 2]).all()
@@ -206,6 +208,30 @@ def test_parent_picks_food_and_feeds_the_child():
     assert info.events[0, CHILD, EVENTS.index("fed")] == 1.0
     assert info.events[0, PARENT, EVENTS.index("cared")] == 1.0
     assert state.stats[0, core.STATS.index("feeds")] == 1
+
+
+def test_free_hands_pick_up_food_and_held_food_is_eaten_or_given():
+    params = WorldParams(scenario="caretaking")
+    state, _ = reset(params, [0])
+    assert state.carrying[0, PARENT] and not state.carrying[0, CHILD]  # start_carrying
+    state = replace(state, pos=np.array([[[0, 0], [5, 5]]]), food=np.array([[[0, 1], [8, 8], [5, 5]]]),
+                    carrying=np.array([[False, False]]))  # fmt: skip
+    state, *_ = step(params, state, [[RIGHT, STAY]])  # onto food with free hands: picked up
+    assert state.carrying[0, PARENT] and not state.carrying[0, CHILD]
+    assert not (state.food[0] == [0, 1]).all(-1).any()
+    hunger = state.hunger[0, PARENT]
+    state, *_ = step(params, state, [[EAT, STAY]])  # eats what it holds
+    assert not state.carrying[0, PARENT]
+    assert state.hunger[0, PARENT] == pytest.approx(
+        max(hunger + params.hunger_rate[PARENT] - params.food_value, 0.0)
+    )
+
+
+def test_the_family_starts_together():
+    for radius in (0, 2):
+        state, _ = reset(WorldParams(start_radius=radius), range(200))
+        gap = np.abs(state.pos[:, PARENT] - state.pos[:, CHILD]).max(-1)
+        assert gap.max() == radius
 
 
 def test_the_child_cannot_carry_food():
@@ -254,10 +280,11 @@ def test_reward_modes():
     explicit, t_exp = returns("explicit")
     assert t_ext == {"alive", "hunger", "meal", "health", "death"}
     assert t_emo == t_ext | {"own_valence", "empathic_joy", "empathic_distress", "bond"}
-    assert t_exp == t_ext | {"child_wellbeing", "child_death"}
+    assert t_exp == t_ext | {"child_wellbeing"}
     assert not np.allclose(emotional, extrinsic)
     np.testing.assert_allclose(explicit[:, CHILD], extrinsic[:, CHILD])  # parent-only terms
-    assert not np.allclose(explicit[:, PARENT], extrinsic[:, PARENT])
+    # the explicit parent also gets exactly what the child gets
+    np.testing.assert_allclose(explicit[:, PARENT], extrinsic.sum(-1), rtol=1e-5, atol=1e-5)
     off, _ = returns("emotional", own_valence=0, empathic_joy=0, empathic_distress=0, bond=0)
     np.testing.assert_allclose(off, extrinsic, rtol=1e-6)
 
@@ -284,3 +311,15 @@ def test_a_meal_is_worth_the_hunger_it_stills():
     assert info_sated.reward_terms["meal"][0, PARENT] == pytest.approx(
         params.rewards.meal * params.hunger_rate[PARENT] / params.food_value
     )
+
+
+def test_hunger_costs_only_once_it_is_felt():
+    params = WorldParams(scenario="caretaking")
+    state, _ = reset(params, [0, 1, 2])
+    state = replace(state, hunger=np.array([[0.1, 0.39], [0.55, 0.7], [0.99, 0.99]]))
+    _, _, _, _, _, info = step(params, state, np.zeros((3, 2), dtype=int))
+    hunger = state.hunger + params.pair("hunger_rate")
+    felt = np.clip((hunger - params.hunger_felt_at) / (1 - params.hunger_felt_at), 0, 1)
+    np.testing.assert_allclose(info.reward_terms["hunger"], -params.rewards.hunger * felt)
+    assert info.reward_terms["hunger"][0, PARENT] == 0.0
+    assert info.reward_terms["hunger"][2, PARENT] == pytest.approx(-params.rewards.hunger, rel=0.02)

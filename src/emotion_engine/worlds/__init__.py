@@ -5,9 +5,13 @@ Each step, in order:
 
 | phase       | rule (defaults in :class:`~emotion_engine.worlds.core.WorldParams`)            |
 |-------------|---------------------------------------------------------------------------------|
+| start       | the child within 2 cells of the parent, which holds one food item; food at      |
+|             | random cells                                                                    |
 | move        | moves of one cell; walls stop them; agents may share a cell                     |
-| food        | ``pick``/``eat``/``feed`` (see the action table); an item taken reappears at a  |
-|             | random cell; the child cannot carry and eats from the ground only 15% of tries  |
+| food        | ``eat``/``feed`` (see the action table); the parent picks up the food it stands |
+|             | on whenever its hands are free and it does not eat it there (``pick`` does the  |
+|             | same); the child cannot carry and eats from the ground only 15% of tries; an    |
+|             | item taken reappears at a random cell                                           |
 | hunger      | rises 0.004 (parent) / 0.012 (child) per step; a meal removes 0.5; above 0.75   |
 |             | the agent starves (health −0.02 per step at hunger 1)                           |
 | loneliness  | the child's rises 0.01 per step when farther than 2 cells, 0.003 when near;     |

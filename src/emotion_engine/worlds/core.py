@@ -39,7 +39,7 @@ from emotion_engine.worlds.rewards import (
     REWARD_MODES,
     RewardWeights,
     emotional_terms,
-    explicit_terms,
+    explicit_term,
     extrinsic_terms,
     scaled_valence,
 )
@@ -173,6 +173,8 @@ class WorldParams:
             shielder takes the blow itself (its own vulnerability), a real cost.
         threat_radius: distance within which a threat is felt (``threatened`` event).
         initial_attachment: each agent's attachment to the other at reset.
+        start_radius: the child starts at most this far (Chebyshev) from the parent.
+        start_carrying: whether each agent starts holding a food item.
         temperaments: affect temperament preset of each agent.
         hunger_stress, loneliness_stress: cortisol drive at full hunger / loneliness
             (interoception, added to the affect's extra drive); hunger is felt from
@@ -210,6 +212,8 @@ class WorldParams:
     shield_block: float = 0.9
     threat_radius: int = 3
     initial_attachment: Pair = (0.3, 0.5)
+    start_radius: int = 2
+    start_carrying: tuple[bool, bool] = (True, False)
     temperaments: tuple[str, str] = ("balanced", "balanced")
     hunger_stress: float = 1.0
     hunger_felt_at: float = 0.4
@@ -228,6 +232,8 @@ class WorldParams:
             )
         if self.size < 3 or self.n_food < 1 or self.max_cycles < 1 or self.threat_period < 1:
             raise ValueError("need size >= 3, n_food >= 1, max_cycles >= 1, threat_period >= 1")
+        if self.start_radius < 0:
+            raise ValueError(f"start_radius must be >= 0; got {self.start_radius!r}")
         if not self.dt > 0:
             raise ValueError(f"dt must be > 0; got {self.dt!r}")
 
@@ -253,6 +259,7 @@ class WorldParams:
             "regen",
             "vulnerability",
             "initial_attachment",
+            "start_carrying",
         )
         return {k: np.asarray(getattr(self, k), dtype=float) for k in pairs}
 
@@ -380,6 +387,11 @@ def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
     n = keys.shape[0]
     t = np.zeros(n, dtype=np.int64)
     cells = _cells(uniform(keys, t, _RESET, 2 * (2 + params.n_food)), params.size)
+    # the child starts near the parent: its draw becomes an offset of at most start_radius
+    r = params.start_radius
+    cells[:, CHILD] = np.clip(
+        cells[:, PARENT] + cells[:, CHILD] % (2 * r + 1) - r, 0, params.size - 1
+    )
     attachment = params.pair("initial_attachment")
     return WorldState(
         key=keys,
@@ -388,7 +400,7 @@ def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
         health=np.ones((n, 2)),
         hunger=np.broadcast_to(params.pair("initial_hunger"), (n, 2)).copy(),
         loneliness=np.zeros((n, 2)),
-        carrying=np.zeros((n, 2), dtype=bool),
+        carrying=np.broadcast_to(params.bool_pair("start_carrying"), (n, 2)).copy(),
         food=cells[:, 2:],
         threat=np.zeros((n, 2), dtype=np.int64),
         threat_left=np.zeros(n, dtype=np.int64),
@@ -475,13 +487,14 @@ def step(
     dist = _chebyshev(pos[:, 0], pos[:, 1])
     adjacent = (dist <= 1)[:, None] & alive[:, ::-1]  # next to the other, which still lives
 
-    # Food: pick up, eat (held food first, else food on the cell), feed the other.
+    # Food: eat (held food first, else food on the cell), pick up, feed the other. Hands that
+    # can carry pick up the food they stand on unless its eater eats it there.
     on_food, slot = _food_under(pos, state.food)
     carrying = state.carrying
     eat = a == EAT
-    pick = (a == PICK) & on_food & ~carrying & p.bool_pair("can_carry")
     eat_held = eat & carrying
     eat_ground = eat & ~carrying & on_food
+    pick = on_food & ~carrying & ~eat & p.bool_pair("can_carry")
     if eat_ground.any():
         eat_ground &= uniform(state.key, t, _EAT, 2) < p.pair("eat_success")
     take = pick | eat_ground
@@ -572,9 +585,8 @@ def step(
 
     # Emotions: events plus interoception (hunger and loneliness raise cortisol).
     drive = np.zeros((n, 2, len(MODULATORS)))
-    drive[..., _CORTISOL] = p.hunger_stress * np.clip(
-        (hunger - p.hunger_felt_at) / (1.0 - p.hunger_felt_at), 0.0, 1.0
-    )
+    felt_hunger = np.clip((hunger - p.hunger_felt_at) / (1.0 - p.hunger_felt_at), 0.0, 1.0)
+    drive[..., _CORTISOL] = p.hunger_stress * felt_hunger
     drive[..., _CORTISOL] += p.loneliness_stress * loneliness
     if extra_drive is not None:
         drive += extra_drive
@@ -583,7 +595,7 @@ def step(
     # Rewards.
     # a meal is worth the hunger it stills: eating when sated earns nothing
     stilled = (before_meal - hunger) / p.food_value
-    terms = _reward_terms(p, state, affect, health, hunger, stilled, died)
+    terms = _reward_terms(p, state, affect, health, felt_hunger, stilled, died)
     terms = {k: v * alive for k, v in terms.items()}
     rewards = sum(terms.values()).astype(np.float32)
 
@@ -731,12 +743,12 @@ def _reward_terms(
     before: WorldState,
     affect: AffectState,
     health: NDArray,
-    hunger: NDArray,
+    felt_hunger: NDArray,
     meals: NDArray,
     died: NDArray,
 ) -> dict[str, NDArray[np.float64]]:
-    w = p.rewards
-    terms = extrinsic_terms(hunger, meals, health - before.health, died, w)
+    w, n = p.rewards, before.n_envs
+    terms = extrinsic_terms(felt_hunger, meals, health - before.health, died, w)
     if p.reward_mode == "emotional":
         valence = core_affect(affect.primary)[..., 0]
         attachment = affect.social[..., _ATTACHMENT]
@@ -748,10 +760,8 @@ def _reward_terms(
             w,
         )
     elif p.reward_mode == "explicit":
-        for name, value in explicit_terms(
-            health[:, CHILD], hunger[:, CHILD], died[:, CHILD], w
-        ).items():
-            terms[name] = np.stack([value, np.zeros_like(value)], -1)
+        child_own = sum(terms.values())[:, CHILD] * (before.health[:, CHILD] > 0.0)
+        terms["child_wellbeing"] = np.stack([explicit_term(child_own, w), np.zeros(n)], -1)
     return terms
 
 

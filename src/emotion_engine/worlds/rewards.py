@@ -22,12 +22,13 @@ REWARD_TABLE = """\
 |-------------|------------------------------------------------------------------------|
 | `extrinsic` | alive, hunger, meal, health, death — each agent's own wellbeing only   |
 | `emotional` | extrinsic + own_valence, empathic_joy, empathic_distress, bond         |
-| `explicit`  | extrinsic + child_wellbeing, child_death (parent only) — upper control |
+| `explicit`  | extrinsic + child_wellbeing (parent only) — upper control              |
 
 | term              | per step, for each agent                                      | default weight |
 |-------------------|---------------------------------------------------------------|----------------|
-| alive             | +w while alive                                                | 0.01           |
-| hunger            | −w · own hunger (0 sated … 1 starving)                        | 0.05           |
+| alive             | +w while alive                                                | 0.05           |
+| hunger            | −w · own felt hunger (0 up to hunger 0.4, then rising to 1 at | 0.05           |
+|                   | hunger 1: the same interoception that raises cortisol)        |                |
 | meal              | +w · hunger stilled by a meal (eaten or fed) / a meal's value | 0.1            |
 | health            | +w · change of own health this step (damage is negative)      | 1.0            |
 | death             | −w on the step the agent dies                                 | 1.0            |
@@ -35,8 +36,9 @@ REWARD_TABLE = """\
 | empathic_joy      | +w · attachment · the other's expressed positive valence      | 0.1            |
 | empathic_distress | −w · attachment · the other's expressed negative valence      | 0.1            |
 | bond              | +w · change of own attachment to the other this step          | 1.0            |
-| child_wellbeing   | parent only: +w · (child health − child hunger)               | 0.01           |
-| child_death       | parent only: −w on the step the child dies                    | 1.0            |
+| child_wellbeing   | parent only: +w · the child's own extrinsic reward (all five  | 1.0            |
+|                   | terms above, as the child gets them: its meals, its hunger,   |                |
+|                   | its health, its death)                                        |                |
 
 "Expressed" valence is the valence of the other's primary-emotion distribution (what its face
 shows, :func:`emotion_engine.affect.core_affect`), divided by :data:`VALENCE_SCALE` and split
@@ -53,7 +55,7 @@ VALENCE_SCALE = 0.5
 class RewardWeights:
     """Weight of each reward term (see the module docstring); 0 switches a term off."""
 
-    alive: float = 0.01
+    alive: float = 0.05
     hunger: float = 0.05
     meal: float = 0.1
     health: float = 1.0
@@ -62,8 +64,7 @@ class RewardWeights:
     empathic_joy: float = 0.1
     empathic_distress: float = 0.1
     bond: float = 1.0
-    child_wellbeing: float = 0.01
-    child_death: float = 1.0
+    child_wellbeing: float = 1.0
 
 
 def scaled_valence(valence: Array) -> Array:
@@ -72,12 +73,12 @@ def scaled_valence(valence: Array) -> Array:
 
 
 def extrinsic_terms(
-    hunger: Array, meals: Array, health_change: Array, died: Array, w: RewardWeights
+    felt_hunger: Array, meals: Array, health_change: Array, died: Array, w: RewardWeights
 ) -> dict[str, Array]:
     """alive, hunger, meal, health and death terms, each (n_envs, 2)."""
     return {
         "alive": np.where(died, 0.0, w.alive),
-        "hunger": -w.hunger * hunger,
+        "hunger": -w.hunger * felt_hunger,
         "meal": w.meal * meals,
         "health": w.health * health_change,
         "death": -w.death * died,
@@ -105,11 +106,6 @@ def emotional_terms(
     }
 
 
-def explicit_terms(
-    child_health: Array, child_hunger: Array, child_died: Array, w: RewardWeights
-) -> dict[str, Array]:
-    """child_wellbeing and child_death terms for the parent, each (n_envs,)."""
-    return {
-        "child_wellbeing": w.child_wellbeing * (child_health - child_hunger),
-        "child_death": -w.child_death * child_died,
-    }
+def explicit_term(child_reward: Array, w: RewardWeights) -> Array:
+    """child_wellbeing for the parent, (n_envs,): the child's own extrinsic reward, weighted."""
+    return w.child_wellbeing * child_reward

@@ -16,7 +16,7 @@ ACTION_DOCS: dict[str, str] = {
     "down": "move one cell down",
     "left": "move one cell left",
     "right": "move one cell right",
-    "pick": "pick up the food on my cell (only the parent can carry; one item)",
+    "pick": "pick up the food on my cell (only the parent can carry, one item; free hands also pick up without it)",
     "eat": "eat the food I carry, else the food on my cell (the child often fumbles)",
     "feed": "give the food I carry to the other, if adjacent (Chebyshev distance ≤ 1)",
     "comfort": "comfort the other, if adjacent: its loneliness falls, its health rises",
