@@ -319,11 +319,13 @@ def _act(
     for i, agent in enumerate(agents):
         f = agent.features(x[:, i])
         logits, value = agent(f)
-        dist = torch.distributions.Categorical(logits=logits)
-        a = dist.sample()
+        # what Categorical(logits=logits).sample() and .log_prob() compute, without their
+        # overhead (a third of this function's time at 32 envs)
+        logp = logits.log_softmax(-1)
+        a = torch.multinomial(logp.exp(), 1, replacement=True)[:, 0]
         feats.append(f)
         acts.append(a)
-        logps.append(dist.log_prob(a))
+        logps.append(logp.gather(-1, a[:, None])[:, 0])
         vals.append(value)
         if hasattr(agent, "complex_emotions"):
             emotions.append(agent.complex_emotions(f))
