@@ -1,8 +1,15 @@
 """Layer 4: the composer's shape, range, and that GVF training makes it track a cumulant."""
 
 import torch
+from torch import nn
 
-from emotion_engine.agents.composer import COMPLEX_EMOTIONS, EmotionComposer, gvf_td_loss
+from emotion_engine.agents.composer import (
+    COMPLEX_EMOTIONS,
+    EmotionComposer,
+    Encoder,
+    EncoderLayer,
+    gvf_td_loss,
+)
 
 
 def test_outputs_are_in_unit_interval_with_one_per_complex_emotion():
@@ -11,6 +18,35 @@ def test_outputs_are_in_unit_interval_with_one_per_complex_emotion():
     out = comp(torch.rand(5, 10), torch.randn(5, 7))
     assert out.shape == (5, len(COMPLEX_EMOTIONS))
     assert torch.all((out > 0) & (out < 1))
+
+
+def test_encoder_computes_what_nn_transformer_encoder_computes():
+    # the hand-written layers are nn.TransformerEncoder's pre-norm layers (ReLU, no dropout),
+    # with the same parameter names and, for a seed, the same initial weights
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(
+        32, 4, dim_feedforward=64, dropout=0.0, batch_first=True, norm_first=True
+    )
+    ref = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+    torch.manual_seed(0)
+    ours = Encoder(EncoderLayer(32, 4, 64), 2)
+    assert list(ours.state_dict()) == list(ref.state_dict())
+    assert all(map(torch.equal, ours.state_dict().values(), ref.state_dict().values()))
+    with torch.no_grad():  # make the two layers differ, and the biases non-zero
+        for p in ref.parameters():
+            p.add_(0.2 * torch.randn_like(p))
+    ref.double()  # in float64, so that only a different function could tell them apart
+    ours.double().load_state_dict(ref.state_dict())
+    x = torch.randn(5, 15, 32, dtype=torch.float64)
+    torch.testing.assert_close(ours.layers[0](x), ref.layers[0](x))
+    x_ours, x_ref = x.clone().requires_grad_(), x.clone().requires_grad_()
+    out, expected = ours(x_ours, 4), ref(x_ref)[:, -4:]
+    torch.testing.assert_close(out, expected)
+    out.square().sum().backward()
+    expected.square().sum().backward()
+    torch.testing.assert_close(x_ours.grad, x_ref.grad)
+    for p, q in zip(ours.parameters(), ref.parameters(), strict=True):
+        torch.testing.assert_close(p.grad, q.grad)
 
 
 def test_gvf_td_loss_hand_computed():

@@ -55,3 +55,21 @@ def test_worlds_benchmark_quick_runs_past_deaths():
     results = {r["name"]: r for r in run(quick=True)}
     assert results["worlds_pettingzoo_env"]["unit"] == "env-steps/s"
     assert results["worlds_pettingzoo_env"]["value"] > 0
+
+
+def test_training_benchmark_quick_measures_training_inference_and_parameters():
+    from emotion_engine.bench.training import run
+
+    results = {r["name"]: r for r in run(quick=True)}
+    assert list(results) == [
+        "training_caretaking_4x16",
+        "training_crisis_4x16",
+        "inference_batch1_policy_and_world",
+        "inference_batch1_agents_forward",
+        "agent_parameters",
+    ]
+    assert results["training_crisis_4x16"]["unit"] == "env-steps/s"
+    assert results["inference_batch1_policy_and_world"]["unit"] == "steps/s"
+    assert all(r["value"] > 0 for r in results.values())
+    parts = results["agent_parameters"]["parts"]
+    assert results["agent_parameters"]["value"] == parts["total"] > parts["composer"] > 0

@@ -21,11 +21,91 @@ With the normalisation (1 − γ), a GVF of a cumulant in [0, 1] also lies in [0
 
 from __future__ import annotations
 
+import copy
+
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 COMPLEX_EMOTIONS: tuple[str, ...] = ("maternal_love", "compassion", "grief", "devotion")
 GVF_DISCOUNTS: tuple[float, ...] = (0.95, 0.90, 0.90, 0.99)
+
+
+class SelfAttention(nn.Module):
+    """Multi-head self-attention: the maths and parameter names of ``nn.MultiheadAttention``
+    (one fused q/k/v projection, softmax(q·kᵀ/√d_head)·v per head, output projection).
+
+    At this size (15 tokens, 8 dimensions per head) torch's CPU softmax over a short last
+    axis, and ``scaled_dot_product_attention``'s CPU kernel, are slow; the scores are laid
+    out keys-first so that the softmax runs over the leading axis, which is fast.
+    """
+
+    def __init__(self, d_model: int, n_heads: int) -> None:
+        super().__init__()
+        if d_model % n_heads:
+            raise ValueError(f"d_model = {d_model} must divide into n_heads = {n_heads}")
+        self.n_heads = n_heads
+        self.in_proj_weight = nn.Parameter(torch.empty(3 * d_model, d_model))
+        self.in_proj_bias = nn.Parameter(torch.zeros(3 * d_model))
+        self.out_proj = nn.Linear(d_model, d_model)
+        nn.init.xavier_uniform_(self.in_proj_weight)
+        nn.init.zeros_(self.out_proj.bias)
+
+    def forward(self, x: torch.Tensor, n_queries: int | None = None) -> torch.Tensor:
+        """Attention over all tokens of ``x`` (B, T, d) for every token, or only for the last
+        ``n_queries`` ones: (B, T or n_queries, d)."""
+        d = x.shape[-1]
+        heads = (self.n_heads, d // self.n_heads)
+        w, bias = self.in_proj_weight, self.in_proj_bias
+        if n_queries is None:
+            q, k, v = F.linear(x, w, bias).unflatten(-1, (3, *heads)).unbind(2)
+        else:
+            q = F.linear(x[:, -n_queries:], w[:d], bias[:d]).unflatten(-1, heads)
+            k, v = F.linear(x, w[d:], bias[d:]).unflatten(-1, (2, *heads)).unbind(2)
+        # scores (B, heads, keys, queries), normalised over the keys, laid out first
+        scores = k.transpose(1, 2) @ (q * heads[1] ** -0.5).permute(0, 2, 3, 1)
+        weights = scores.permute(2, 0, 1, 3).softmax(0).permute(1, 2, 3, 0)
+        out = weights @ v.transpose(1, 2)  # (B, heads, queries, d_head)
+        return self.out_proj(out.transpose(1, 2).flatten(2))
+
+
+class EncoderLayer(nn.Module):
+    """Pre-norm Transformer encoder layer (``nn.TransformerEncoderLayer`` with
+    ``norm_first=True``, ReLU, no dropout; the same maths and parameter names):
+    x + attention(norm1(x)), then x + linear2(relu(linear1(norm2(x))))."""
+
+    def __init__(self, d_model: int, n_heads: int, dim_feedforward: int) -> None:
+        super().__init__()
+        self.self_attn = SelfAttention(d_model, n_heads)
+        self.linear1 = nn.Linear(d_model, dim_feedforward)
+        self.linear2 = nn.Linear(dim_feedforward, d_model)
+        self.norm1 = nn.LayerNorm(d_model)
+        self.norm2 = nn.LayerNorm(d_model)
+
+    def forward(self, x: torch.Tensor, n_out: int | None = None) -> torch.Tensor:
+        """(B, T, d) → (B, T, d); with ``n_out``, only the last ``n_out`` tokens are computed
+        (they still attend to every token): (B, n_out, d)."""
+        h = self.norm1(x)
+        if n_out is not None:
+            x = x[:, -n_out:]
+        x = x + self.self_attn(h, n_out)
+        return x + self.linear2(F.relu(self.linear1(self.norm2(x))))
+
+
+class Encoder(nn.Module):
+    """A stack of :class:`EncoderLayer`. They start with equal weights, copies of ``layer``,
+    as the clones in ``nn.TransformerEncoder`` do: a seed gives the same initial weights."""
+
+    def __init__(self, layer: EncoderLayer, n_layers: int) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(copy.deepcopy(layer) for _ in range(n_layers))
+
+    def forward(self, x: torch.Tensor, n_out: int) -> torch.Tensor:
+        """The last ``n_out`` tokens after every layer, (B, n_out, d). Only they are computed
+        in the last layer: nothing reads the other tokens' outputs."""
+        for i, layer in enumerate(self.layers):
+            x = layer(x, n_out if i == len(self.layers) - 1 else None)
+        return x[:, -n_out:]
 
 
 class EmotionComposer(nn.Module):
@@ -45,15 +125,7 @@ class EmotionComposer(nn.Module):
         self.type_embedding = nn.Parameter(torch.randn(n_primitives, d_model) * 0.02)
         self.context = nn.Linear(context_dim, d_model)
         self.queries = nn.Parameter(torch.randn(n_outputs, d_model) * 0.02)
-        layer = nn.TransformerEncoderLayer(
-            d_model,
-            n_heads,
-            dim_feedforward=2 * d_model,
-            dropout=0.0,
-            batch_first=True,
-            norm_first=True,
-        )
-        self.encoder = nn.TransformerEncoder(layer, n_layers, enable_nested_tensor=False)
+        self.encoder = Encoder(EncoderLayer(d_model, n_heads, 2 * d_model), n_layers)
         self.norm = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, 1)
 
@@ -64,7 +136,7 @@ class EmotionComposer(nn.Module):
         tokens = torch.cat(
             [prim_tokens, self.context(context)[:, None], self.queries.expand(b, -1, -1)], dim=1
         )
-        out = self.encoder(tokens)[:, -self.queries.shape[0] :]
+        out = self.encoder(tokens, self.queries.shape[0])
         return torch.sigmoid(self.head(self.norm(out)).squeeze(-1))
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 BENCHMARKS: dict[str, str] = {
     "affect": "emotion_engine.bench.affect:run",
     "ppo": "emotion_engine.bench.ppo:run",
+    "training": "emotion_engine.bench.training:run",
     "worlds": "emotion_engine.bench.worlds:run",
     "face": "emotion_engine.bench.face:run",
     "app": "emotion_engine.bench.app:run",

@@ -220,6 +220,14 @@ class TrainingState:
     history: list[dict]
 
 
+def make_optimizer(agent: nn.Module, config: PPOConfig) -> torch.optim.Adam:
+    """Adam with the config's learning rate and eps; ``foreach`` steps all parameters
+    together (the same numbers as one at a time, faster on CPU)."""
+    return torch.optim.Adam(
+        agent.parameters(), lr=config.learning_rate, eps=config.adam_eps, foreach=True
+    )
+
+
 def _update_seed(seed: int, update: int) -> int:
     # each update reseeds torch from (seed, update), so a resumed run draws the same numbers
     return (seed * 1_000_003 + update) % (2**63)
@@ -251,10 +259,7 @@ def train(
     configure_torch(config.torch_threads)
     if state is None:
         torch.manual_seed(config.seed)
-        optimizers = [
-            torch.optim.Adam(a.parameters(), lr=config.learning_rate, eps=config.adam_eps)
-            for a in agents
-        ]
+        optimizers = [make_optimizer(a, config) for a in agents]
         state = TrainingState(1, env.reset(seed=config.seed), optimizers, [])
     t0 = time.perf_counter()
     stopped = "done"
@@ -319,11 +324,13 @@ def _act(
     for i, agent in enumerate(agents):
         f = agent.features(x[:, i])
         logits, value = agent(f)
-        dist = torch.distributions.Categorical(logits=logits)
-        a = dist.sample()
+        # what Categorical(logits=logits).sample() and .log_prob() compute, without their
+        # overhead (a third of this function's time at 32 envs)
+        logp = logits.log_softmax(-1)
+        a = torch.multinomial(logp.exp(), 1, replacement=True)[:, 0]
         feats.append(f)
         acts.append(a)
-        logps.append(dist.log_prob(a))
+        logps.append(logp.gather(-1, a[:, None])[:, 0])
         vals.append(value)
         if hasattr(agent, "complex_emotions"):
             emotions.append(agent.complex_emotions(f))

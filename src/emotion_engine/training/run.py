@@ -28,7 +28,14 @@ from torch import nn
 
 from emotion_engine.training import checkpoint as ck
 from emotion_engine.training.config import PPOConfig
-from emotion_engine.training.ppo import TrainingState, TrainResult, UpdateLog, VecEnv, train
+from emotion_engine.training.ppo import (
+    TrainingState,
+    TrainResult,
+    UpdateLog,
+    VecEnv,
+    make_optimizer,
+    train,
+)
 
 STATE_FILE, POLICY_FILE, METRICS_FILE = "state.safetensors", "policy.safetensors", "metrics.jsonl"
 
@@ -153,7 +160,7 @@ def _restore(
     optimizers = []
     for i, agent in enumerate(agents):
         ck.load_module_state(agent, tensors, f"agent_{i}.", source=str(path))
-        opt = torch.optim.Adam(agent.parameters(), lr=config.learning_rate, eps=config.adam_eps)
+        opt = make_optimizer(agent, config)
         ck.load_optimizer(opt, tensors, f"optim_{i}.", meta["optimizers"][i])
         optimizers.append(opt)
     env.load_state_dict(

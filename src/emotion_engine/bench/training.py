@@ -1,0 +1,127 @@
+"""Benchmark: training throughput and batch-1 inference of the emotional agents.
+
+- env-steps/s of the real training loop (:func:`~emotion_engine.training.experiment.train_run`
+  with the ``emotional`` condition and :func:`~emotion_engine.training.experiment.default_config`:
+  32 envs × 128 steps, 4 epochs of 4 minibatches, both agents with their full networks,
+  checkpoints and logs written as in a real run), per scenario: the rate over a few updates
+  that follow a warm-up update, each repeat a fresh run; goal: ≥ 3,000 with one torch thread.
+  Other sizes (envs × steps per rollout) are measured in caretaking, alternating with the
+  default one, for whoever tunes the learning settings;
+- steps/s at batch 1, the way the app runs an episode: one world, the emotional policy
+  (trained if its checkpoint loads, else untrained: the same networks) called on the state,
+  then the world's step; goal: ≥ 2,000;
+- the agents' forward alone at batch 1: features (the composer) and forward (encoder,
+  policy and value heads) of both agents, without sampling or the world;
+- the parameters per part of one agent.
+
+The world alone at batch 1 is measured by ``bench --only worlds`` (``worlds_core_1_envs``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import replace
+
+from emotion_engine.bench.harness import rate_result, summary, time_repeats
+
+SCENARIOS = ("caretaking", "crisis")
+SIZES = ((32, 128), (64, 128), (128, 128), (32, 64), (32, 256))
+"""(n_envs, n_steps) also measured in caretaking, those that are not ``default_config``'s."""
+QUICK_SIZE = {"n_envs": 4, "n_steps": 16}
+
+
+def training_rate(scenario: str, timed_steps: int, **overrides: object) -> float:
+    """Env-steps/s of a fresh run's updates after its first (warm-up) update: at least one
+    update, about ``timed_steps`` env steps. ``overrides`` change ``default_config``."""
+    from emotion_engine.training.experiment import condition_spec, default_config, train_run
+
+    config = default_config(1, 0, **overrides)
+    updates = max(1, timed_steps // config.batch_size)
+    config = replace(config, total_steps=(updates + 1) * config.batch_size)
+    stamps: list[float] = []
+    with tempfile.TemporaryDirectory() as out:
+        train_run(condition_spec("emotional", scenario), config, out,
+                  progress=lambda done, total: stamps.append(time.perf_counter()))  # fmt: skip
+    return updates * config.batch_size / (stamps[-1] - stamps[0])
+
+
+def _training(quick: bool) -> list[dict]:
+    from emotion_engine.training.experiment import default_config
+
+    default = default_config(1, 0)
+    runs = [(s, QUICK_SIZE) for s in SCENARIOS] if quick else [
+        *((s, {}) for s in SCENARIOS),
+        *(("caretaking", {"n_envs": n, "n_steps": t}) for n, t in SIZES
+          if (n, t) != (default.n_envs, default.n_steps)),
+    ]  # fmt: skip
+    timed_steps = 1 if quick else 8_192
+    rates: list[list[float]] = [[] for _ in runs]
+    for _ in range(1 if quick else 5):  # alternating the runs: drift hits them alike
+        for rate, (scenario, overrides) in zip(rates, runs, strict=True):
+            rate.append(training_rate(scenario, timed_steps, **overrides))
+    results = []
+    for samples, (scenario, overrides) in zip(rates, runs, strict=True):
+        c = default_config(1, 0, **overrides)
+        results.append(summary(
+            f"training_{scenario}_{c.n_envs}x{c.n_steps}", "env-steps/s", samples,
+            scenario=scenario, condition="emotional", n_envs=c.n_envs, n_steps=c.n_steps,
+            n_epochs=c.n_epochs, n_minibatches=c.n_minibatches,
+            default_config=not overrides, goal=">= 3,000",
+        ))  # fmt: skip
+    return results
+
+
+def _inference(quick: bool) -> list[dict]:
+    import numpy as np
+    import torch
+
+    from emotion_engine.agents import configure_torch
+    from emotion_engine.agents.policy import trained_policy, untrained_policy
+    from emotion_engine.training.checkpoint import CheckpointError
+    from emotion_engine.worlds.core import WorldParams, reset, step
+
+    configure_torch()
+    params = WorldParams(scenario="crisis")
+    try:
+        policy, which = trained_policy(params), "trained"
+    except CheckpointError:
+        policy, which = untrained_policy(params), "untrained"
+    steps, repeats = (20, 2) if quick else (500, 7)
+    seed = 0
+    state, obs = reset(params, [seed])
+    x = torch.as_tensor(np.ascontiguousarray(obs))
+
+    def play() -> None:  # as the app's Episode.step does, restarting when an episode ends
+        nonlocal seed, state, obs
+        for _ in range(steps):
+            actions = policy(state, obs)
+            state, obs, *_, info = step(
+                params, state, actions, complex_emotions=policy.complex_emotions
+            )
+            if info.episode_envs.size:
+                seed += 1
+                state, obs = reset(params, [seed])
+
+    @torch.no_grad()
+    def forward() -> None:
+        for _ in range(steps):
+            for i, agent in enumerate(policy.agents):
+                agent(agent.features(x[:, i]))
+
+    results = []
+    for name, work, extra in (
+        ("policy_and_world", play, {"goal": ">= 2,000"}),
+        ("agents_forward", forward, {}),
+    ):
+        seconds = time_repeats(work, repeats=repeats)
+        results.append(rate_result(f"inference_batch1_{name}", "steps/s", steps, seconds,
+                                   policy=which, scenario="crisis", **extra))  # fmt: skip
+    counts = policy.agents[0].parameter_counts()
+    results.append(summary("agent_parameters", "parameters", [counts["total"]], parts=counts))
+    return results
+
+
+def run(quick: bool = False) -> list[dict]:
+    """Training env-steps/s per scenario and size, batch-1 inference steps/s, parameters."""
+    return _training(quick) + _inference(quick)
