@@ -31,13 +31,16 @@ test-fast: setup
 demo: setup
 	$(BIN)/emotion-engine demo
 
-# The shipped agents: emotional reward, seed 0, one run per scenario (about 10 minutes each
-# here), evaluated on 200 held-out episodes; the model card records what they achieve.
-CHECKPOINT_STEPS ?= 1000000
+# The shipped agents: emotional reward, seed 0, one run per scenario (1M and 2M env steps;
+# see `emotion-engine bench --only training` for the speed), evaluated on 200 held-out
+# episodes; the model card records what they achieve.
+# Training steps per scenario (crisis must also learn to shield, so it trains longer).
+STEPS_caretaking ?= 1000000
+STEPS_crisis ?= 2000000
 checkpoints: setup
 	for s in caretaking crisis; do \
 	  run=runs/$$s-emotional-s0; resume=; test -f $$run/state.safetensors && resume=--resume; \
-	  $(BIN)/emotion-engine train --scenario $$s --total-steps $(CHECKPOINT_STEPS) --seed 0 --out $$run $$resume && \
+	  $(BIN)/emotion-engine train --scenario $$s --total-steps $$(test $$s = crisis && echo $(STEPS_crisis) || echo $(STEPS_caretaking)) --seed 0 --out $$run $$resume && \
 	  mkdir -p checkpoints/$$s && cp $$run/policy.safetensors $$run/policy.json checkpoints/$$s/ && \
 	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint checkpoints/$$s/policy.safetensors --episodes 200 --json > checkpoints/$$s/evaluation.json || exit 1; \
 	done
