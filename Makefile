@@ -38,9 +38,9 @@ demo: setup
 STEPS_caretaking ?= 1000000
 STEPS_crisis ?= 2000000
 checkpoints: setup
-	for s in caretaking crisis; do \
-	  run=runs/$$s-emotional-s0; resume=; test -f $$run/state.safetensors && resume=--resume; \
-	  $(BIN)/emotion-engine train --scenario $$s --total-steps $$(test $$s = crisis && echo $(STEPS_crisis) || echo $(STEPS_caretaking)) --seed 0 --out $$run $$resume && \
+	for pair in caretaking:$(STEPS_caretaking) crisis:$(STEPS_crisis); do \
+	  s=$${pair%:*}; steps=$${pair#*:}; run=runs/$$s-emotional-s0; resume=; test -f $$run/state.safetensors && resume=--resume; \
+	  $(BIN)/emotion-engine train --scenario $$s --total-steps $$steps --seed 0 --out $$run $$resume && \
 	  mkdir -p checkpoints/$$s && cp $$run/policy.safetensors $$run/policy.json checkpoints/$$s/ && \
 	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint checkpoints/$$s/policy.safetensors --episodes 200 --json > checkpoints/$$s/evaluation.json || exit 1; \
 	done

@@ -1,8 +1,8 @@
 """Benchmark: training throughput and batch-1 inference of the emotional agents.
 
 - env-steps/s of the real training loop (:func:`~emotion_engine.training.experiment.train_run`
-  with the ``emotional`` condition and :func:`~emotion_engine.training.experiment.default_config`:
-  32 envs × 128 steps, 4 epochs of 4 minibatches, both agents with their full networks,
+  with the ``emotional`` condition and :func:`~emotion_engine.training.experiment.default_config`,
+  whose size the result's name records, both agents with their full networks,
   checkpoints and logs written as in a real run), per scenario: the rate over a few updates
   that follow a warm-up update, each repeat a fresh run; goal: ≥ 3,000 with one torch thread.
   Other sizes (envs × steps per rollout) are measured in caretaking, alternating with the

@@ -747,7 +747,7 @@ def _reward_terms(
     meals: NDArray,
     died: NDArray,
 ) -> dict[str, NDArray[np.float64]]:
-    w, n = p.rewards, before.n_envs
+    w = p.rewards
     terms = extrinsic_terms(felt_hunger, meals, health - before.health, died, w)
     if p.reward_mode == "emotional":
         valence = core_affect(affect.primary)[..., 0]
@@ -761,7 +761,9 @@ def _reward_terms(
         )
     elif p.reward_mode == "explicit":
         child_own = sum(terms.values())[:, CHILD] * (before.health[:, CHILD] > 0.0)
-        terms["child_wellbeing"] = np.stack([explicit_term(child_own, w), np.zeros(n)], -1)
+        terms["child_wellbeing"] = np.stack(
+            [explicit_term(child_own, w), np.zeros_like(child_own)], -1
+        )
     return terms
 
 
