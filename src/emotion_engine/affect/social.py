@@ -12,11 +12,13 @@ each typed event in :data:`EVENTS`. Events do two things:
    towards which the primitive relaxes at its own rate (exactly, over any ``dt``).
 
 Attachment has its own dynamics: it grows with positive interaction, gated by the oxytocin
-level, saturates at 1, and decays slowly while the agents are apart:
+level, fades slowly unless it is kept up, and faster while the agents are apart:
 
-    dA/dt = g·(N_oxytocin / K)·bond·(1 − A) − d·separated·A,
+    dA/dt = g·(N_oxytocin / K)·bond·(1 − A) − (f + d·separated)·A,
 
-with ``bond`` the weighted sum of positive events (:data:`BOND_WEIGHTS`). Empathy is the
+with ``bond`` the weighted sum of positive events (:data:`BOND_WEIGHTS`). Under steady care
+(constant p = g·oxytocin·bond, together) attachment settles at p / (p + f) < 1, so a bond
+reflects how much care it gets rather than saturating whenever there is any. Empathy is the
 other's expressed distress scaled by attachment (the ``other_distress*`` weight).
 
 Events (``*``: about the other, weighted by attachment):
@@ -257,11 +259,13 @@ class SocialParams:
 
     Attributes:
         bond_rate: g, attachment growth per second per unit of bond at full oxytocin.
-        absence_decay: d, attachment decay per second while separated.
+        fading: f, attachment decay per second at all times (a bond must be kept up).
+        absence_decay: d, extra attachment decay per second while separated.
         rate_scale: multiplies every primitive's relaxation rate.
     """
 
     bond_rate: float | Array = 0.05
+    fading: float | Array = 0.002
     absence_decay: float | Array = 0.002
     rate_scale: float | Array = 1.0
 
@@ -286,12 +290,12 @@ def step_attachment(
 ) -> Array:
     """Advance attachment exactly over ``dt`` with the events held constant.
 
-    dA/dt = p·(1 − A) − q·A with p = g·oxytocin·bond and q = d·separated, so
+    dA/dt = p·(1 − A) − q·A with p = g·oxytocin·bond and q = f + d·separated, so
     A(t) = A₀·e^{−(p+q)t} + p·t·φ((p+q)t), φ(x) = (1 − e^{−x})/x, φ(0) = 1.
     """
     ev = np.asarray(events, dtype=float)
     p = params.bond_rate * np.asarray(oxytocin_fraction) * dot(ev, BOND_WEIGHTS)
-    q = params.absence_decay * ev[..., EVENTS.index("separated")]
+    q = params.fading + params.absence_decay * ev[..., EVENTS.index("separated")]
     x = (p + q) * dt
     em = np.expm1(-x)  # e^{−x} − 1, accurate for small x
     # φ(x) = −em / x; the 1e-300 makes φ(0) = 1 exactly and changes nothing for x > 0
@@ -345,7 +349,7 @@ def appraisal_table() -> str:
             ups = ", ".join(f"{e} (+{w:g})" for e, w in zip(EVENTS, BOND_WEIGHTS, strict=True) if w)
             lines.append(
                 f"| attachment | positive interaction × oxytocin level: {ups} | "
-                "separated (slow decay) | own law |"
+                "fading; separated (faster decay) | own law |"
             )
             continue
         terms = [

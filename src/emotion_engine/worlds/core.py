@@ -386,12 +386,12 @@ def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
     """Fresh worlds for the given episode keys: agents and food at random cells."""
     n = keys.shape[0]
     t = np.zeros(n, dtype=np.int64)
-    cells = _cells(uniform(keys, t, _RESET, 2 * (2 + params.n_food)), params.size)
-    # the child starts near the parent: its draw becomes an offset of at most start_radius
+    u = uniform(keys, t, _RESET, 2 * (2 + params.n_food))
+    cells = _cells(u, params.size)
+    # the child starts near the parent: its draw becomes a uniform offset in [−r, r]²
     r = params.start_radius
-    cells[:, CHILD] = np.clip(
-        cells[:, PARENT] + cells[:, CHILD] % (2 * r + 1) - r, 0, params.size - 1
-    )
+    offset = _cells(u[:, 2:4], 2 * r + 1)[:, 0] - r
+    cells[:, CHILD] = np.clip(cells[:, PARENT] + offset, 0, params.size - 1)
     attachment = params.pair("initial_attachment")
     return WorldState(
         key=keys,
