@@ -66,6 +66,7 @@ def test_training_benchmark_quick_measures_training_inference_and_parameters():
         "training_crisis_4x16",
         "inference_batch1_policy_and_world",
         "inference_batch1_agents_forward",
+        "inference_batch1_agents_forward_torch",
         "agent_parameters",
     ]
     assert results["training_crisis_4x16"]["unit"] == "env-steps/s"

@@ -37,7 +37,7 @@ def test_local_sweep_writes_the_results_layout(local):
     assert (summary["total_steps"], summary["eval_episodes"], summary["eval_steps"]) == (
         3 * BATCH, 4, 40)  # fmt: skip
     assert [(r["condition"], r["seed"]) for r in rows] == [
-        ("emotional", 0), ("emotional", 1), ("extrinsic", 0), ("extrinsic", 1)]  # fmt: skip
+        ("emotional", 0), ("extrinsic", 0), ("emotional", 1), ("extrinsic", 1)]  # fmt: skip
     for row in rows:
         folder = trial_dir(out, row["condition"], row["seed"])
         assert (row["status"], row["attempts"], row["env_steps"]) == ("done", 1, 3 * BATCH)

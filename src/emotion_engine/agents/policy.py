@@ -15,6 +15,7 @@ import torch
 from numpy.typing import NDArray
 
 from emotion_engine.agents import configure_torch
+from emotion_engine.agents.actor import NumpyActor, sample
 from emotion_engine.agents.emotional import AgentConfig, EmotionalAgent
 from emotion_engine.training.checkpoint import CheckpointError
 from emotion_engine.training.run import POLICY_FILE, load_policy
@@ -70,32 +71,22 @@ def load_agents(path: str | Path) -> tuple[list[EmotionalAgent], dict]:
 class LearnedPolicy:
     """Emotional agents as a world policy: sample actions (or take the most likely ones).
 
-    After each call, :attr:`complex_emotions` holds the agents' complex emotions (n, 2, 4),
-    which the runner passes on to the world to record.
+    Acting runs :class:`~emotion_engine.agents.actor.NumpyActor`, a snapshot of the agents'
+    weights taken here (rebuild the policy after changing them). After each call,
+    :attr:`complex_emotions` holds the agents' complex emotions (n, 2, 4), which the runner
+    passes on to the world to record.
     """
 
     def __init__(self, agents: list[EmotionalAgent], seed: int = 0, greedy: bool = False) -> None:
         self.agents = agents
+        self.actor = NumpyActor(agents)
         self.greedy = greedy
-        self.generator = torch.Generator().manual_seed(seed)
+        self.rng = np.random.default_rng(seed)
         self.complex_emotions: NDArray[np.float32] | None = None
 
-    @torch.no_grad()
     def __call__(self, state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
-        x = torch.as_tensor(np.ascontiguousarray(obs), dtype=torch.float32)
-        actions, emotions = [], []
-        for i, agent in enumerate(self.agents):
-            feats = agent.features(x[:, i])
-            logits, _ = agent(feats)
-            if self.greedy:
-                actions.append(logits.argmax(-1))
-            else:
-                actions.append(
-                    torch.multinomial(torch.softmax(logits, -1), 1, generator=self.generator)[:, 0]
-                )
-            emotions.append(agent.complex_emotions(feats))
-        self.complex_emotions = torch.stack(emotions, 1).numpy()
-        return torch.stack(actions, 1).numpy().astype(np.int64)
+        logits, self.complex_emotions = self.actor(obs)
+        return logits.argmax(-1) if self.greedy else sample(logits, self.rng)
 
 
 def trained_policy(params: WorldParams, seed: int = 0) -> LearnedPolicy:

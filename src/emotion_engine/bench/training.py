@@ -9,9 +9,11 @@
   default one, for whoever tunes the learning settings;
 - steps/s at batch 1, the way the app runs an episode: one world, the emotional policy
   (trained if its checkpoint loads, else untrained: the same networks) called on the state,
-  then the world's step; goal: ≥ 2,000;
-- the agents' forward alone at batch 1: features (the composer) and forward (encoder,
-  policy and value heads) of both agents, without sampling or the world;
+  then the world's step (the world alone at batch 1 bounds it);
+- the agents' inference alone at batch 1, as acting runs it (both agents' composer, encoder
+  and policy head in one numpy pass, :class:`~emotion_engine.agents.actor.NumpyActor`);
+  goal: ≥ 2,000; and the same networks as torch modules (composer, encoder, policy and
+  value heads, one agent at a time), measured in the same run;
 - the parameters per part of one agent.
 
 The world alone at batch 1 is measured by ``bench --only worlds`` (``worlds_core_1_envs``).
@@ -103,16 +105,21 @@ def _inference(quick: bool) -> list[dict]:
                 seed += 1
                 state, obs = reset(params, [seed])
 
+    def forward() -> None:  # what acting runs: both agents at once, in numpy
+        for _ in range(steps):
+            policy.actor(obs)
+
     @torch.no_grad()
-    def forward() -> None:
+    def forward_torch() -> None:  # the same networks as torch modules, one agent at a time
         for _ in range(steps):
             for i, agent in enumerate(policy.agents):
                 agent(agent.features(x[:, i]))
 
     results = []
     for name, work, extra in (
-        ("policy_and_world", play, {"goal": ">= 2,000"}),
-        ("agents_forward", forward, {}),
+        ("policy_and_world", play, {}),
+        ("agents_forward", forward, {"goal": ">= 2,000"}),
+        ("agents_forward_torch", forward_torch, {}),
     ):
         seconds = time_repeats(work, repeats=repeats)
         results.append(rate_result(f"inference_batch1_{name}", "steps/s", steps, seconds,

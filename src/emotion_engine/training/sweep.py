@@ -94,8 +94,8 @@ class SweepSettings:
         return default_config(self.total_steps, seed, **self.config_overrides)
 
     def trials(self) -> list[tuple[str, int]]:
-        """Every (condition, seed) pair, condition by condition."""
-        return [(c, k) for c in self.conditions for k in range(self.seeds)]
+        """Every (condition, seed) pair, seed by seed (a partly run sweep stays balanced)."""
+        return [(c, k) for k in range(self.seeds) for c in self.conditions]
 
     def header(self) -> dict[str, Any]:
         """The settings as sweep.json records them."""
