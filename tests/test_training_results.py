@@ -5,24 +5,25 @@ import json
 from typer.testing import CliRunner
 
 from emotion_engine.cli import app
-from emotion_engine.training.results import condition_table, verdict
+from emotion_engine.training.results import condition_table, findings, time_to_target, verdict
 
 
-def fake_sweep(folder, survival):
+def fake_sweep(folder, survival, scenario="crisis"):
     rows = []
     for condition, rates in survival.items():
         for seed, rate in enumerate(rates):
             run = folder / condition / f"seed_{seed}"
             run.mkdir(parents=True)
-            lines = [{"env_steps": s, "episode_child_survived": rate * s / 300,
-                      "episode_attachment_parent_child": 0.5} for s in (100, 200, 300)]  # fmt: skip
+            # the child survives (at the seed's rate) from 200 steps on
+            lines = [{"env_steps": s, "sps": 50.0, "episode_child_survived": rate * (s >= 200),
+                      "episode_attachment_parent_child": 0.5} for s in range(100, 800, 100)]  # fmt: skip
             (run / "metrics.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
             rows.append({"condition": condition, "seed": seed, "status": "done",
                          "child_survival_rate": rate, "parent_survival_rate": 1.0,
                          "shield_events_per_episode": 2.0 * rate, "attachment_mean": 0.6,
                          "maternal_love_mean": None, "time_to_help_mean": 10.0})  # fmt: skip
     rows.append({"condition": "explicit", "seed": 9, "status": "failed"})
-    sweep = {"scenario": "crisis", "conditions": [*survival, "explicit"], "total_steps": 300,
+    sweep = {"scenario": scenario, "conditions": [*survival, "explicit"], "total_steps": 300,
              "eval_episodes": 10, "eval_steps": 50, "rows": rows}  # fmt: skip
     (folder / "sweep.json").write_text(json.dumps(sweep))
     return sweep
@@ -53,3 +54,49 @@ def test_results_command_writes_report_and_plots(tmp_path):
     assert (out.parent / "RESULTS_bars.png").stat().st_size > 1000
     missing = CliRunner().invoke(app, ["results", "--runs", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "emotion-engine sweep" in missing.stderr
+
+
+def test_time_to_target_is_the_first_window_at_the_target():
+    survival = [0.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0]
+    lines = [{"update": 0, "env_steps": 100, "sps": 100.0}]  # no episode ended yet
+    lines += [{"env_steps": 100 * (i + 2), "sps": 50.0, "episode_child_survived": x}
+              for i, x in enumerate(survival)]  # fmt: skip
+    # windows of 5: the one ending at the 6th survival value averages 0.9
+    assert time_to_target(lines, 0.9) == (700, 1.0 + 6 * 2.0)
+    assert time_to_target(lines, 0.95) == (800, 1.0 + 7 * 2.0)
+    assert time_to_target(lines[:-1], 0.95) is None
+    assert time_to_target(lines[:5], 0.0) is None  # fewer updates with episodes than a window
+
+
+def test_findings_compare_controls_self_sacrifice_and_ablations(tmp_path):
+    sweep = fake_sweep(tmp_path, {"emotional": [0.9, 0.95, 0.92], "extrinsic": [0.1, 0.0, 0.05],
+                                  "no_bond": [0.2, 0.1, 0.15], "no_empathic_joy": [0.9, 0.93, 0.95]})  # fmt: skip
+    lines = findings(condition_table(sweep), "crisis")
+    assert lines[0].startswith("**Supported**")
+    assert any(x.startswith("Self-sacrifice:") and "above it" in x for x in lines)
+    (ablation,) = [x for x in lines if x.startswith("Ablations")]
+    assert "without `no_bond`;" in ablation and "`no_empathic_joy` cannot be told" in ablation
+    assert not any(
+        x.startswith("Self-sacrifice") for x in findings(condition_table(sweep), "caretaking")
+    )
+
+
+def test_results_command_writes_one_section_per_sweep(tmp_path):
+    for scenario in ("caretaking", "crisis"):
+        fake_sweep(
+            tmp_path / scenario, {"emotional": [0.9, 1.0], "extrinsic": [0.0, 0.1]}, scenario
+        )
+    out = tmp_path / "RESULTS.md"
+    result = CliRunner().invoke(app, ["results", "--runs", str(tmp_path / "caretaking"),
+                                      "--runs", str(tmp_path / "crisis"), "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert text.index("## caretaking") < text.index("## crisis")
+    assert f"--runs {tmp_path / 'caretaking'} --runs {tmp_path / 'crisis'}" in text
+    for scenario in ("caretaking", "crisis"):
+        assert f"RESULTS_{scenario}_curves.png" in text
+        assert (tmp_path / f"RESULTS_{scenario}_bars.png").stat().st_size > 1000
+    # caretaking's target (95%) is reached by the seed whose child always survives from 200
+    # steps on, once 5 updates (200 … 600 steps, 12 s at 50 env-steps/s) show it
+    caretaking = text[: text.index("## crisis")]
+    assert "| emotional | 2/2 |" in caretaking and "| 1/2 | 600 | 0.2 |" in caretaking

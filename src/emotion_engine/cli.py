@@ -638,17 +638,22 @@ def _stderr_console():
 @app.command()
 def results(
     runs: Annotated[
-        Path, typer.Option(help="A sweep's results folder (emotion-engine sweep --out).")
-    ] = Path("runs/sweep"),
+        list[Path],
+        typer.Option(
+            help="A sweep's results folder (emotion-engine sweep --out); repeat it for one "
+            "section per sweep, e.g. one per scenario."
+        ),
+    ] = [Path("runs/sweep")],  # noqa: B006 (typer reads the default, never mutates it)
     out: Annotated[Path, typer.Option(help="The Markdown report to write.")] = Path(
         "docs/RESULTS.md"
     ),
 ) -> None:
-    """Regenerate the experiment's report (table with 95% CIs, plots, verdict) from a sweep."""
+    """Regenerate the experiment's report (tables with 95% CIs, plots, findings) from sweeps."""
     from emotion_engine.training.results import write_report
 
+    command = "emotion-engine results " + " ".join(f"--runs {r}" for r in runs) + f" --out {out}"
     try:
-        path = write_report(runs, out, f"emotion-engine results --runs {runs} --out {out}")
+        path = write_report(runs, out, command)
     except FileNotFoundError as e:
         fail(str(e))
     typer.echo(f"wrote {path}", err=True)

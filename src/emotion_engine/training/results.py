@@ -1,18 +1,23 @@
-"""docs/RESULTS.md from a sweep's results folder: the emergence experiment's table and plots.
+"""docs/RESULTS.md from sweeps' results folders: the emergence experiment's tables and plots.
 
 It reads the layout that ``emotion-engine sweep`` writes (``sweep.json`` with one row per
-(condition, seed), and each run's ``metrics.jsonl``) and writes a Markdown report with
+(condition, seed), and each run's ``metrics.jsonl``), one folder per scenario, and writes one
+Markdown report with, per scenario,
 
 - a table per condition: each metric's mean over training seeds with a 95% bootstrap CI
-  across seeds (each seed's value is itself a mean over held-out evaluation episodes);
-- learning curves (child survival and parent attachment over training, mean over seeds);
-- bars with CIs for child survival, shield events and attachment;
-- a verdict on the hypothesis, computed from the numbers, never written by hand.
+  across seeds (each seed's value is itself a mean over held-out evaluation episodes), and
+  how long training took to reach the scenario's target;
+- findings computed from the CIs, never written by hand: care against the selfish control,
+  emotional against the explicit control, self-sacrifice (shield events) in crisis, and which
+  intrinsic terms the ablations show to be needed;
+- learning curves (child survival and parent attachment over training, mean over seeds) and
+  bars with CIs.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +31,16 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("shield_events_per_episode", "shield events / episode"),
     ("attachment_mean", "parent attachment"),
     ("maternal_love_mean", "maternal love"),
+    ("feeds_per_episode", "feeds / episode"),
     ("time_to_help_mean", "time to help (steps)"),
 )
+
+TARGETS = {"caretaking": 0.95, "crisis": 0.90}
+"""Child survival each scenario's trained agents must reach (the training issue's targets)."""
+
+TARGET_WINDOW = 5
+"""Training reaches its target when the child survived in this share of the training
+episodes of each of this many consecutive updates, on average."""
 
 
 def load_sweep(folder: str | Path) -> dict:
@@ -40,8 +53,38 @@ def load_sweep(folder: str | Path) -> dict:
     return json.loads(path.read_text())
 
 
-def condition_table(sweep: dict) -> list[dict]:
-    """Per condition: seeds done, and each metric's mean and 95% CI across seeds."""
+def read_metrics(path: Path) -> list[dict]:
+    """The lines of a run's metrics.jsonl (empty if it has none)."""
+    if not path.is_file():
+        return []
+    return [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+
+
+def time_to_target(
+    lines: list[dict], target: float, window: int = TARGET_WINDOW
+) -> tuple[int, float] | None:
+    """(env steps, training seconds) when the mean child survival of the training episodes of
+    ``window`` consecutive updates first reached ``target``; None if it never did.
+
+    Training seconds add up each update's rollout and optimisation time (batch / sps), so
+    checkpoint writing and evaluation are not counted.
+    """
+    seconds, recent, previous = 0.0, [], 0
+    for line in lines:
+        seconds += (line["env_steps"] - previous) / line["sps"]
+        previous = line["env_steps"]
+        if "episode_child_survived" not in line:
+            continue
+        recent = [*recent, line["episode_child_survived"]][-window:]
+        if len(recent) == window and np.mean(recent) >= target:
+            return line["env_steps"], seconds
+    return None
+
+
+def condition_table(sweep: dict, folder: str | Path | None = None) -> list[dict]:
+    """Per condition: seeds done, each metric's mean and 95% CI across seeds, and (given the
+    sweep's folder) the seeds whose training reached the target and their median time."""
+    target = TARGETS.get(sweep["scenario"], 0.9)
     rows = []
     for condition in sweep["conditions"]:
         done = [r for r in sweep["rows"] if r["condition"] == condition and r["status"] == "done"]
@@ -50,28 +93,72 @@ def condition_table(sweep: dict) -> list[dict]:
         for key, _ in METRICS:
             values = [r[key] for r in done if r.get(key) is not None]
             row[key] = (float(np.mean(values)), bootstrap_ci(values)) if values else None
+        if folder is not None:
+            reached = [time_to_target(read_metrics(Path(folder) / condition / f"seed_{r['seed']}" / "metrics.jsonl"), target)
+                       for r in done]  # fmt: skip
+            times = [x for x in reached if x is not None]
+            row["target_reached"] = len(times)
+            row["target_steps"] = float(np.median([x[0] for x in times])) if times else None
+            row["target_minutes"] = float(np.median([x[1] for x in times])) / 60 if times else None
         rows.append(row)
     return rows
 
 
+def compare(table: list[dict], key: str, a: str, b: str) -> str | None:
+    """'>' or '<' where condition ``a``'s 95% CI of ``key`` lies wholly above or below
+    ``b``'s, '≈' where they overlap; None where either is missing."""
+    by = {r["condition"]: r for r in table}
+    if a not in by or b not in by or by[a].get(key) is None or by[b].get(key) is None:
+        return None
+    (_, (lo_a, hi_a)), (_, (lo_b, hi_b)) = by[a][key], by[b][key]
+    return ">" if lo_a > hi_b else "<" if hi_a < lo_b else "≈"
+
+
+def _mean(table: list[dict], condition: str, key: str) -> float:
+    return next(r[key][0] for r in table if r["condition"] == condition)
+
+
 def verdict(table: list[dict]) -> str:
     """Does caring emerge from emotional reward? Compared with the selfish control, by CIs."""
-    by = {r["condition"]: r for r in table}
-    emo, ext = by.get("emotional"), by.get("extrinsic")
-    if (
-        not emo
-        or not ext
-        or emo["child_survival_rate"] is None
-        or ext["child_survival_rate"] is None
-    ):
+    sign = compare(table, "child_survival_rate", "emotional", "extrinsic")
+    if sign is None:
         return "The sweep lacks the emotional or the extrinsic condition: no verdict."
-    (m_e, (lo_e, _)), (m_x, (_, hi_x)) = emo["child_survival_rate"], ext["child_survival_rate"]
-    if lo_e > hi_x:
+    m_e, m_x = (_mean(table, c, "child_survival_rate") for c in ("emotional", "extrinsic"))
+    if sign == ">":
         return (f"**Supported** for child survival: emotional reward {m_e:.0%} against the selfish "
                 f"control's {m_x:.0%}, with 95% CIs that do not overlap.")  # fmt: skip
     return (f"**Not supported** by this sweep: child survival under emotional reward is {m_e:.0%} "
             f"against the selfish control's {m_x:.0%}, and their 95% CIs overlap (or emotional "
             "is lower).")  # fmt: skip
+
+
+def findings(table: list[dict], scenario: str) -> list[str]:
+    """The verdict, then what the other comparisons show, each from non-overlapping CIs."""
+    lines = [verdict(table)]
+    words = {">": "above", "<": "below", "≈": "not distinguishable from"}
+    sign = compare(table, "child_survival_rate", "emotional", "explicit")
+    if sign is not None:
+        m_e, m_p = (_mean(table, c, "child_survival_rate") for c in ("emotional", "explicit"))
+        lines.append(f"Against the explicit control (the parent rewarded for the child's own "
+                     f"wellbeing): emotional {m_e:.0%}, explicit {m_p:.0%} — {words[sign]} it.")  # fmt: skip
+    sign = compare(table, "shield_events_per_episode", "emotional", "extrinsic")
+    if scenario == "crisis" and sign is not None:
+        m_e, m_x = (
+            _mean(table, c, "shield_events_per_episode") for c in ("emotional", "extrinsic")
+        )
+        lines.append(f"Self-sacrifice: {m_e:.1f} shield events per episode under emotional reward, "
+                     f"{m_x:.1f} under the selfish control — {words[sign]} it.")  # fmt: skip
+    ablations = [r["condition"] for r in table if r["condition"].startswith("no_")]
+    needed = [c for c in ablations if compare(table, "child_survival_rate", c, "emotional") == "<"]
+    if ablations:
+        lines.append(
+            "Ablations: child survival falls clearly (CIs apart) without "
+            + (", ".join(f"`{c}`" for c in needed) if needed else "none of them")
+            + "; "
+            + (", ".join(f"`{c}`" for c in ablations if c not in needed) or "none")
+            + " cannot be told apart from the full emotional reward, or are above it."
+        )
+    return lines
 
 
 def learning_curves(
@@ -82,10 +169,9 @@ def learning_curves(
     for condition in sweep["conditions"]:
         series = []
         for row in sweep["rows"]:
-            path = folder / condition / f"seed_{row['seed']}" / "metrics.jsonl"
-            if row["condition"] != condition or not path.is_file():
+            if row["condition"] != condition:
                 continue
-            lines = [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+            lines = read_metrics(folder / condition / f"seed_{row['seed']}" / "metrics.jsonl")
             series.append(
                 {x["env_steps"]: x[f"episode_{metric}"] for x in lines if f"episode_{metric}" in x}
             )
@@ -96,41 +182,61 @@ def learning_curves(
     return curves
 
 
-def write_report(folder: str | Path, out: str | Path, command: str) -> Path:
-    """Write the Markdown report and its plots (PNG files beside it)."""
-    folder, out = Path(folder), Path(out)
-    sweep = load_sweep(folder)
-    table = condition_table(sweep)
-    stem = out.with_suffix("")
-    curves_png = _plot_curves(folder, sweep, Path(f"{stem}_curves.png"))
-    bars_png = _plot_bars(table, Path(f"{stem}_bars.png"))
+def write_report(folders: str | Path | Sequence[str | Path], out: str | Path, command: str) -> Path:
+    """Write the Markdown report, one section per sweep folder, and its plots beside it."""
+    folders = [Path(f) for f in ([folders] if isinstance(folders, str | Path) else folders)]
+    out = Path(out)
+    sweeps = [load_sweep(f) for f in folders]
+    scenarios = [s["scenario"] for s in sweeps]
     lines = [
-        f"# Results: does caring emerge from emotional reward? ({sweep['scenario']})",
+        "# Results: does caring emerge from emotional reward?",
         "",
-        f"Regenerate with `{command}`. Sweep: {len(sweep['conditions'])} conditions × "
-        f"{len(set(r['seed'] for r in sweep['rows']))} training seeds, {sweep['total_steps']:,} "
-        f"env steps each; each seed evaluated on {sweep.get('eval_episodes', '?')} held-out "
-        f"episodes of {sweep.get('eval_steps', '?')} steps. Means over seeds with 95% bootstrap "
-        "CIs across seeds.",
-        "",
-        verdict(table),
-        "",
-        "| condition | seeds done | " + " | ".join(label for _, label in METRICS) + " |",
-        "|---|---|" + "---|" * len(METRICS),
+        f"Regenerate with `{command}`. Each sweep trains every condition with several seeds "
+        "and evaluates each seed on held-out worlds; the tables give means over seeds with 95% "
+        "bootstrap CIs across seeds. *Target* is the scenario's child-survival target "
+        f"({', '.join(f'{k} {v:.0%}' for k, v in TARGETS.items())}) reached in training (the "
+        f"mean over {TARGET_WINDOW} consecutive updates' training episodes); its steps and "
+        "minutes are medians over the seeds that reached it, minutes of training on one core.",
     ]
-    for r in table:
-        cells = [_cell(r[key]) for key, _ in METRICS]
-        lines.append(
-            f"| {r['condition']} | {r['seeds_done']}/{r['seeds']} | " + " | ".join(cells) + " |"
-        )
-    lines += [
-        "",
-        f"![learning curves]({curves_png.name})",
-        "",
-        f"![results with 95% CIs]({bars_png.name})",
-        "",
-    ]
-    out.write_text("\n".join(lines))
+    for folder, sweep in zip(folders, sweeps, strict=True):
+        scenario = sweep["scenario"]
+        table = condition_table(sweep, folder)
+        stem = out.with_suffix("")
+        suffix = f"_{scenario}" if len(folders) > 1 else ""
+        curves_png = _plot_curves(folder, sweep, Path(f"{stem}{suffix}_curves.png"))
+        bars_png = _plot_bars(table, Path(f"{stem}{suffix}_bars.png"))
+        lines += [
+            "",
+            f"## {scenario}" if scenarios.count(scenario) == 1 else f"## {scenario} ({folder})",
+            "",
+            f"{len(sweep['conditions'])} conditions × "
+            f"{len(set(r['seed'] for r in sweep['rows']))} training seeds, "
+            f"{sweep['total_steps']:,} env steps each; each seed evaluated on "
+            f"{sweep.get('eval_episodes', '?')} held-out episodes of "
+            f"{sweep.get('eval_steps', '?')} steps.",
+            "",
+            *[f"- {x}" for x in findings(table, scenario)],
+            "",
+            "| condition | seeds done | "
+            + " | ".join(label for _, label in METRICS)
+            + " | target reached | steps to target | minutes to target |",
+            "|---|---|" + "---|" * (len(METRICS) + 3),
+        ]
+        for r in table:
+            cells = [_cell(r[key]) for key, _ in METRICS]
+            cells += [f"{r['target_reached']}/{r['seeds_done']}",
+                      f"{r['target_steps']:,.0f}" if r["target_steps"] else "—",
+                      f"{r['target_minutes']:.1f}" if r["target_minutes"] else "—"]  # fmt: skip
+            lines.append(
+                f"| {r['condition']} | {r['seeds_done']}/{r['seeds']} | " + " | ".join(cells) + " |"
+            )
+        lines += [
+            "",
+            f"![learning curves, {scenario}]({curves_png.name})",
+            "",
+            f"![results with 95% CIs, {scenario}]({bars_png.name})",
+        ]
+    out.write_text("\n".join(lines) + "\n")
     return out
 
 
@@ -153,6 +259,7 @@ def _plot_curves(folder: Path, sweep: dict, path: Path) -> Path:
         ax.set_ylabel(label)
         ax.set_ylim(-0.02, 1.02)  # both are fractions
         ax.xaxis.set_major_formatter(EngFormatter())
+    axes[0].set_title(sweep["scenario"], fontsize=9, loc="left")
     axes[0].legend(fontsize=7)
     return save_figure(fig, path)
 
