@@ -1,5 +1,6 @@
 """Layer 4: the composer's shape, range, and that GVF training makes it track a cumulant."""
 
+import pytest
 import torch
 from torch import nn
 
@@ -50,13 +51,16 @@ def test_encoder_computes_what_nn_transformer_encoder_computes():
 
 
 def test_gvf_td_loss_hand_computed():
-    pred, nxt = torch.tensor([[0.5, 0.2]]), torch.tensor([[1.0, 0.4]])
-    c, gam = torch.tensor([[1.0, 0.0]]), torch.tensor([0.9, 0.5])
-    # targets: 0.1·1 + 0.9·1.0 = 1.0 and 0 + 0.5·0.4 = 0.2 → errors −0.5 and 0
-    assert gvf_td_loss(pred, nxt, c, torch.zeros(1), gam).item() == torch.tensor(0.125).item()
-    # at an episode end nothing is bootstrapped: targets 0.1 and 0
-    ended = gvf_td_loss(pred, nxt, c, torch.ones(1), gam).item()
-    assert abs(ended - ((0.4**2 + 0.2**2) / 2)) < 1e-7
+    pred = torch.tensor([[0.5, 0.2], [0.3, 0.2]])
+    nxt = torch.tensor([[1.0, 0.4], [1.0, 0.4]])
+    c, gam = torch.tensor([[1.0, 0.0], [0.0, 0.0]]), torch.tensor([0.9, 0.5])
+    # targets: column 0: 0.1·1 + 0.9·1.0 = 1.0 and 0.9·1.0 = 0.9 (variance 0.0025);
+    # column 1: 0.5·0.4 = 0.2 twice (variance 0). Squared errors: 0.25, 0.36 and 0, 0.
+    loss = gvf_td_loss(pred, nxt, c, torch.zeros(2), gam, variance_floor=0.01).item()
+    assert loss == pytest.approx((0.305 / 0.0125 + 0.0 / 0.01) / 2)
+    # at an episode end nothing is bootstrapped: targets 0.1, 0 and 0, 0
+    ended = gvf_td_loss(pred, nxt, c, torch.ones(2), gam, variance_floor=0.01).item()
+    assert ended == pytest.approx(((0.16 + 0.09) / 2 / 0.0125 + (0.04 + 0.04) / 2 / 0.01) / 2)
 
 
 def test_td_training_makes_the_composer_track_its_cumulant():

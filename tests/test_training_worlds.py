@@ -1,6 +1,7 @@
 """Training in the worlds: the env adapter, the emotional agents, train/evaluate end to end."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -13,7 +14,17 @@ from emotion_engine.agents.policy import PRIMITIVE_INDEX, build_agents
 from emotion_engine.cli import app
 from emotion_engine.training.experiment import default_config, make_spec, train_run, world_params
 from emotion_engine.training.world_env import WorldVecEnv, cumulants
-from emotion_engine.worlds.core import CHILD, OBS_DIM, OBS_FEATURES, PARENT, WorldParams
+from emotion_engine.worlds.core import (
+    CHILD,
+    FEED,
+    OBS_DIM,
+    OBS_FEATURES,
+    PARENT,
+    STAY,
+    WorldParams,
+    reset,
+    step,
+)
 
 runner = CliRunner()
 F = {name: i for i, (name, _, _) in enumerate(OBS_FEATURES)}
@@ -27,19 +38,29 @@ def test_all_ten_primitives_are_the_composers_tokens():
 def test_cumulants_mean_what_the_table_says():
     obs = np.zeros((1, 2, OBS_DIM), dtype=np.float32)
     ev = np.zeros((1, 2, len(EVENTS)))
+    relief = np.array([[0.7, 0.0]])
     obs[0, PARENT, F["own_social_attachment"]] = 0.8
-    obs[0, PARENT, F["other_health"]] = 0.5
+    obs[0, PARENT, F["other_health"]] = 0.25
     obs[0, PARENT, F["other_hunger"]] = 0.5
     ev[0, PARENT, EVENTS.index("cared")] = 1.0
-    ev[0, PARENT, EVENTS.index("other_distress")] = 0.6
-    ev[0, PARENT, EVENTS.index("loss")] = 1.0
-    c = cumulants(obs, ev)[0, PARENT]
+    c = cumulants(obs, ev, relief)[0, PARENT]
     love, compassion, grief, devotion = (c[COMPLEX_EMOTIONS.index(n)] for n in COMPLEX_EMOTIONS)
-    assert love == pytest.approx(0.8 * 0.5 * 0.5)
-    assert compassion == pytest.approx(0.6)
-    assert grief == pytest.approx(0.8)
+    assert love == pytest.approx(0.8 * 0.25 * 0.5)
+    assert compassion == pytest.approx(0.7)
+    assert grief == pytest.approx(0.8 * 0.75)
     assert devotion == pytest.approx(0.5)
-    assert np.all(cumulants(obs, ev)[0, CHILD] == 0)
+    assert np.all(cumulants(obs, ev, relief)[0, CHILD] == 0)
+
+
+def test_relief_is_what_ones_own_care_gave_the_other():
+    params = WorldParams(scenario="caretaking", initial_hunger=(0.2, 0.9))
+    state, _ = reset(params, [0])
+    state = replace(state, pos=np.array([[[4, 4], [4, 5]]]))  # adjacent, parent holds food
+    _, _, _, _, _, fed = step(params, state, np.array([[FEED, STAY]]))
+    # the child's hunger fell by a whole meal: one meal of relief, given by the parent
+    assert fed.relief[0, PARENT] == pytest.approx(1.0) and fed.relief[0, CHILD] == 0.0
+    _, _, _, _, _, idle = step(params, state, np.array([[STAY, STAY]]))
+    assert np.all(idle.relief == 0.0)
 
 
 def test_env_ends_are_per_agent_and_dead_agents_are_inactive():

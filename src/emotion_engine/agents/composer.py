@@ -12,11 +12,16 @@ cumulant that defines it — learned by TD(0) (:func:`gvf_td_loss`):
 | complex emotion | cumulant (per step, in [0, 1])                                 | γ    |
 |-----------------|----------------------------------------------------------------|------|
 | maternal_love   | the other's wellbeing (health × satiety), weighted by attachment | 0.95 |
-| compassion      | relief of the other's distress that followed one's own care act  | 0.90 |
-| grief           | loss of the attached other: its health lost, or its death         | 0.90 |
+| compassion      | relief one's own acts give the other (hunger stilled, comfort     | 0.90 |
+|                 | felt, a blow taken for it)                                        |      |
+| grief           | loss of the attached other: its health lost (all of it once dead), | 0.90 |
+|                 | weighted by attachment                                            |      |
 | devotion        | closeness and care acts together, over the long run               | 0.99 |
 
-With the normalisation (1 − γ), a GVF of a cumulant in [0, 1] also lies in [0, 1].
+With the normalisation (1 − γ), a GVF of a cumulant in [0, 1] also lies in [0, 1]. Each GVF's
+squared TD error is divided by the variance of its targets in the batch (with a floor), so a
+cumulant that is usually near zero (grief, compassion) is learnt as well as a common one:
+without it the composer learnt those two as constants.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ from torch import nn
 
 COMPLEX_EMOTIONS: tuple[str, ...] = ("maternal_love", "compassion", "grief", "devotion")
 GVF_DISCOUNTS: tuple[float, ...] = (0.95, 0.90, 0.90, 0.99)
+VARIANCE_FLOOR = 1e-3
+"""Added to each GVF's target variance in :func:`gvf_td_loss` (a near-constant target's
+errors are not blown up without bound)."""
 
 
 class SelfAttention(nn.Module):
@@ -146,10 +154,12 @@ def gvf_td_loss(
     cumulants: torch.Tensor,
     ends: torch.Tensor,
     discounts: torch.Tensor,
+    variance_floor: float = VARIANCE_FLOOR,
 ) -> torch.Tensor:
-    """Mean squared TD(0) error of normalised GVFs.
+    """Mean over GVFs of each one's mean squared TD(0) error over its targets' variance.
 
-    target = (1 − γ)·c + γ·(1 − end)·V(s′), with V(s′) not differentiated (semi-gradient TD).
+    target = (1 − γ)·c + γ·(1 − end)·V(s′), with V(s′) not differentiated (semi-gradient TD);
+    GVF k's squared errors are divided by Var(target_k) over the batch + ``variance_floor``.
 
     Args:
         predictions: V(s), (B, K). next_predictions: V(s′), (B, K).
@@ -159,4 +169,5 @@ def gvf_td_loss(
     target = (1 - discounts) * cumulants + discounts * (
         1 - ends[:, None]
     ) * next_predictions.detach()
-    return ((predictions - target) ** 2).mean()
+    scale = target.var(0, unbiased=False) + variance_floor
+    return (((predictions - target) ** 2).mean(0) / scale).mean()

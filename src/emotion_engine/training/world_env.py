@@ -38,26 +38,27 @@ LEARNING_SCALE = 0.1
 """TD errors and values are divided by this (about a typical step reward × 10) for the drive."""
 
 
-def cumulants(final_obs: NDArray, events: NDArray) -> NDArray[np.float32]:
+def cumulants(final_obs: NDArray, events: NDArray, relief: NDArray) -> NDArray[np.float32]:
     """The per-step cumulants (n, 2, 4) in [0, 1] whose discounted sums define the complex
     emotions (see :mod:`emotion_engine.agents.composer`), from each agent's point of view.
 
     | complex emotion | cumulant                                                        |
     |-----------------|-----------------------------------------------------------------|
     | maternal_love   | attachment × the other's health × (1 − the other's hunger)      |
-    | compassion      | own care act (feed, comfort, shield) × the other's distress     |
-    | grief           | attachment × max(the other's death, the other's harm)           |
+    | compassion      | the relief one's own acts gave the other (``relief``: hunger    |
+    |                 | stilled by feeding it, comfort it felt, a blow taken for it)     |
+    | grief           | attachment × the other's lost health (all of it once it died)   |
     | devotion        | ½ · being close + ½ · own care act                              |
     """
     attachment = final_obs[..., _F["own_social_attachment"]]
-    wellbeing = final_obs[..., _F["other_health"]] * (1.0 - final_obs[..., _F["other_hunger"]])
+    health = final_obs[..., _F["other_health"]]
+    wellbeing = health * (1.0 - final_obs[..., _F["other_hunger"]])
     care = np.minimum(events[..., _E["cared"]] + events[..., _E["protected_other"]], 1.0)
-    loss = np.maximum(events[..., _E["loss"]], events[..., _E["other_harmed"]])
     out = np.stack(
         [
             attachment * wellbeing,
-            care * events[..., _E["other_distress"]],
-            attachment * loss,
+            relief,
+            attachment * (1.0 - health),
             0.5 * events[..., _E["close"]] + 0.5 * care,
         ],
         axis=-1,
@@ -111,7 +112,7 @@ class WorldVecEnv:
             final_obs=np.ascontiguousarray(info["final_observation"]),
             episodes=episodes,
             active=active,
-            aux={"cumulants": cumulants(info["final_observation"], info["events"])},
+            aux={"cumulants": cumulants(info["final_observation"], info["events"], info["relief"])},
         )
 
     def state_dict(self) -> tuple[dict[str, np.ndarray], dict]:

@@ -319,6 +319,9 @@ class StepInfo:
     Attributes:
         events: (n, 2, len(EVENTS)) the typed events each agent experienced.
         died: (n, 2) the agents that died in this step.
+        relief: (n, 2) what each agent's own acts relieved in the other this step: the
+            hunger its feeding stilled (in meals), the comfort the other felt, a blow taken
+            for it; at most 1.
         reward_terms: name → (n, 2) weighted reward terms (summing to the rewards).
         complex_emotions: (n, 2, 4) the complex emotions given to :func:`step`, or None.
         episode_envs: (k,) indices of the envs whose episode ended this step.
@@ -328,6 +331,7 @@ class StepInfo:
 
     events: NDArray[np.float64]
     died: NDArray[np.bool_]
+    relief: NDArray[np.float64]
     reward_terms: dict[str, NDArray[np.float64]]
     complex_emotions: NDArray[np.float64] | None
     episode_envs: NDArray[np.intp]
@@ -598,6 +602,10 @@ def step(
     terms = _reward_terms(p, state, affect, health, felt_hunger, stilled, died)
     terms = {k: v * alive for k, v in terms.items()}
     rewards = sum(terms.values()).astype(np.float32)
+    relief = feed * stilled[:, ::-1] + felt_comfort[:, ::-1]
+    if protected is not None:
+        relief += protected
+    relief = np.minimum(relief, 1.0) * alive
 
     # Bookkeeping.
     t = t + 1
@@ -642,6 +650,7 @@ def step(
     info = StepInfo(
         events=events,
         died=died,
+        relief=relief,
         reward_terms=terms,
         complex_emotions=complex_emotions,
         episode_envs=done,
@@ -930,7 +939,8 @@ class BatchedWorld:
         Returns (obs, rewards, terminated, truncated, info). ``obs`` of a finished env is the
         first observation of its next episode; ``info`` holds ``final_observation``
         (n, 2, OBS_DIM), ``done`` (n,), ``episode_envs`` (indices of the finished envs) and
-        ``episode`` (their metrics), ``events``, ``died``, ``reward_terms`` and ``complex_emotions``
+        ``episode`` (their metrics), ``events``, ``died``, ``relief``, ``reward_terms`` and
+        ``complex_emotions``
         (see :class:`StepInfo`).
         """
         state, obs, rewards, terminated, truncated, step_info = step(
@@ -944,6 +954,7 @@ class BatchedWorld:
             "episode": step_info.episode,
             "events": step_info.events,
             "died": step_info.died,
+            "relief": step_info.relief,
             "reward_terms": step_info.reward_terms,
             "complex_emotions": step_info.complex_emotions,
         }
