@@ -16,12 +16,14 @@ cumulant that defines it — learned by TD(0) (:func:`gvf_td_loss`):
 |                 | felt, a blow taken for it)                                        |      |
 | grief           | loss of the attached other: its health lost (all of it once dead), | 0.90 |
 |                 | weighted by attachment                                            |      |
-| devotion        | closeness and care acts together, over the long run               | 0.99 |
+| devotion        | closeness and care acts together, kept up over the coming steps   | 0.95 |
 
 With the normalisation (1 − γ), a GVF of a cumulant in [0, 1] also lies in [0, 1]. Each GVF's
 squared TD error is divided by the variance of its targets in the batch (with a floor), so a
 cumulant that is usually near zero (grief, compassion) is learnt as well as a common one:
-without it the composer learnt those two as constants.
+without it the composer learnt those two as constants. Discounts stay at 0.95 or below: one
+TD epoch per rollout propagates a GVF by about (1 − γ) per update, and with γ = 0.99
+devotion was still at half its true value after 1M training steps.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import torch.nn.functional as F
 from torch import nn
 
 COMPLEX_EMOTIONS: tuple[str, ...] = ("maternal_love", "compassion", "grief", "devotion")
-GVF_DISCOUNTS: tuple[float, ...] = (0.95, 0.90, 0.90, 0.99)
+GVF_DISCOUNTS: tuple[float, ...] = (0.95, 0.90, 0.90, 0.95)
 VARIANCE_FLOOR = 1e-3
 """Added to each GVF's target variance in :func:`gvf_td_loss` (a near-constant target's
 errors are not blown up without bound)."""
