@@ -54,9 +54,8 @@ def _linear(layers: Sequence[nn.Linear]) -> tuple[F32, F32]:
 
 def _norm(layers: Sequence[nn.LayerNorm]) -> tuple[F32, F32]:
     """(gains, biases), each (a, 1, 1, d), of one LayerNorm per agent."""
-    return _stack([la.weight for la in layers])[:, None, None], _stack([la.bias for la in layers])[
-        :, None, None
-    ]
+    gains, biases = _stack([la.weight for la in layers]), _stack([la.bias for la in layers])
+    return gains[:, None, None], biases[:, None, None]
 
 
 def _mlp(nets: Sequence[nn.Module]) -> list[tuple[F32, F32, bool]]:
@@ -108,6 +107,8 @@ class NumpyActor:
         self.policy = _mlp([agent.policy for agent in agents])
 
     def _attention(self, layer: dict, h: F32, n_queries: int | None) -> F32:
+        """Multi-head self-attention of tokens h (a, n, t, d), for every token or only the
+        last ``n_queries`` (as :class:`~emotion_engine.agents.composer.SelfAttention`)."""
         a, n, t, d = h.shape
         heads, d_head = self.n_heads, d // self.n_heads
         q_in = h if n_queries is None else h[:, :, -n_queries:]
