@@ -17,7 +17,7 @@ from emotion_engine.affect import (
     step_affect,
     temperament,
 )
-from emotion_engine.affect.social import appraisal_table, step_attachment
+from emotion_engine.affect.social import BOND_WEIGHTS, appraisal_table, step_attachment
 
 ATT, EMP = PRIMITIVES.index("attachment"), PRIMITIVES.index("empathy")
 
@@ -47,7 +47,8 @@ def test_attachment_grows_with_steady_care_and_settles_below_one():
     # settles where growth balances fading: p / (p + f), p = g·oxytocin·bond
     oxt = MODULATORS.index("oxytocin")
     oxytocin_fraction = trace[-1].levels[oxt] / params.modulators.capacity[oxt]
-    p = sp.bond_rate * oxytocin_fraction * (1.0 + 0.1)  # fed + close
+    bond = BOND_WEIGHTS[EVENTS.index("fed")] + BOND_WEIGHTS[EVENTS.index("close")]
+    p = sp.bond_rate * oxytocin_fraction * bond
     assert a[-1] == pytest.approx(p / (p + sp.fading), rel=1e-3)
     assert a[-1] > 0.5  # a strong bond ...
     assert a.max() <= a[-1] + 1e-9  # ... that approaches its settling point from below

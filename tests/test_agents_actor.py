@@ -21,7 +21,12 @@ def torch_forward(agents, obs):
 
 @pytest.mark.parametrize(
     "config",
-    [AgentConfig(), AgentConfig(composer_layers=1), AgentConfig(composer_layers=3, hidden=32)],
+    [
+        AgentConfig(),
+        AgentConfig(composer_layers=1),
+        AgentConfig(composer_layers=3, hidden=32),
+        AgentConfig(composer_heads=2, composer_d=16, head_hidden=16),
+    ],
 )
 @pytest.mark.parametrize("batch", [1, 37])
 def test_numpy_actor_equals_the_torch_agents(config, batch):
@@ -65,3 +70,10 @@ def test_learned_policy_acts_with_the_numpy_actor_and_is_seeded():
     np.testing.assert_allclose(first.complex_emotions, want_emotions, atol=2e-6)
     greedy = LearnedPolicy(agents, greedy=True)(state, obs)
     np.testing.assert_array_equal(greedy, torch_forward(agents, obs)[0].argmax(-1))
+
+
+def test_numpy_actor_refuses_agents_of_different_sizes():
+    parent = build_agents(AgentConfig(), seed=0)[0]
+    child = build_agents(AgentConfig(composer_heads=2), seed=0)[1]
+    with pytest.raises(ValueError, match="AgentConfigs differ"):
+        NumpyActor([parent, child])

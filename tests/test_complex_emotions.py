@@ -82,6 +82,8 @@ def test_grief_rises_as_the_childs_health_collapses_and_stays_after_its_death(ep
 def test_compassion_predicts_the_relief_the_parent_will_give(episodes):
     r = episodes["trained"]
     predicted, realised = r["emotions"][..., COMPASSION], r["realised"][..., COMPASSION]
+    # calibrated on the parent's own experience; in caretaking, when the next feed lands is
+    # not foreseeable from one step, so there only the mean is (a near-constant prediction)
     assert predicted.mean() == pytest.approx(realised.mean(), rel=0.25)
     if episodes["scenario"] == "crisis":  # a shield is foreseeable: a threat closes in
         assert corr(predicted, realised) > 0.5

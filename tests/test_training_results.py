@@ -70,12 +70,15 @@ def test_time_to_target_is_the_first_window_at_the_target():
 
 def test_findings_compare_controls_self_sacrifice_and_ablations(tmp_path):
     sweep = fake_sweep(tmp_path, {"emotional": [0.9, 0.95, 0.92], "extrinsic": [0.1, 0.0, 0.05],
-                                  "no_bond": [0.2, 0.1, 0.15], "no_empathic_joy": [0.9, 0.93, 0.95]})  # fmt: skip
+                                  "no_bond": [0.2, 0.1, 0.15], "no_empathic_joy": [0.9, 0.93, 0.95],
+                                  "no_own_valence": [0.5]})  # fmt: skip
     lines = findings(condition_table(sweep), "crisis")
     assert lines[0].startswith("**Supported**")
     assert any(x.startswith("Self-sacrifice:") and "above it" in x for x in lines)
     (ablation,) = [x for x in lines if x.startswith("Ablations")]
-    assert "without `no_bond`;" in ablation and "`no_empathic_joy` cannot be told" in ablation
+    assert "falls clearly (CIs apart) under `no_bond`;" in ablation
+    assert "or lie above it: `no_empathic_joy`;" in ablation
+    assert ablation.endswith("(fewer than 2 done): `no_own_valence`.")  # one seed: no CI
     assert not any(
         x.startswith("Self-sacrifice") for x in findings(condition_table(sweep), "caretaking")
     )

@@ -60,8 +60,10 @@ def _norm(layers: Sequence[nn.LayerNorm]) -> tuple[F32, F32]:
 
 def _mlp(nets: Sequence[nn.Module]) -> list[tuple[F32, F32, bool]]:
     """(weights, biases, tanh after?) per Linear of per-agent nets made of Linear and Tanh."""
-    leaves = [[m for m in net.modules() if isinstance(m, nn.Linear | nn.Tanh)] for net in nets]
+    leaves = [[m for m in net.modules() if not list(m.children())] for net in nets]
     first = leaves[0]
+    if not all(isinstance(m, nn.Linear | nn.Tanh) for m in first):
+        raise ValueError(f"NumpyActor runs Linear and Tanh layers only; got {first}")
     return [
         (
             *_linear([net[j] for net in leaves]),
@@ -80,6 +82,8 @@ class NumpyActor:
     """
 
     def __init__(self, agents: Sequence[EmotionalAgent]) -> None:
+        if any(agent.config != agents[0].config for agent in agents):
+            raise ValueError("NumpyActor stacks agents of one size; their AgentConfigs differ")
         comps = [agent.composer for agent in agents]
         d = comps[0].queries.shape[1]
         self.n_heads = comps[0].encoder.layers[0].self_attn.n_heads

@@ -39,8 +39,8 @@ TARGETS = {"caretaking": 0.95, "crisis": 0.90}
 """Child survival each scenario's trained agents must reach (the training issue's targets)."""
 
 TARGET_WINDOW = 5
-"""Training reaches its target when the child survived in this share of the training
-episodes of each of this many consecutive updates, on average."""
+"""Training reaches its target when the child survival of the training episodes, averaged
+over this many updates (those in which episodes ended), reaches it."""
 
 
 def load_sweep(folder: str | Path) -> dict:
@@ -63,8 +63,9 @@ def read_metrics(path: Path) -> list[dict]:
 def time_to_target(
     lines: list[dict], target: float, window: int = TARGET_WINDOW
 ) -> tuple[int, float] | None:
-    """(env steps, training seconds) when the mean child survival of the training episodes of
-    ``window`` consecutive updates first reached ``target``; None if it never did.
+    """(env steps, training seconds) when the child survival of the training episodes,
+    averaged over the last ``window`` updates in which episodes ended (each update's episodes
+    weigh alike), first reached ``target``; None if it never did.
 
     Training seconds add up each update's rollout and optimisation time (batch / sps), so
     checkpoint writing and evaluation are not counted.
@@ -104,11 +105,18 @@ def condition_table(sweep: dict, folder: str | Path | None = None) -> list[dict]
     return rows
 
 
+MIN_SEEDS = 2
+"""Conditions with fewer finished seeds have no CI across seeds and are not compared."""
+
+
 def compare(table: list[dict], key: str, a: str, b: str) -> str | None:
     """'>' or '<' where condition ``a``'s 95% CI of ``key`` lies wholly above or below
-    ``b``'s, '≈' where they overlap; None where either is missing."""
+    ``b``'s, '≈' where they overlap; None where either is missing or has fewer than
+    :data:`MIN_SEEDS` finished seeds."""
     by = {r["condition"]: r for r in table}
-    if a not in by or b not in by or by[a].get(key) is None or by[b].get(key) is None:
+    if any(
+        c not in by or by[c].get(key) is None or by[c]["seeds_done"] < MIN_SEEDS for c in (a, b)
+    ):
         return None
     (_, (lo_a, hi_a)), (_, (lo_b, hi_b)) = by[a][key], by[b][key]
     return ">" if lo_a > hi_b else "<" if hi_a < lo_b else "≈"
@@ -149,15 +157,19 @@ def findings(table: list[dict], scenario: str) -> list[str]:
         lines.append(f"Self-sacrifice: {m_e:.1f} shield events per episode under emotional reward, "
                      f"{m_x:.1f} under the selfish control — {words[sign]} it.")  # fmt: skip
     ablations = [r["condition"] for r in table if r["condition"].startswith("no_")]
-    needed = [c for c in ablations if compare(table, "child_survival_rate", c, "emotional") == "<"]
-    if ablations:
-        lines.append(
-            "Ablations: child survival falls clearly (CIs apart) without "
-            + (", ".join(f"`{c}`" for c in needed) if needed else "none of them")
-            + "; "
-            + (", ".join(f"`{c}`" for c in ablations if c not in needed) or "none")
-            + " cannot be told apart from the full emotional reward, or are above it."
-        )
+    signs = {c: compare(table, "child_survival_rate", c, "emotional") for c in ablations}
+    groups = {
+        "child survival falls clearly (CIs apart) under": [c for c, x in signs.items() if x == "<"],
+        "cannot be told apart from the full emotional reward, or lie above it:": [
+            c for c, x in signs.items() if x in ("≈", ">")
+        ],
+        f"too few seeds to compare (fewer than {MIN_SEEDS} done):": [
+            c for c, x in signs.items() if x is None
+        ],
+    }
+    parts = [f"{label} " + ", ".join(f"`{c}`" for c in cs) for label, cs in groups.items() if cs]
+    if parts:
+        lines.append("Ablations: " + "; ".join(parts) + ".")
     return lines
 
 
@@ -198,11 +210,13 @@ def write_report(folders: str | Path | Sequence[str | Path], out: str | Path, co
         f"mean over {TARGET_WINDOW} consecutive updates' training episodes); its steps and "
         "minutes are medians over the seeds that reached it, minutes of training on one core.",
     ]
-    for folder, sweep in zip(folders, sweeps, strict=True):
+    for i, (folder, sweep) in enumerate(zip(folders, sweeps, strict=True)):
         scenario = sweep["scenario"]
         table = condition_table(sweep, folder)
         stem = out.with_suffix("")
-        suffix = f"_{scenario}" if len(folders) > 1 else ""
+        suffix = "" if len(folders) == 1 else f"_{scenario}"
+        if scenarios.count(scenario) > 1:  # two sweeps of one scenario: one file name each
+            suffix += f"_{i + 1}"
         curves_png = _plot_curves(folder, sweep, Path(f"{stem}{suffix}_curves.png"))
         bars_png = _plot_bars(table, Path(f"{stem}{suffix}_bars.png"))
         lines += [

@@ -393,8 +393,9 @@ def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
     u = uniform(keys, t, _RESET, 2 * (2 + params.n_food))
     cells = _cells(u, params.size)
     # the child starts near the parent: its draw becomes a uniform offset in [−r, r]²
+    # (clipped to the grid, so near an edge the child starts on the edge more often)
     r = params.start_radius
-    offset = _cells(u[:, 2:4], 2 * r + 1)[:, 0] - r
+    offset = (u[:, 2:4] * (2 * r + 1)).astype(np.int64) - r
     cells[:, CHILD] = np.clip(cells[:, PARENT] + offset, 0, params.size - 1)
     attachment = params.pair("initial_attachment")
     return WorldState(
@@ -525,8 +526,8 @@ def step(
         + np.where(near, p.near_loneliness, 1.0) * p.pair("loneliness_rate") * alive
     )
     # comfort is felt as much as it relieves: a content other gains (and gives) little
-    relief = comforted * np.minimum(loneliness, p.comfort_relief)
-    loneliness -= relief
+    soothed = comforted * np.minimum(loneliness, p.comfort_relief)
+    loneliness -= soothed
     _clip(loneliness, 0.0, 1.0)
 
     # Threats (crisis): appear on the border, approach the child, strike whoever they reach.
@@ -564,7 +565,7 @@ def step(
     gone = ~lives[:, ::-1]  # the other is dead: absent for good
     events = np.zeros((n, 2, len(EVENTS)))
     events[..., _EV["fed"]] = fed
-    felt_comfort = relief / p.comfort_relief
+    felt_comfort = soothed / p.comfort_relief
     events[..., _EV["comforted"]] = felt_comfort
     events[..., _EV["cared"]] = np.maximum(feed, felt_comfort[:, ::-1])
     harmed = np.minimum(damage / p.harm_scale, 1.0)
