@@ -154,8 +154,13 @@ def findings(table: list[dict], scenario: str) -> list[str]:
         m_e, m_x = (
             _mean(table, c, "shield_events_per_episode") for c in ("emotional", "extrinsic")
         )
-        lines.append(f"Self-sacrifice: {m_e:.1f} shield events per episode under emotional reward, "
-                     f"{m_x:.1f} under the selfish control — {words[sign]} it.")  # fmt: skip
+        line = (f"Self-sacrifice: {m_e:.1f} shield events per episode under emotional reward, "
+                f"{m_x:.1f} under the selfish control — {words[sign]} it")  # fmt: skip
+        sign = compare(table, "shield_events_per_episode", "emotional", "explicit")
+        if sign is not None:
+            m_p = _mean(table, "explicit", "shield_events_per_episode")
+            line += f"; {m_p:.1f} under the explicit control — {words[sign]} it"
+        lines.append(line + ".")
     ablations = [r["condition"] for r in table if r["condition"].startswith("no_")]
     signs = {c: compare(table, "child_survival_rate", c, "emotional") for c in ablations}
     groups = {
@@ -207,7 +212,7 @@ def write_report(folders: str | Path | Sequence[str | Path], out: str | Path, co
         "and evaluates each seed on held-out worlds; the tables give means over seeds with 95% "
         "bootstrap CIs across seeds. *Target* is the scenario's child-survival target "
         f"({', '.join(f'{k} {v:.0%}' for k, v in TARGETS.items())}) reached in training (the "
-        f"mean over {TARGET_WINDOW} consecutive updates' training episodes); its steps and "
+        f"child survival of the training episodes averaged over {TARGET_WINDOW} updates); its steps and "
         "minutes are medians over the seeds that reached it, minutes of training on one core.",
     ]
     for i, (folder, sweep) in enumerate(zip(folders, sweeps, strict=True)):
