@@ -20,7 +20,8 @@ def fake_sweep(folder, survival, scenario="crisis"):
             (run / "metrics.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
             rows.append({"condition": condition, "seed": seed, "status": "done",
                          "child_survival_rate": rate, "parent_survival_rate": 1.0,
-                         "shield_events_per_episode": 2.0 * rate, "attachment_mean": 0.6,
+                         "shield_events_per_episode": 2.0 * rate, "feeds_per_episode": 50.0 * rate,
+                         "attachment_mean": 0.6,
                          "maternal_love_mean": None, "time_to_help_mean": 10.0})  # fmt: skip
     rows.append({"condition": "explicit", "seed": 9, "status": "failed"})
     sweep = {"scenario": scenario, "conditions": [*survival, "explicit"], "total_steps": 300,
@@ -75,6 +76,7 @@ def test_findings_compare_controls_self_sacrifice_and_ablations(tmp_path):
     lines = findings(condition_table(sweep), "crisis")
     assert lines[0].startswith("**Supported**")
     assert any(x.startswith("Self-sacrifice:") and "above it" in x for x in lines)
+    assert any(x.startswith("Care:") and "above it" in x for x in lines)
     (ablation,) = [x for x in lines if x.startswith("Ablations")]
     assert "falls clearly (CIs apart) under `no_bond`;" in ablation
     assert "or lie above it: `no_empathic_joy`;" in ablation

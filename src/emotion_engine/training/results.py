@@ -149,6 +149,11 @@ def findings(table: list[dict], scenario: str) -> list[str]:
         m_e, m_p = (_mean(table, c, "child_survival_rate") for c in ("emotional", "explicit"))
         lines.append(f"Against the explicit control (the parent rewarded for the child's own "
                      f"wellbeing): emotional {m_e:.0%}, explicit {m_p:.0%} — {words[sign]} it.")  # fmt: skip
+    sign = compare(table, "feeds_per_episode", "emotional", "extrinsic")
+    if sign is not None:  # care itself: the child may also survive by feeding itself
+        m_e, m_x = (_mean(table, c, "feeds_per_episode") for c in ("emotional", "extrinsic"))
+        lines.append(f"Care: the parent fed the child {m_e:.1f} times per episode under emotional "
+                     f"reward, {m_x:.1f} under the selfish control — {words[sign]} it.")  # fmt: skip
     sign = compare(table, "shield_events_per_episode", "emotional", "extrinsic")
     if scenario == "crisis" and sign is not None:
         m_e, m_x = (
