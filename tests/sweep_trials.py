@@ -35,3 +35,8 @@ def always_failing(settings, condition, seed, out, attempt):
     if seed == 1 or attempt > 1:
         raise RuntimeError("injected fault before training")
     return run_trial(settings, condition, seed, out, attempt, progress=stop)
+
+
+def emotional_rows(rows: list[dict]) -> list[dict]:
+    """The rows of the emotional condition (the reference sweep also has extrinsic)."""
+    return [r for r in rows if r["condition"] == "emotional"]

@@ -45,7 +45,8 @@ def test_browser_runs_a_crisis_episode(app_server, artifacts_dir):
             assert page.locator(face).get_attribute("src").startswith("data:image/png;base64,")
         for plot in ("primitives", "complex", "modulators", "body"):
             lines = page.locator(f"#plot-{plot} .scatterlayer .trace")
-            lines.first.wait_for()
+            # attached, not "visible": a flat line (a health that stays 1) has no height
+            lines.first.wait_for(state="attached")
             assert lines.count() >= 4
         summary = page.locator("#summary").inner_text()
         assert "With untrained agents in the crisis world" in summary
