@@ -77,10 +77,11 @@ def test_findings_compare_controls_self_sacrifice_and_ablations(tmp_path):
     assert lines[0].startswith("**Supported**")
     assert any(x.startswith("Self-sacrifice:") and "above it" in x for x in lines)
     assert any(x.startswith("Care:") and "above it" in x for x in lines)
-    (ablation,) = [x for x in lines if x.startswith("Ablations")]
-    assert "falls clearly (CIs apart) under `no_bond`;" in ablation
-    assert "or lie above it: `no_empathic_joy`;" in ablation
+    (ablation,) = [x for x in lines if x.startswith("Ablations, child survival:")]
+    assert "lower (CIs apart) under `no_bond`;" in ablation
+    assert "or higher, under `no_empathic_joy`;" in ablation
     assert ablation.endswith("(fewer than 2 done): `no_own_valence`.")  # one seed: no CI
+    assert any(x.startswith("Ablations, shield events:") for x in lines)
     assert not any(
         x.startswith("Self-sacrifice") for x in findings(condition_table(sweep), "caretaking")
     )

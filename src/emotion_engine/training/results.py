@@ -167,20 +167,30 @@ def findings(table: list[dict], scenario: str) -> list[str]:
             line += f"; {m_p:.1f} under the explicit control — {words[sign]} it"
         lines.append(line + ".")
     ablations = [r["condition"] for r in table if r["condition"].startswith("no_")]
-    signs = {c: compare(table, "child_survival_rate", c, "emotional") for c in ablations}
+    measures = [("child_survival_rate", "child survival"), ("feeds_per_episode", "feeds")]
+    if scenario == "crisis":
+        measures.append(("shield_events_per_episode", "shield events"))
+    for key, label in measures:
+        line = _ablation_line(table, ablations, key, label)
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _ablation_line(table: list[dict], ablations: list[str], key: str, label: str) -> str | None:
+    """Which ablations lower ``key`` below the full emotional reward, by non-overlapping CIs."""
+    signs = {c: compare(table, key, c, "emotional") for c in ablations}
     groups = {
-        "child survival falls clearly (CIs apart) under": [c for c, x in signs.items() if x == "<"],
-        "cannot be told apart from the full emotional reward, or lie above it:": [
+        "lower (CIs apart) under": [c for c, x in signs.items() if x == "<"],
+        "not distinguishable from the full emotional reward, or higher, under": [
             c for c, x in signs.items() if x in ("≈", ">")
         ],
         f"too few seeds to compare (fewer than {MIN_SEEDS} done):": [
             c for c, x in signs.items() if x is None
         ],
     }
-    parts = [f"{label} " + ", ".join(f"`{c}`" for c in cs) for label, cs in groups.items() if cs]
-    if parts:
-        lines.append("Ablations: " + "; ".join(parts) + ".")
-    return lines
+    parts = [f"{words} " + ", ".join(f"`{c}`" for c in cs) for words, cs in groups.items() if cs]
+    return f"Ablations, {label}: " + "; ".join(parts) + "." if parts else None
 
 
 def learning_curves(
