@@ -90,7 +90,7 @@ def condition_table(sweep: dict, folder: str | Path | None = None) -> list[dict]
     for condition in sweep["conditions"]:
         done = [r for r in sweep["rows"] if r["condition"] == condition and r["status"] == "done"]
         row: dict = {"condition": condition, "seeds_done": len(done),
-                     "seeds": sum(r["condition"] == condition for r in sweep["rows"])}  # fmt: skip
+                     "seeds": sweep.get("seeds", sum(r["condition"] == condition for r in sweep["rows"]))}  # fmt: skip
         for key, _ in METRICS:
             values = [r[key] for r in done if r.get(key) is not None]
             row[key] = (float(np.mean(values)), bootstrap_ci(values)) if values else None
