@@ -140,31 +140,32 @@ def verdict(table: list[dict]) -> str:
             "is lower).")  # fmt: skip
 
 
+WORDS = {">": "above", "<": "below", "≈": "not distinguishable from"}
+"""How :func:`compare`'s answer reads in a sentence ("… — above it")."""
+
+
+def _against(table: list[dict], key: str, control: str) -> tuple[float, float, str] | None:
+    """(emotional's mean, the control's mean, how emotional compares in words), or None."""
+    sign = compare(table, key, "emotional", control)
+    if sign is None:
+        return None
+    return _mean(table, "emotional", key), _mean(table, control, key), WORDS[sign]
+
+
 def findings(table: list[dict], scenario: str) -> list[str]:
     """The verdict, then what the other comparisons show, each from non-overlapping CIs."""
     lines = [verdict(table)]
-    words = {">": "above", "<": "below", "≈": "not distinguishable from"}
-    sign = compare(table, "child_survival_rate", "emotional", "explicit")
-    if sign is not None:
-        m_e, m_p = (_mean(table, c, "child_survival_rate") for c in ("emotional", "explicit"))
+    if x := _against(table, "child_survival_rate", "explicit"):
         lines.append(f"Against the explicit control (the parent rewarded for the child's own "
-                     f"wellbeing): emotional {m_e:.0%}, explicit {m_p:.0%} — {words[sign]} it.")  # fmt: skip
-    sign = compare(table, "feeds_per_episode", "emotional", "extrinsic")
-    if sign is not None:  # care itself: the child may also survive by feeding itself
-        m_e, m_x = (_mean(table, c, "feeds_per_episode") for c in ("emotional", "extrinsic"))
-        lines.append(f"Care: the parent fed the child {m_e:.1f} times per episode under emotional "
-                     f"reward, {m_x:.1f} under the selfish control — {words[sign]} it.")  # fmt: skip
-    sign = compare(table, "shield_events_per_episode", "emotional", "extrinsic")
-    if scenario == "crisis" and sign is not None:
-        m_e, m_x = (
-            _mean(table, c, "shield_events_per_episode") for c in ("emotional", "extrinsic")
-        )
-        line = (f"Self-sacrifice: {m_e:.1f} shield events per episode under emotional reward, "
-                f"{m_x:.1f} under the selfish control — {words[sign]} it")  # fmt: skip
-        sign = compare(table, "shield_events_per_episode", "emotional", "explicit")
-        if sign is not None:
-            m_p = _mean(table, "explicit", "shield_events_per_episode")
-            line += f"; {m_p:.1f} under the explicit control — {words[sign]} it"
+                     f"wellbeing): emotional {x[0]:.0%}, explicit {x[1]:.0%} — {x[2]} it.")  # fmt: skip
+    if x := _against(table, "feeds_per_episode", "extrinsic"):  # the child may feed itself
+        lines.append(f"Care: the parent fed the child {x[0]:.1f} times per episode under emotional "
+                     f"reward, {x[1]:.1f} under the selfish control — {x[2]} it.")  # fmt: skip
+    if scenario == "crisis" and (x := _against(table, "shield_events_per_episode", "extrinsic")):
+        line = (f"Self-sacrifice: {x[0]:.1f} shield events per episode under emotional reward, "
+                f"{x[1]:.1f} under the selfish control — {x[2]} it")  # fmt: skip
+        if x := _against(table, "shield_events_per_episode", "explicit"):
+            line += f"; {x[1]:.1f} under the explicit control — {x[2]} it"
         lines.append(line + ".")
     ablations = [r["condition"] for r in table if r["condition"].startswith("no_")]
     measures = [("child_survival_rate", "child survival"), ("feeds_per_episode", "feeds")]
@@ -189,7 +190,7 @@ def _ablation_line(table: list[dict], ablations: list[str], key: str, label: str
             c for c, x in signs.items() if x is None
         ],
     }
-    parts = [f"{words} " + ", ".join(f"`{c}`" for c in cs) for words, cs in groups.items() if cs]
+    parts = [f"{text} " + ", ".join(f"`{c}`" for c in cs) for text, cs in groups.items() if cs]
     return f"Ablations, {label}: " + "; ".join(parts) + "." if parts else None
 
 
