@@ -17,6 +17,7 @@ import torch
 from numpy.typing import NDArray
 from torch import nn
 
+from emotion_engine.affect.primary import softmax
 from emotion_engine.agents.emotional import EmotionalAgent
 
 F32 = NDArray[np.float32]
@@ -34,12 +35,6 @@ def layer_norm(x: F32, gain: F32, bias: F32) -> F32:
     centred = x - x.mean(-1, keepdims=True)
     var = (centred * centred).mean(-1, keepdims=True)
     return centred / np.sqrt(var + _LN_EPS) * gain + bias
-
-
-def softmax(x: F32) -> F32:
-    """Softmax over the last axis."""
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
 
 
 def _stack(tensors: Sequence[torch.Tensor]) -> F32:

@@ -53,8 +53,9 @@ def load_sweep(folder: str | Path) -> dict:
     return json.loads(path.read_text())
 
 
-def read_metrics(path: Path) -> list[dict]:
-    """The lines of a run's metrics.jsonl (empty if it has none)."""
+def read_metrics(folder: str | Path, condition: str, seed: int) -> list[dict]:
+    """The lines of one trial's ``<condition>/seed_<k>/metrics.jsonl`` (empty if it has none)."""
+    path = Path(folder) / condition / f"seed_{seed}" / "metrics.jsonl"
     if not path.is_file():
         return []
     return [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
@@ -95,8 +96,9 @@ def condition_table(sweep: dict, folder: str | Path | None = None) -> list[dict]
             values = [r[key] for r in done if r.get(key) is not None]
             row[key] = (float(np.mean(values)), bootstrap_ci(values)) if values else None
         if folder is not None:
-            reached = [time_to_target(read_metrics(Path(folder) / condition / f"seed_{r['seed']}" / "metrics.jsonl"), target)
-                       for r in done]  # fmt: skip
+            reached = [
+                time_to_target(read_metrics(folder, condition, r["seed"]), target) for r in done
+            ]
             times = [x for x in reached if x is not None]
             row["target_reached"] = len(times)
             row["target_steps"] = float(np.median([x[0] for x in times])) if times else None
@@ -204,7 +206,7 @@ def learning_curves(
         for row in sweep["rows"]:
             if row["condition"] != condition:
                 continue
-            lines = read_metrics(folder / condition / f"seed_{row['seed']}" / "metrics.jsonl")
+            lines = read_metrics(folder, condition, row["seed"])
             series.append(
                 {x["env_steps"]: x[f"episode_{metric}"] for x in lines if f"episode_{metric}" in x}
             )
