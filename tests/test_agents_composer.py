@@ -4,8 +4,8 @@ import pytest
 import torch
 from torch import nn
 
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.agents.composer import (
-    COMPLEX_EMOTIONS,
     EmotionComposer,
     Encoder,
     EncoderLayer,

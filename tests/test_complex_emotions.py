@@ -9,7 +9,7 @@ starves or is struck down), and each emotion is checked against the quantity tha
 import numpy as np
 import pytest
 
-from emotion_engine.agents.composer import GVF_DISCOUNTS
+from emotion_engine.affect.complex import GVF_DISCOUNTS
 from emotion_engine.agents.policy import LearnedPolicy, load_agents, shipped_policy_path
 from emotion_engine.training.world_env import cumulants
 from emotion_engine.worlds.core import CHILD, PARENT, WorldParams, reset, step

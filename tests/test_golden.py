@@ -5,6 +5,7 @@ regenerate it (``python tests/golden.py --write``) in the same commit and say wh
 import json
 
 import pytest
+
 from golden import CASES, GOLDEN_FILE
 
 RECORDED = json.loads(GOLDEN_FILE.read_text())

@@ -7,9 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from emotion_engine.cli import app
+from emotion_engine.stats import wilson
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.policies import POLICIES, make_policy, register
-from emotion_engine.worlds.runner import calibration, run_episodes, wilson
+from emotion_engine.worlds.runner import calibration, run_episodes
 
 runner = CliRunner()
 

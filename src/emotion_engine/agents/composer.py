@@ -7,16 +7,8 @@ through a shared linear head and a sigmoid, so every complex emotion lies in [0,
 
 What the outputs *mean* is fixed by the training objective, not by their names: each complex
 emotion is a general value function (GVF) — the discounted, normalised expectation of a
-cumulant that defines it — learned by TD(0) (:func:`gvf_td_loss`):
-
-| complex emotion | cumulant (per step, in [0, 1])                                 | γ    |
-|-----------------|----------------------------------------------------------------|------|
-| maternal_love   | the other's wellbeing (health × satiety), weighted by attachment | 0.95 |
-| compassion      | relief one's own acts give the other (hunger stilled, comfort     | 0.90 |
-|                 | felt, a blow taken for it)                                        |      |
-| grief           | loss of the attached other: its health lost (all of it once dead), | 0.90 |
-|                 | weighted by attachment                                            |      |
-| devotion        | closeness and care acts together, kept up over the coming steps   | 0.95 |
+cumulant that defines it — learned by TD(0) (:func:`gvf_td_loss`). The names, discounts and
+cumulants are defined in :mod:`emotion_engine.affect.complex` (the table there).
 
 With the normalisation (1 − γ), a GVF of a cumulant in [0, 1] also lies in [0, 1]. Each GVF's
 squared TD error is divided by the variance of its targets in the batch (with a floor), so a
@@ -35,8 +27,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-COMPLEX_EMOTIONS: tuple[str, ...] = ("maternal_love", "compassion", "grief", "devotion")
-GVF_DISCOUNTS: tuple[float, ...] = (0.95, 0.90, 0.90, 0.95)
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS
+
 VARIANCE_FLOOR = 1e-3
 """Added to each GVF's target variance in :func:`gvf_td_loss` (a near-constant target's
 errors are not blown up without bound)."""

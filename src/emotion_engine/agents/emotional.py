@@ -20,12 +20,8 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from emotion_engine.agents.composer import (
-    COMPLEX_EMOTIONS,
-    GVF_DISCOUNTS,
-    EmotionComposer,
-    gvf_td_loss,
-)
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS, GVF_DISCOUNTS
+from emotion_engine.agents.composer import EmotionComposer, gvf_td_loss
 from emotion_engine.agents.mlp import layer_init, mlp
 
 

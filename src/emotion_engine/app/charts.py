@@ -15,8 +15,8 @@ from numpy.typing import NDArray
 from plotly.subplots import make_subplots
 
 from emotion_engine.affect import EMOTIONS, MODULATORS, PRIMITIVES
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.app.episode import WHO, StepRecord
-from emotion_engine.worlds.core import COMPLEX_EMOTIONS
 
 PALETTE = (
     "#1f77b4",

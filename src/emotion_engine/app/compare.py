@@ -21,9 +21,10 @@ from emotion_engine.app.inputs import (
     whole_number,
 )
 from emotion_engine.app.policies import unavailable
+from emotion_engine.stats import wilson
 from emotion_engine.training.checkpoint import CheckpointError
 from emotion_engine.worlds.core import WorldParams
-from emotion_engine.worlds.runner import run_episodes, wilson
+from emotion_engine.worlds.runner import run_episodes
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from emotion_engine.affect import EVENTS
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.app.faces import FacePair, picture
 from emotion_engine.app.inputs import RunRequest
 from emotion_engine.app.policies import load
 from emotion_engine.worlds.core import (
     CHILD,
-    COMPLEX_EMOTIONS,
     COUNTS,
     PARENT,
     STATS,

@@ -14,8 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.face import Animator, FaceParams, face_from_emotions, render, upscale
-from emotion_engine.worlds.core import COMPLEX_EMOTIONS
 
 ON = (190, 230, 255)
 """Colour of a lit pixel (the pale blue-white of many SSD1306 panels)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion_engine.training.stats import mean_ci
+from emotion_engine.stats import mean_ci
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.runner import run_episodes
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from emotion_engine.plots import pyplot, save_figure
-from emotion_engine.training.stats import bootstrap_ci
+from emotion_engine.stats import bootstrap_ci
 
 METRICS: tuple[tuple[str, str], ...] = (
     ("child_survival_rate", "child survival"),

@@ -1,4 +1,4 @@
-"""The parent/child worlds as the trainer's vectorised env, and the complex emotions' cumulants.
+"""The parent/child worlds as the trainer's vectorised env.
 
 :class:`WorldVecEnv` wraps :class:`~emotion_engine.worlds.core.BatchedWorld` in the
 :class:`~emotion_engine.training.ppo.VecEnv` protocol and closes the emotional loop:
@@ -9,7 +9,8 @@
 - the complex emotions the agents composed are recorded by the world;
 - an agent's own episode *terminates* when it dies (the other lives on), and is *truncated*
   at the time limit; once dead its steps are inactive and are left out of learning;
-- the cumulants that define the complex emotions (:func:`cumulants`) come back in ``aux``.
+- the cumulants that define the complex emotions (:mod:`emotion_engine.affect.complex`)
+  come back in ``aux``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from dataclasses import fields
 import numpy as np
 from numpy.typing import NDArray
 
-from emotion_engine.affect import EVENTS, AffectState, learning_drive
+from emotion_engine.affect import AffectState, learning_drive
+from emotion_engine.affect.complex import cumulants as complex_cumulants
 from emotion_engine.training.ppo import StepResult
 from emotion_engine.worlds.core import (
     AGENTS,
@@ -32,38 +34,21 @@ from emotion_engine.worlds.core import (
 )
 
 _F = {name: i for i, (name, _, _) in enumerate(OBS_FEATURES)}
-_E = {name: i for i, name in enumerate(EVENTS)}
 
 LEARNING_SCALE = 0.1
 """TD errors and values are divided by this (about a typical step reward × 10) for the drive."""
 
 
 def cumulants(final_obs: NDArray, events: NDArray, relief: NDArray) -> NDArray[np.float32]:
-    """The per-step cumulants (n, 2, 4) in [0, 1] whose discounted sums define the complex
-    emotions (see :mod:`emotion_engine.agents.composer`), from each agent's point of view.
-
-    | complex emotion | cumulant                                                        |
-    |-----------------|-----------------------------------------------------------------|
-    | maternal_love   | attachment × the other's health × (1 − the other's hunger)      |
-    | compassion      | the relief one's own acts gave the other (``relief``: hunger    |
-    |                 | stilled by feeding it, comfort it felt, a blow taken for it)     |
-    | grief           | attachment × the other's lost health (all of it once it died)   |
-    | devotion        | ½ · being close + ½ · own care act                              |
-    """
-    attachment = final_obs[..., _F["own_social_attachment"]]
-    health = final_obs[..., _F["other_health"]]
-    wellbeing = health * (1.0 - final_obs[..., _F["other_hunger"]])
-    care = np.minimum(events[..., _E["cared"]] + events[..., _E["protected_other"]], 1.0)
-    out = np.stack(
-        [
-            attachment * wellbeing,
-            relief,
-            attachment * (1.0 - health),
-            0.5 * events[..., _E["close"]] + 0.5 * care,
-        ],
-        axis=-1,
+    """The complex emotions' cumulants (n, 2, 4) (:func:`emotion_engine.affect.complex.cumulants`)
+    read from each agent's observation after the step, its events and the relief it gave."""
+    return complex_cumulants(
+        final_obs[..., _F["own_social_attachment"]],
+        final_obs[..., _F["other_health"]],
+        final_obs[..., _F["other_hunger"]],
+        events,
+        relief,
     )
-    return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
 class WorldVecEnv:

@@ -34,6 +34,7 @@ from emotion_engine.affect import (
     population,
     step_affect,
 )
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.affect.mood import CORE_AFFECT
 from emotion_engine.worlds.rewards import (
     REWARD_MODES,
@@ -98,8 +99,6 @@ OBS_FEATURES: tuple[tuple[str, float, float], ...] = (
 OBS_DIM = len(OBS_FEATURES)
 OBS_LOW = np.array([f[1] for f in OBS_FEATURES], dtype=np.float32)
 OBS_HIGH = np.array([f[2] for f in OBS_FEATURES], dtype=np.float32)
-
-COMPLEX_EMOTIONS: tuple[str, ...] = ("maternal_love", "compassion", "grief", "devotion")
 
 # Per-episode accumulators, one column each of WorldState.stats.
 STATS: tuple[str, ...] = (

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from emotion_engine.stats import wilson
 from emotion_engine.worlds.core import WorldParams, reset, step
 from emotion_engine.worlds.policies import Policy, make_policy
 from emotion_engine.worlds.render import rgb_array
@@ -94,16 +95,6 @@ def simulate(
     world = WorldParams(scenario=scenario, max_cycles=steps, **params)  # type: ignore[arg-type]
     episodes = run_episodes(world, policy, [seed], record=record)
     return summary(episodes.metrics), episodes.frames
-
-
-def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval (95% by default) of a proportion."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return float(centre - half), float(centre + half)
 
 
 def calibration(

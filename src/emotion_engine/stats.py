@@ -1,4 +1,5 @@
-"""Statistics for evaluation: means with percentile-bootstrap 95% confidence intervals."""
+"""Statistics shared by the worlds, evaluation and reports: Wilson intervals of proportions and
+means with percentile-bootstrap 95% confidence intervals."""
 
 from __future__ import annotations
 
@@ -31,3 +32,13 @@ def mean_ci(values: ArrayLike, **kwargs: float) -> dict[str, float | list[float]
     x = np.asarray(values, dtype=float).ravel()
     low, high = bootstrap_ci(x, **kwargs)
     return {"mean": float(x.mean()), "ci95": [low, high], "n": int(x.size)}
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval (95% by default) of a proportion."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(centre - half), float(centre + half)
