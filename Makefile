@@ -37,12 +37,14 @@ demo: setup
 # Training steps per scenario (crisis must also learn to shield, so it trains longer).
 STEPS_caretaking ?= 1000000
 STEPS_crisis ?= 2000000
+# The shipped checkpoints are package data, so that an installed package finds them.
+SHIPPED := src/emotion_engine/checkpoints
 checkpoints: setup
 	for pair in caretaking:$(STEPS_caretaking) crisis:$(STEPS_crisis); do \
 	  s=$${pair%:*}; steps=$${pair#*:}; run=runs/$$s-emotional-s0; resume=; test -f $$run/state.safetensors && resume=--resume; \
 	  $(BIN)/emotion-engine train --scenario $$s --total-steps $$steps --seed 0 --out $$run $$resume && \
-	  mkdir -p checkpoints/$$s && cp $$run/policy.safetensors $$run/policy.json checkpoints/$$s/ && \
-	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint checkpoints/$$s/policy.safetensors --episodes 200 --json > checkpoints/$$s/evaluation.json || exit 1; \
+	  mkdir -p $(SHIPPED)/$$s && cp $$run/policy.safetensors $$run/policy.json $(SHIPPED)/$$s/ && \
+	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --json > $(SHIPPED)/$$s/evaluation.json || exit 1; \
 	done
 
 bench: setup

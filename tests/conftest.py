@@ -56,7 +56,7 @@ def fake_checkpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A checkpoint folder whose crisis policy is a loadable (freshly initialised) one."""
     from emotion_engine.agents.emotional import AgentConfig
     from emotion_engine.agents.policy import build_agents
-    from emotion_engine.training.run import POLICY_FILE, save_policy
+    from emotion_engine.agents.policy_file import POLICY_FILE, save_policy
     from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM
 
     spec = {"obs_dim": OBS_DIM, "n_actions": N_ACTIONS, "agent_config": AgentConfig().to_dict()}

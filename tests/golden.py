@@ -147,8 +147,8 @@ def _evaluate_case(scenario: str, policy: str) -> str:
     from emotion_engine.training.evaluate import evaluate
 
     if policy == "trained":
-        result = evaluate(scenario, checkpoint=ROOT / "checkpoints" / scenario /
-                          "policy.safetensors", episodes=6, steps=200)  # fmt: skip
+        result = evaluate(scenario, checkpoint=ROOT / "src" / "emotion_engine" / "checkpoints" /
+                          scenario / "policy.safetensors", episodes=6, steps=200)  # fmt: skip
         result["policy"] = "trained"  # the path differs between checkouts
     else:
         result = evaluate(scenario, policy=policy, episodes=6, steps=200)

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from emotion_engine.affect.complex import GVF_DISCOUNTS
-from emotion_engine.agents.policy import LearnedPolicy, load_agents, shipped_policy_path
+from emotion_engine.agents.policy import LearnedPolicy
+from emotion_engine.agents.policy_file import shipped_agents
 from emotion_engine.training.world_env import cumulants
 from emotion_engine.worlds.core import CHILD, PARENT, WorldParams, reset, step
 from emotion_engine.worlds.policies import make_policy
@@ -23,8 +24,7 @@ def rollout(scenario: str, policy: str, envs: int = 16, steps: int = 400, kept: 
     realised (1 − γ)-normalised discounted sums of the emotions' cumulants (the first
     ``kept`` steps, whose sums the remaining steps nearly complete)."""
     params = WorldParams(scenario=scenario, max_cycles=steps)
-    agents, _ = load_agents(shipped_policy_path(scenario))
-    trained = LearnedPolicy(agents, seed=0)
+    trained = LearnedPolicy(shipped_agents(scenario), seed=0)
     act = trained if policy == "trained" else make_policy(policy, params, seed=0)
     state, obs = reset(params, np.arange(3_000_000, 3_000_000 + envs))
     keys = ("emotions", "health", "hunger", "attachment", "near", "cumulants")

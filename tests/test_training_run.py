@@ -6,10 +6,11 @@ import pytest
 import torch
 
 from emotion_engine.agents.mlp import MLPActorCritic
-from emotion_engine.training.checkpoint import CheckpointError
+from emotion_engine.agents.policy_file import POLICY_FILE, load_policy
+from emotion_engine.checkpoint import CheckpointError
 from emotion_engine.training.config import PPOConfig
 from emotion_engine.training.gym_vec import GymVecEnv
-from emotion_engine.training.run import POLICY_FILE, STATE_FILE, load_policy, run_training
+from emotion_engine.training.run import STATE_FILE, run_training
 
 CONFIG = PPOConfig(total_steps=6 * 64, n_envs=2, n_steps=32, n_minibatches=2, n_epochs=2, seed=3)
 SPEC = {"env": "CartPole-v1"}

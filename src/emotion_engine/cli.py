@@ -195,7 +195,7 @@ def demo(
     checkpoints: Annotated[
         Path | None,
         typer.Option(
-            help="Folder of trained checkpoints (<scenario>/policy.safetensors); default: checkpoints/."
+            help="Folder of trained checkpoints (<scenario>/policy.safetensors); default: the package's checkpoints/."
         ),
     ] = None,
 ) -> None:
@@ -235,13 +235,17 @@ def simulate(
     gif: Annotated[Path | None, typer.Option(help="Write an animated GIF here.")] = None,
 ) -> None:
     """Run one episode of a world with a policy and print its metrics."""
+    from emotion_engine.policies import make_policy
+    from emotion_engine.worlds.core import WorldParams
     from emotion_engine.worlds.runner import simulate as run
 
     if steps < 1 or seed < 0:
         fail("--steps must be >= 1 and --seed >= 0")
     try:
+        params = WorldParams(scenario=scenario, max_cycles=steps, reward_mode=reward_mode)
+        act = make_policy(policy, params, seed)
         result, frames = run(
-            scenario, steps, seed, policy, record=gif is not None, reward_mode=reward_mode
+            scenario, steps, seed, act, record=gif is not None, reward_mode=reward_mode
         )
     except ValueError as e:
         fail(str(e))
@@ -447,7 +451,7 @@ def train(
     """Train parent and child with PPO (emotional reward by default); checkpoints in --out."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from emotion_engine.training.checkpoint import CheckpointError
+    from emotion_engine.checkpoint import CheckpointError
     from emotion_engine.training.experiment import default_config, make_spec, train_run
 
     flags = {"own_valence": no_own_valence, "empathic_joy": no_empathic_joy,

@@ -1,14 +1,11 @@
-"""Emotional agents acting in the worlds: building them, loading shipped checkpoints, and
-the ``trained`` / ``untrained`` policies that ``simulate``, ``evaluate`` and the app use.
+"""Emotional agents acting in the worlds: one agent per world agent, and the agents as a
+world policy (:class:`LearnedPolicy`).
 
-Shipped checkpoints live in ``checkpoints/<scenario>/policy.safetensors`` (override the folder
-with the environment variable ``EMOTION_ENGINE_CHECKPOINTS``).
+Their policy file is :mod:`emotion_engine.agents.policy_file`; the ``trained`` and
+``untrained`` policies are named in :mod:`emotion_engine.policies`.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -17,14 +14,11 @@ from numpy.typing import NDArray
 from emotion_engine.agents import configure_torch
 from emotion_engine.agents.actor import NumpyActor, sample
 from emotion_engine.agents.emotional import AgentConfig, EmotionalAgent
-from emotion_engine.training.checkpoint import CheckpointError
-from emotion_engine.training.run import POLICY_FILE, load_policy
 from emotion_engine.worlds.core import (
     AGENTS,
     N_ACTIONS,
     OBS_DIM,
     OBS_FEATURES,
-    WorldParams,
     WorldState,
 )
 
@@ -38,34 +32,6 @@ def build_agents(config: AgentConfig | None = None, seed: int = 0) -> list[Emoti
     configure_torch()
     torch.manual_seed(seed)
     return [EmotionalAgent(OBS_DIM, N_ACTIONS, PRIMITIVE_INDEX, config) for _ in AGENTS]
-
-
-def checkpoint_dir() -> Path:
-    """Where shipped checkpoints are looked for."""
-    env = os.environ.get("EMOTION_ENGINE_CHECKPOINTS")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "checkpoints"
-
-
-def shipped_policy_path(scenario: str) -> Path:
-    """The shipped policy file of a scenario (it may not exist)."""
-    return checkpoint_dir() / scenario / POLICY_FILE
-
-
-def load_agents(path: str | Path) -> tuple[list[EmotionalAgent], dict]:
-    """Agents built with the sizes recorded in a policy checkpoint, loaded from it."""
-    from emotion_engine.training.checkpoint import load_checkpoint
-
-    _, meta = load_checkpoint(path, kind="policy")
-    spec = meta.get("spec", {})
-    if spec.get("obs_dim") != OBS_DIM or spec.get("n_actions") != N_ACTIONS:
-        raise CheckpointError(
-            f"{path} was trained on observations of {spec.get('obs_dim')} features and "
-            f"{spec.get('n_actions')} actions; these worlds have {OBS_DIM} and {N_ACTIONS}. "
-            "Retrain it (make checkpoints)."
-        )
-    agents = build_agents(AgentConfig(**spec["agent_config"]))
-    load_policy(path, agents)
-    return agents, meta
 
 
 class LearnedPolicy:
@@ -87,20 +53,3 @@ class LearnedPolicy:
     def __call__(self, state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
         logits, self.complex_emotions = self.actor(obs)
         return logits.argmax(-1) if self.greedy else sample(logits, self.rng)
-
-
-def trained_policy(params: WorldParams, seed: int = 0) -> LearnedPolicy:
-    """The shipped agents of ``params.scenario``; CheckpointError if missing or unusable."""
-    path = shipped_policy_path(params.scenario)
-    if not path.is_file():
-        raise CheckpointError(
-            f"no trained checkpoint for {params.scenario} at {path}; "
-            "make it with `make checkpoints`, or use the untrained policy"
-        )
-    agents, _ = load_agents(path)
-    return LearnedPolicy(agents, seed)
-
-
-def untrained_policy(params: WorldParams, seed: int = 0) -> LearnedPolicy:
-    """Emotional agents with fresh random weights (seeded): the 'before learning' control."""
-    return LearnedPolicy(build_agents(seed=seed), seed)

@@ -32,7 +32,7 @@ def serve(
         host: address to bind; only loopback unless you choose otherwise.
         port: TCP port.
         checkpoints: folder of shipped checkpoints (``<scenario>/policy.safetensors``);
-            default: the repository's ``checkpoints/``.
+            default: the package's ``checkpoints/`` (package data).
         block: serve until interrupted; False returns after start-up (tests).
     """
     if checkpoints is not None:

@@ -80,8 +80,8 @@ def _inference(quick: bool) -> list[dict]:
     import torch
 
     from emotion_engine.agents import configure_torch
-    from emotion_engine.agents.policy import trained_policy, untrained_policy
-    from emotion_engine.training.checkpoint import CheckpointError
+    from emotion_engine.checkpoint import CheckpointError
+    from emotion_engine.policies import trained_policy, untrained_policy
     from emotion_engine.worlds.core import WorldParams, reset, step
 
     configure_torch()

@@ -6,7 +6,7 @@ Layout of ``out/``:
 |------------------------|----------------------------------------------------------------|
 | ``state.safetensors``  | the last checkpoint: weights, optimiser and env state, history |
 | ``state.json``         | its metadata, readable                                         |
-| ``policy.safetensors`` | the trained agents alone (what is shipped and evaluated)       |
+| ``policy.safetensors`` | the trained agents alone (see agents/policy_file.py)           |
 | ``metrics.jsonl``      | one JSON line per PPO update                                   |
 | ``tb/``                | TensorBoard event files                                        |
 
@@ -26,7 +26,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from emotion_engine.training import checkpoint as ck
+from emotion_engine import checkpoint as ck
+from emotion_engine.agents.policy_file import POLICY_FILE, save_policy
 from emotion_engine.training.config import PPOConfig
 from emotion_engine.training.ppo import (
     TrainingState,
@@ -37,7 +38,7 @@ from emotion_engine.training.ppo import (
     train,
 )
 
-STATE_FILE, POLICY_FILE, METRICS_FILE = "state.safetensors", "policy.safetensors", "metrics.jsonl"
+STATE_FILE, METRICS_FILE = "state.safetensors", "metrics.jsonl"
 
 
 class StatefulVecEnv(VecEnv, Protocol):
@@ -100,26 +101,6 @@ def run_training(
             {"env_steps": result.env_steps, "config": config.to_dict()},
         )
     return result
-
-
-def save_policy(path: Path, agents: list[nn.Module], spec: dict, extra: dict) -> Path:
-    """The agents' weights alone, with the run's spec (what the app and evaluation load)."""
-    tensors = {}
-    for i, agent in enumerate(agents):
-        tensors.update(ck.module_tensors(agent, f"agent_{i}."))
-    return ck.save_checkpoint(path, tensors, {"kind": "policy", "spec": spec, **extra})
-
-
-def load_policy(
-    path: str | Path, agents: list[nn.Module], spec_check: Callable[[dict], None] | None = None
-) -> dict:
-    """Load agent weights saved by :func:`save_policy` into ``agents``; returns the metadata."""
-    tensors, meta = ck.load_checkpoint(path, kind="policy")
-    if spec_check is not None:
-        spec_check(meta["spec"])
-    for i, agent in enumerate(agents):
-        ck.load_module_state(agent, tensors, f"agent_{i}.", source=str(path))
-    return meta
 
 
 def _save_state(

@@ -37,11 +37,17 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from emotion_engine.training.checkpoint import CheckpointError, load_checkpoint, load_module_state
+from emotion_engine.agents.policy_file import POLICY_FILE, save_policy
+from emotion_engine.checkpoint import (
+    CheckpointError,
+    atomic_write_text,
+    load_checkpoint,
+    load_module_state,
+)
 from emotion_engine.training.config import PPOConfig
 from emotion_engine.training.evaluate import METRIC_FIELDS, evaluate
 from emotion_engine.training.experiment import condition_spec, default_config, train_run
-from emotion_engine.training.run import POLICY_FILE, STATE_FILE, save_policy
+from emotion_engine.training.run import STATE_FILE
 
 SWEEP_FILE, EVAL_FILE, STATUS_FILE = "sweep.json", "eval.json", "status.json"
 LAST_POLICY_FILE = "last_policy.safetensors"
@@ -403,8 +409,5 @@ def _read_json(path: Path) -> dict | None:
 
 
 def _write_json(path: Path, obj: object) -> None:
-    """Write JSON through a temporary file and a rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=2) + "\n")
-    os.replace(tmp, path)
+    """Write JSON atomically, so readers never see half a file."""
+    atomic_write_text(path, json.dumps(obj, indent=2) + "\n")

@@ -1,13 +1,15 @@
 """Checkpoints: round trips, and clear refusals of corrupt or mismatched files."""
 
 import json
+import os
+import stat
 
 import pytest
 import torch
 from safetensors.torch import save_file
 
+from emotion_engine import checkpoint as ck
 from emotion_engine.agents.mlp import MLPActorCritic
-from emotion_engine.training import checkpoint as ck
 
 
 def net(obs_dim=4, n_actions=2, seed=0):
@@ -103,3 +105,14 @@ def test_arrays_sharing_memory_are_saved_as_copies(tmp_path):
     tensors, _ = ck.load_checkpoint(path)
     assert tensors["env.obs"].tolist() == tensors["obs"].tolist() == obs.tolist()
     assert tensors["row"].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_atomic_write_text_replaces_the_file_with_a_normal_mode(tmp_path):
+    path = tmp_path / "sub" / "rows.json"
+    ck.atomic_write_text(path, "first\n")
+    ck.atomic_write_text(path, "second\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.read_text() == "second\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in path.parent.iterdir()] == ["rows.json"]

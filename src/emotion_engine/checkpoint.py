@@ -5,6 +5,9 @@ key ``emotion_engine`` (format version, kind, config, versions, step, metrics, â
 and metadata are replaced together by a single ``os.replace``; a ``.json`` copy of the
 metadata sits beside it for people and tools. A file cut short, edited, or written by
 something else is refused with a :class:`CheckpointError` that says what is wrong.
+
+:func:`atomic_write` is the project's one way to replace a file so that readers never see
+half of it (checkpoints here, a sweep's JSON files elsewhere).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +43,6 @@ def save_checkpoint(
     ``torch`` versions are added.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     full_meta = {
         "format": FORMAT_VERSION,
         "package": __version__,
@@ -49,11 +52,8 @@ def save_checkpoint(
     header = {_META_KEY: json.dumps(full_meta)}
     # own copies: arrays that share memory (a view and its base) cannot be saved together
     flat = {k: torch.as_tensor(v).clone().contiguous() for k, v in tensors.items()}
-    _atomic_write(path, lambda tmp: save_file(flat, tmp, metadata=header))
-    _atomic_write(
-        path.with_suffix(".json"),
-        lambda tmp: Path(tmp).write_text(json.dumps(full_meta, indent=2) + "\n"),
-    )
+    atomic_write(path, lambda tmp: save_file(flat, tmp, metadata=header))
+    atomic_write_text(path.with_suffix(".json"), json.dumps(full_meta, indent=2) + "\n")
     return path
 
 
@@ -143,8 +143,11 @@ def load_optimizer(
     opt.load_state_dict({"state": state, "param_groups": extra["param_groups"]})
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, fsync it, then rename over ``path``."""
+def atomic_write(path: str | Path, write: Callable[[str], object]) -> None:
+    """Replace ``path`` atomically: ``write(tmp)`` fills a temporary file in the same folder
+    (created with the parents if needed), which is fsynced, then renamed over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     umask = os.umask(0)
@@ -158,3 +161,8 @@ def _atomic_write(path: Path, write) -> None:
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Replace the text file ``path`` with ``text`` atomically (see :func:`atomic_write`)."""
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
