@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from emotion_engine.agents.actor import NumpyActor, sample
-from emotion_engine.agents.emotional import AgentConfig
-from emotion_engine.agents.policy import LearnedPolicy, build_agents
+from emotion_engine.agents.emotional import AgentConfig, EmotionalAgent
+from emotion_engine.agents.policy import PRIMITIVE_INDEX, LearnedPolicy, build_agents
 from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM, WorldParams, reset
 
 
@@ -77,3 +77,16 @@ def test_numpy_actor_refuses_agents_of_different_sizes():
     child = build_agents(AgentConfig(composer_heads=2), seed=0)[1]
     with pytest.raises(ValueError, match="AgentConfigs differ"):
         NumpyActor([parent, child])
+
+
+def test_agents_are_built_from_their_own_generator():
+    rng = torch.random.get_rng_state()
+    agents = build_agents(seed=3)
+    assert torch.equal(torch.random.get_rng_state(), rng)  # torch's global generator untouched
+    # the same weights as the global generator seeded alike gives
+    torch.manual_seed(3)
+    alike = [EmotionalAgent(OBS_DIM, N_ACTIONS, PRIMITIVE_INDEX) for _ in agents]
+    for agent, other in zip(agents, alike, strict=True):
+        theirs = other.state_dict()
+        assert all(torch.equal(v, theirs[k]) for k, v in agent.state_dict().items())
+    assert not torch.equal(agents[0].encoder[0].weight, agents[1].encoder[0].weight)

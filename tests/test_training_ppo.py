@@ -82,8 +82,10 @@ def _short_cartpole(seed: int) -> tuple[list[dict], dict]:
         total_steps=512, n_envs=4, n_steps=32, n_minibatches=2, n_epochs=2, seed=seed
     )
     env = GymVecEnv("CartPole-v1", 4)
-    torch.manual_seed(seed)
-    result = train(config, env, [MLPActorCritic(env.obs_dim, env.n_actions)])
+    agent = MLPActorCritic(
+        env.obs_dim, env.n_actions, generator=torch.Generator().manual_seed(seed)
+    )
+    result = train(config, env, [agent])
     return result.history, result.agents[0].state_dict()
 
 
@@ -94,6 +96,18 @@ def test_same_seed_same_training():
     assert all(torch.equal(w1[k], w2[k]) for k in w1)
     _, w3 = _short_cartpole(6)
     assert not all(torch.equal(w1[k], w3[k]) for k in w1)
+
+
+def test_training_leaves_torch_global_state_to_its_caller():
+    config = PPOConfig(
+        total_steps=128, n_envs=2, n_steps=32, n_minibatches=2, n_epochs=1, torch_threads=2
+    )
+    env = GymVecEnv("CartPole-v1", 2)
+    agent = MLPActorCritic(env.obs_dim, env.n_actions, generator=torch.Generator().manual_seed(0))
+    threads, rng = torch.get_num_threads(), torch.random.get_rng_state()
+    assert train(config, env, [agent]).env_steps == 128
+    assert torch.get_num_threads() == threads == 1
+    assert torch.equal(torch.random.get_rng_state(), rng)
 
 
 class _Exploding(MLPActorCritic):

@@ -39,6 +39,13 @@ def emit_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
 
 
+def _configure_torch(threads: int = 1) -> None:
+    """Torch's threads, set by the commands that run torch networks (library code never does)."""
+    from emotion_engine.agents import configure_torch
+
+    configure_torch(threads)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"emotion-engine {__version__}")
@@ -235,12 +242,14 @@ def simulate(
     gif: Annotated[Path | None, typer.Option(help="Write an animated GIF here.")] = None,
 ) -> None:
     """Run one episode of a world with a policy and print its metrics."""
-    from emotion_engine.policies import make_policy
+    from emotion_engine.policies import LEARNED_POLICIES, make_policy
     from emotion_engine.worlds.core import WorldParams
     from emotion_engine.worlds.runner import simulate as run
 
     if steps < 1 or seed < 0:
         fail("--steps must be >= 1 and --seed >= 0")
+    if policy in LEARNED_POLICIES:
+        _configure_torch()
     try:
         params = WorldParams(scenario=scenario, max_cycles=steps, reward_mode=reward_mode)
         act = make_policy(policy, params, seed)
@@ -463,6 +472,7 @@ def train(
         config = default_config(total_steps, seed)
     except ValueError as e:
         fail(str(e))
+    _configure_torch(config.torch_threads)
     columns = (TextColumn("training"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} steps"),
                TimeRemainingColumn())  # fmt: skip
     with Progress(*columns, console=_stderr_console(), transient=as_json) as bar:
@@ -503,9 +513,12 @@ def evaluate(
     as_json: JsonFlag = False,
 ) -> None:
     """Many episodes on held-out seeds: survival, attachment, self-sacrifice, with 95% CIs."""
+    from emotion_engine.policies import LEARNED_POLICIES
     from emotion_engine.training.evaluate import METRIC_FIELDS
     from emotion_engine.training.evaluate import evaluate as run
 
+    if checkpoint is not None or policy in LEARNED_POLICIES:
+        _configure_torch()
     try:
         result = run(scenario, policy, checkpoint, episodes, seed, steps)
     except ValueError as e:

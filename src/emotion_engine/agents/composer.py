@@ -28,6 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS
+from emotion_engine.agents.mlp import linear
 
 VARIANCE_FLOOR = 1e-3
 """Added to each GVF's target variance in :func:`gvf_td_loss` (a near-constant target's
@@ -43,15 +44,17 @@ class SelfAttention(nn.Module):
     out keys-first so that the softmax runs over the leading axis, which is fast.
     """
 
-    def __init__(self, d_model: int, n_heads: int) -> None:
+    def __init__(
+        self, d_model: int, n_heads: int, generator: torch.Generator | None = None
+    ) -> None:
         super().__init__()
         if d_model % n_heads:
             raise ValueError(f"d_model = {d_model} must divide into n_heads = {n_heads}")
         self.n_heads = n_heads
         self.in_proj_weight = nn.Parameter(torch.empty(3 * d_model, d_model))
         self.in_proj_bias = nn.Parameter(torch.zeros(3 * d_model))
-        self.out_proj = nn.Linear(d_model, d_model)
-        nn.init.xavier_uniform_(self.in_proj_weight)
+        self.out_proj = linear(d_model, d_model, generator)
+        nn.init.xavier_uniform_(self.in_proj_weight, generator=generator)
         nn.init.zeros_(self.out_proj.bias)
 
     def forward(self, x: torch.Tensor, n_queries: int | None = None) -> torch.Tensor:
@@ -77,11 +80,17 @@ class EncoderLayer(nn.Module):
     ``norm_first=True``, ReLU, no dropout; the same maths and parameter names):
     x + attention(norm1(x)), then x + linear2(relu(linear1(norm2(x))))."""
 
-    def __init__(self, d_model: int, n_heads: int, dim_feedforward: int) -> None:
+    def __init__(
+        self,
+        d_model: int,
+        n_heads: int,
+        dim_feedforward: int,
+        generator: torch.Generator | None = None,
+    ) -> None:
         super().__init__()
-        self.self_attn = SelfAttention(d_model, n_heads)
-        self.linear1 = nn.Linear(d_model, dim_feedforward)
-        self.linear2 = nn.Linear(dim_feedforward, d_model)
+        self.self_attn = SelfAttention(d_model, n_heads, generator)
+        self.linear1 = linear(d_model, dim_feedforward, generator)
+        self.linear2 = linear(dim_feedforward, d_model, generator)
         self.norm1 = nn.LayerNorm(d_model)
         self.norm2 = nn.LayerNorm(d_model)
 
@@ -122,15 +131,17 @@ class EmotionComposer(nn.Module):
         n_layers: int = 2,
         n_heads: int = 4,
         n_outputs: int = len(COMPLEX_EMOTIONS),
+        generator: torch.Generator | None = None,
     ) -> None:
         super().__init__()
-        self.value_direction = nn.Parameter(torch.randn(n_primitives, d_model) * 0.1)
-        self.type_embedding = nn.Parameter(torch.randn(n_primitives, d_model) * 0.02)
-        self.context = nn.Linear(context_dim, d_model)
-        self.queries = nn.Parameter(torch.randn(n_outputs, d_model) * 0.02)
-        self.encoder = Encoder(EncoderLayer(d_model, n_heads, 2 * d_model), n_layers)
+        g = generator
+        self.value_direction = nn.Parameter(torch.randn(n_primitives, d_model, generator=g) * 0.1)
+        self.type_embedding = nn.Parameter(torch.randn(n_primitives, d_model, generator=g) * 0.02)
+        self.context = linear(context_dim, d_model, g)
+        self.queries = nn.Parameter(torch.randn(n_outputs, d_model, generator=g) * 0.02)
+        self.encoder = Encoder(EncoderLayer(d_model, n_heads, 2 * d_model, g), n_layers)
         self.norm = nn.LayerNorm(d_model)
-        self.head = nn.Linear(d_model, 1)
+        self.head = linear(d_model, 1, g)
 
     def forward(self, primitives: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
         """Complex emotions (B, n_outputs) from primitives (B, P) and context (B, C)."""

@@ -22,7 +22,7 @@ from torch import nn
 
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS, GVF_DISCOUNTS
 from emotion_engine.agents.composer import EmotionComposer, gvf_td_loss
-from emotion_engine.agents.mlp import layer_init, mlp
+from emotion_engine.agents.mlp import layer_init, linear, mlp
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class EmotionalAgent(nn.Module):
         n_actions: number of discrete actions.
         primitive_index: positions of the ten social primitives inside the observation.
         config: sizes.
+        generator: where the initial weights are drawn from (torch's global one when None).
     """
 
     def __init__(
@@ -55,23 +56,25 @@ class EmotionalAgent(nn.Module):
         n_actions: int,
         primitive_index: list[int],
         config: AgentConfig | None = None,
+        generator: torch.Generator | None = None,
     ) -> None:
         super().__init__()
         self.config = config or AgentConfig()
-        c = self.config
+        c, g = self.config, generator
         self.obs_dim = obs_dim
         self.register_buffer("primitive_index", torch.as_tensor(primitive_index, dtype=torch.long))
         self.register_buffer("gvf_discounts", torch.as_tensor(GVF_DISCOUNTS, dtype=torch.float32))
         n_complex = len(COMPLEX_EMOTIONS)
-        self.composer = EmotionComposer(
-            len(primitive_index), obs_dim, c.composer_d, c.composer_layers, c.composer_heads
-        )
-        self.encoder = mlp([obs_dim + n_complex, c.hidden, c.hidden])
+        self.composer = EmotionComposer(len(primitive_index), obs_dim, c.composer_d,
+                                        c.composer_layers, c.composer_heads, generator=g)  # fmt: skip
+        self.encoder = mlp([obs_dim + n_complex, c.hidden, c.hidden], generator=g)
         self.policy = nn.Sequential(
-            mlp([c.hidden, c.head_hidden]), layer_init(nn.Linear(c.head_hidden, n_actions), 0.01)
+            mlp([c.hidden, c.head_hidden], generator=g),
+            layer_init(linear(c.head_hidden, n_actions, g), 0.01, generator=g),
         )
         self.value = nn.Sequential(
-            mlp([c.hidden, c.head_hidden]), layer_init(nn.Linear(c.head_hidden, 1), 1.0)
+            mlp([c.hidden, c.head_hidden], generator=g),
+            layer_init(linear(c.head_hidden, 1, g), 1.0, generator=g),
         )
 
     def compose(self, obs: torch.Tensor) -> torch.Tensor:
@@ -100,13 +103,15 @@ class EmotionalAgent(nn.Module):
         next_features: torch.Tensor,
         aux: dict[str, torch.Tensor],
         ends: torch.Tensor,
+        generator: torch.Generator | None = None,
     ) -> dict[str, float]:
-        """Train the composer by TD on the rollout's cumulants (called by PPO per rollout)."""
+        """Train the composer by TD on the rollout's cumulants (called by PPO per rollout,
+        with the update's generator for the minibatch order)."""
         if "cumulants" not in aux or features.shape[0] == 0:
             return {}
         loss = composer_update(
             self, optimizer, features[:, : self.obs_dim], self.complex_emotions(next_features),
-            aux["cumulants"], ends,
+            aux["cumulants"], ends, generator=generator,
         )  # fmt: skip
         return {"composer_td_loss": loss}
 
@@ -125,6 +130,7 @@ def composer_update(
     cumulants: torch.Tensor,
     ends: torch.Tensor,
     n_minibatches: int = 4,
+    generator: torch.Generator | None = None,
 ) -> float:
     """One epoch of semi-gradient TD(0) on the composer's GVFs; returns the mean loss.
 
@@ -134,8 +140,9 @@ def composer_update(
             observation — a target that lags the weights by at most one update, like a target
             network, and costs no second pass through the Transformer.
         cumulants: (B, 4) in [0, 1]. ends: (B,) 1 where the episode ended at that step.
+        generator: draws the minibatch order (torch's global one when None).
     """
-    order = torch.randperm(obs.shape[0])
+    order = torch.randperm(obs.shape[0], generator=generator)
     losses = []
     for idx in order.chunk(n_minibatches):
         loss = gvf_td_loss(agent.compose(obs[idx]), next_predictions[idx], cumulants[idx], ends[idx],

@@ -11,7 +11,6 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
-from emotion_engine.agents import configure_torch
 from emotion_engine.agents.actor import NumpyActor, sample
 from emotion_engine.agents.emotional import AgentConfig, EmotionalAgent
 from emotion_engine.worlds.core import (
@@ -28,10 +27,11 @@ PRIMITIVE_INDEX: list[int] = [
 
 
 def build_agents(config: AgentConfig | None = None, seed: int = 0) -> list[EmotionalAgent]:
-    """One freshly initialised emotional agent per world agent (parent, child), seeded."""
-    configure_torch()
-    torch.manual_seed(seed)
-    return [EmotionalAgent(OBS_DIM, N_ACTIONS, PRIMITIVE_INDEX, config) for _ in AGENTS]
+    """One freshly initialised emotional agent per world agent (parent, child), their weights
+    drawn in turn from one generator seeded with ``seed``."""
+    generator = torch.Generator().manual_seed(seed)
+    return [EmotionalAgent(OBS_DIM, N_ACTIONS, PRIMITIVE_INDEX, config, generator)
+            for _ in AGENTS]  # fmt: skip
 
 
 class LearnedPolicy:

@@ -7,18 +7,12 @@ The page never claims "trained" unless the checkpoint loaded: :func:`load` refus
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from emotion_engine.checkpoint import CheckpointError
 from emotion_engine.policies import make_policy
 from emotion_engine.worlds.core import SCENARIOS, WorldParams
 from emotion_engine.worlds.policies import Policy
-
-_BUILD_LOCK = threading.Lock()
-"""Held while a policy is built: the learned agents are initialised from torch's global
-generator after ``torch.manual_seed(seed)``, so two runs built at once in the server's threads
-could otherwise draw each other's numbers and get weights their seeds do not give."""
 
 
 class PolicyUnavailable(ValueError):
@@ -37,8 +31,7 @@ class CheckpointStatus:
 def load(name: str, params: WorldParams, seed: int) -> Policy:
     """The policy ``name`` for these worlds; PolicyUnavailable if its checkpoint fails."""
     try:
-        with _BUILD_LOCK:
-            return make_policy(name, params, seed)
+        return make_policy(name, params, seed)
     except CheckpointError as e:
         raise unavailable(params.scenario, e) from None
 
@@ -54,8 +47,7 @@ def unavailable(scenario: str, error: CheckpointError) -> PolicyUnavailable:
 def trained_status(scenario: str) -> CheckpointStatus:
     """Try to load the trained agents of ``scenario`` and report the outcome."""
     try:
-        with _BUILD_LOCK:
-            make_policy("trained", WorldParams(scenario=scenario), 0)
+        make_policy("trained", WorldParams(scenario=scenario), 0)
     except CheckpointError as e:
         return CheckpointStatus(scenario, False, str(e))
     return CheckpointStatus(scenario, True, "loaded")

@@ -35,6 +35,9 @@ def serve(
             default: the package's ``checkpoints/`` (package data).
         block: serve until interrupted; False returns after start-up (tests).
     """
+    from emotion_engine.agents import configure_torch
+
+    configure_torch()  # the server is an entry point: its torch threads are set here
     if checkpoints is not None:
         os.environ["EMOTION_ENGINE_CHECKPOINTS"] = str(checkpoints)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")

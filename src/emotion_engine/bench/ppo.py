@@ -27,8 +27,9 @@ def _ours(steps: int, seed: int) -> tuple[float, int | None]:
 
     config = cartpole_config(steps, seed)
     env = GymVecEnv("CartPole-v1", config.n_envs)
-    torch.manual_seed(seed)
-    agent = MLPActorCritic(env.obs_dim, env.n_actions)
+    agent = MLPActorCritic(
+        env.obs_dim, env.n_actions, generator=torch.Generator().manual_seed(seed)
+    )
     recent: deque[float] = deque(maxlen=100)
     solved: list[int] = []
 
@@ -44,12 +45,9 @@ def _ours(steps: int, seed: int) -> tuple[float, int | None]:
 
 def _sb3(steps: int, seed: int) -> tuple[float, int | None]:
     import numpy as np
-    import torch
     from stable_baselines3 import PPO
     from stable_baselines3.common.callbacks import BaseCallback
     from stable_baselines3.common.env_util import make_vec_env
-
-    torch.set_num_threads(1)
 
     class Watch(BaseCallback):
         solved: int | None = None
@@ -79,6 +77,9 @@ def _sb3(steps: int, seed: int) -> tuple[float, int | None]:
 
 def run(quick: bool = False) -> list[dict]:
     """Seconds and steps-to-solve for both implementations, alternating, with the ratio."""
+    from emotion_engine.agents import configure_torch
+
+    configure_torch()
     steps = QUICK_STEPS if quick else FULL_STEPS
     repeats = 1 if quick else 5
     runs: dict[str, list[tuple[float, int | None]]] = {"ours": [], "sb3": []}

@@ -79,12 +79,10 @@ def _inference(quick: bool) -> list[dict]:
     import numpy as np
     import torch
 
-    from emotion_engine.agents import configure_torch
     from emotion_engine.checkpoint import CheckpointError
     from emotion_engine.policies import trained_policy, untrained_policy
     from emotion_engine.worlds.core import WorldParams, reset, step
 
-    configure_torch()
     params = WorldParams(scenario="crisis")
     try:
         policy, which = trained_policy(params), "trained"
@@ -137,4 +135,7 @@ def _inference(quick: bool) -> list[dict]:
 
 def run(quick: bool = False) -> list[dict]:
     """Training env-steps/s per scenario and size, batch-1 inference steps/s, parameters."""
+    from emotion_engine.agents import configure_torch
+
+    configure_torch()
     return _training(quick) + _inference(quick)

@@ -32,7 +32,7 @@ class PPOConfig:
     target_kl: float | None = None
     adam_eps: float = 1e-5
     seed: int = 0
-    torch_threads: int = 1
+    torch_threads: int = 1  # set by the entry point (command line, sweep worker), not train()
 
     def __post_init__(self) -> None:
         positive = (

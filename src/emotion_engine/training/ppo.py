@@ -11,6 +11,10 @@ clip fraction and explained variance logged.
 
 Several agents (e.g. ``parent_0`` and ``child_0``) act in the same envs; each has its own
 network, optimiser and advantages: independent PPO learners on a shared experience stream.
+
+Global state belongs to the caller: actions and minibatches are drawn from a generator of the
+update's own (seeded from (seed, update)), never from torch's global one, and torch's threads
+are left as the caller set them (``config.torch_threads`` says how many the entry point sets).
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from emotion_engine.agents import configure_torch
 from emotion_engine.training.config import PPOConfig
 
 
@@ -78,8 +81,9 @@ class Agent(Protocol):
     identity for a plain MLP) and ``forward(features) -> (logits, value)``.
 
     Optionally also ``complex_emotions(features) -> (B, K)`` (passed to the env) and
-    ``auxiliary_update(optimizer, features, next_features, aux, ends) -> dict`` (called once
-    per rollout before the PPO epochs, e.g. to train an emotion composer by TD).
+    ``auxiliary_update(optimizer, features, next_features, aux, ends, generator) -> dict``
+    (called once per rollout before the PPO epochs, e.g. to train an emotion composer by TD;
+    any randomness drawn from ``generator``).
     """
 
     def features(self, obs: torch.Tensor) -> torch.Tensor: ...
@@ -228,9 +232,10 @@ def make_optimizer(agent: nn.Module, config: PPOConfig) -> torch.optim.Adam:
     )
 
 
-def _update_seed(seed: int, update: int) -> int:
-    # each update reseeds torch from (seed, update), so a resumed run draws the same numbers
-    return (seed * 1_000_003 + update) % (2**63)
+def _update_generator(seed: int, update: int) -> torch.Generator:
+    """The generator of one update, seeded from (seed, update): a resumed run draws the same
+    numbers as an uninterrupted one."""
+    return torch.Generator().manual_seed((seed * 1_000_003 + update) % (2**63))
 
 
 def train(
@@ -256,15 +261,13 @@ def train(
         raise ValueError(f"config.n_envs = {config.n_envs} but the env has {env.n_envs} envs")
     if len(agents) != env.n_agents:
         raise ValueError(f"{len(agents)} agents given for an env with {env.n_agents} agents")
-    configure_torch(config.torch_threads)
     if state is None:
-        torch.manual_seed(config.seed)
         optimizers = [make_optimizer(a, config) for a in agents]
         state = TrainingState(1, env.reset(seed=config.seed), optimizers, [])
     t0 = time.perf_counter()
     stopped = "done"
     for update in range(state.update, config.n_updates + 1):
-        torch.manual_seed(_update_seed(config.seed, update))
+        generator = _update_generator(config.seed, update)
         frac = 1.0 - (update - 1.0) / config.n_updates
         for opt in state.optimizers:
             opt.param_groups[0]["lr"] = (
@@ -272,10 +275,10 @@ def train(
             )
         clip = config.clip_coef * (frac if config.anneal_clip else 1.0)
         tick = time.perf_counter()
-        rollout, state.obs = _collect(env, agents, state.obs, config)
+        rollout, state.obs = _collect(env, agents, state.obs, config, generator)
         try:
             per_agent = [
-                _optimise(agent, opt, rollout, i, config, clip)
+                _optimise(agent, opt, rollout, i, config, clip, generator)
                 for i, (agent, opt) in enumerate(zip(agents, state.optimizers, strict=True))
             ]
         except NonFiniteLossError:
@@ -315,7 +318,7 @@ class _Rollout:
 
 @torch.no_grad()
 def _act(
-    agents: list[nn.Module], obs: np.ndarray
+    agents: list[nn.Module], obs: np.ndarray, generator: torch.Generator
 ) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor, np.ndarray | None]:
     """Features, sampled actions, log-probabilities and values of every agent, (N, A), and
     the complex emotions (N, A, K) if every agent composes them."""
@@ -327,7 +330,7 @@ def _act(
         # what Categorical(logits=logits).sample() and .log_prob() compute, without their
         # overhead (a third of this function's time at 32 envs)
         logp = logits.log_softmax(-1)
-        a = torch.multinomial(logp.exp(), 1, replacement=True)[:, 0]
+        a = torch.multinomial(logp.exp(), 1, replacement=True, generator=generator)[:, 0]
         feats.append(f)
         acts.append(a)
         logps.append(logp.gather(-1, a[:, None])[:, 0])
@@ -353,7 +356,11 @@ def _values(agents: list[nn.Module], obs: np.ndarray) -> tuple[list[torch.Tensor
 
 
 def _collect(
-    env: VecEnv, agents: list[nn.Module], obs: np.ndarray, config: PPOConfig
+    env: VecEnv,
+    agents: list[nn.Module],
+    obs: np.ndarray,
+    config: PPOConfig,
+    generator: torch.Generator,
 ) -> tuple[_Rollout, np.ndarray]:
     t_len, n, a = config.n_steps, env.n_envs, env.n_agents
     feats: list[list[torch.Tensor]] = [[] for _ in agents]
@@ -364,7 +371,7 @@ def _collect(
     episodes: list[dict] = []
     td = None
     for t in range(t_len):
-        f, act, logp, val, complex_emotions = _act(agents, obs)
+        f, act, logp, val, complex_emotions = _act(agents, obs, generator)
         if t > 0:  # the previous step's TD error, now that V(s_t) is known: a learning signal
             td = (rewards[t - 1] + config.gamma * val * (1 - ends[t - 1]) - values[t - 1]) * (
                 1 - ends[t - 1]
@@ -401,6 +408,7 @@ def _optimise(
     i: int,
     config: PPOConfig,
     clip: float,
+    generator: torch.Generator,
 ) -> dict[str, float]:
     """Minibatch epochs for agent ``i`` on its active samples; returns the last epoch's mean
     statistics (and those of its auxiliary update, if it has one)."""
@@ -413,6 +421,7 @@ def _optimise(
             ro.features[i][1:].flatten(0, 1)[keep],
             {k: v[:, :, i].flatten(0, 1)[keep] for k, v in ro.aux.items()},
             ro.ends[:, :, i].flatten()[keep],
+            generator,
         )
     b_feat = ro.features[i][:-1].flatten(0, 1)[keep]
     b_act, b_logp, b_val = (
@@ -426,7 +435,7 @@ def _optimise(
     stats: dict[str, list[float]] = {}
     for _epoch in range(config.n_epochs):
         stats = {}
-        order = torch.randperm(size)
+        order = torch.randperm(size, generator=generator)
         for start in range(0, size, mb):
             idx = order[start : start + mb]
             logits, value = agent(b_feat[idx])

@@ -11,7 +11,7 @@ Layout of ``out/``:
 | ``tb/``                | TensorBoard event files                                        |
 
 Resuming restores everything in ``state.safetensors`` and continues; because every update
-reseeds torch from (seed, update) and the env state is restored exactly, a resumed run ends
+draws from a generator seeded from (seed, update) and the env state is restored exactly, a resumed run ends
 with the same weights as an uninterrupted one.
 """
 

@@ -135,7 +135,7 @@ def run_trial(
     """
     from emotion_engine.agents import configure_torch
 
-    configure_torch()
+    configure_torch(settings.ppo_config(seed).torch_threads)  # a worker is an entry point
     if not (Path(out) / SWEEP_FILE).is_file():
         raise SweepError(
             f"{out}/{SWEEP_FILE} is not visible on {socket.gethostname()}: --out must be on a "

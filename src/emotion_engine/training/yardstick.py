@@ -33,8 +33,9 @@ def train_cartpole(total_steps: int = 100_000, seed: int = 0) -> TrainResult:
     """Train the MLP actor-critic on CartPole-v1 with :func:`cartpole_config`."""
     config = cartpole_config(total_steps, seed)
     env = GymVecEnv(CARTPOLE_ID, config.n_envs)
-    torch.manual_seed(seed)
-    agent = MLPActorCritic(env.obs_dim, env.n_actions)
+    agent = MLPActorCritic(
+        env.obs_dim, env.n_actions, generator=torch.Generator().manual_seed(seed)
+    )
     return train(config, env, [agent])
 
 
