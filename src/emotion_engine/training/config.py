@@ -1,4 +1,4 @@
-"""PPO hyper-parameters (CleanRL's names and defaults where they apply; REFERENCE.md §6)."""
+"""PPO hyper-parameters (CleanRL's names and defaults where they apply; docs/references.md, PPO)."""
 
 from __future__ import annotations
 
