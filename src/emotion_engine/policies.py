@@ -1,11 +1,11 @@
 """The policies registry: every policy that ``simulate``, ``evaluate``, the app and the
 benchmarks run by name.
 
-| policy      | what                                                                   |
-|-------------|------------------------------------------------------------------------|
+| policy                          | what                                                   |
+|---------------------------------|--------------------------------------------------------|
 | `random`, `scripted`, `selfish` | the baselines of :mod:`emotion_engine.worlds.policies` |
-| `trained`   | the shipped emotional agents of the scenario (package data)            |
-| `untrained` | the same emotional agents with fresh weights (seeded): before learning |
+| `trained`                       | the shipped emotional agents of the scenario           |
+| `untrained`                     | the same agents with fresh weights (seeded)            |
 
 It sits above the worlds and the agents, so neither needs to know the other's policies. The
 agents (torch) are imported only when a learned policy is asked for, so the baselines run

@@ -33,15 +33,10 @@ def load(name: str, params: WorldParams, seed: int) -> Policy:
     try:
         return make_policy(name, params, seed)
     except CheckpointError as e:
-        raise unavailable(params.scenario, e) from None
-
-
-def unavailable(scenario: str, error: CheckpointError) -> PolicyUnavailable:
-    """The refusal for trained agents whose checkpoint did not load, offering the untrained."""
-    return PolicyUnavailable(
-        f"The trained agents for {scenario} are not available ({error}). "
-        "Choose 'untrained' to run the same emotional agents with fresh weights."
-    )
+        raise PolicyUnavailable(
+            f"The trained agents for {params.scenario} are not available ({e}). "
+            "Choose 'untrained' to run the same emotional agents with fresh weights."
+        ) from None
 
 
 def trained_status(scenario: str) -> CheckpointStatus:
