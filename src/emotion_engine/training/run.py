@@ -28,6 +28,7 @@ from torch import nn
 
 from emotion_engine.training import checkpoint as ck
 from emotion_engine.training.config import PPOConfig
+from emotion_engine.training.layout import METRICS_FILE, STATE_FILE
 from emotion_engine.training.ppo import (
     TrainingState,
     TrainResult,
@@ -37,7 +38,7 @@ from emotion_engine.training.ppo import (
     train,
 )
 
-STATE_FILE, POLICY_FILE, METRICS_FILE = "state.safetensors", "policy.safetensors", "metrics.jsonl"
+POLICY_FILE = "policy.safetensors"
 
 
 class StatefulVecEnv(VecEnv, Protocol):
