@@ -1,6 +1,8 @@
 """docs/RESULTS.md generation from a sweep folder (fabricated here, in the sweep's layout)."""
 
 import json
+import subprocess
+import sys
 
 from typer.testing import CliRunner
 
@@ -107,3 +109,10 @@ def test_results_command_writes_one_section_per_sweep(tmp_path):
     # steps on, once 5 updates (200 … 600 steps, 12 s at 50 env-steps/s) show it
     caretaking = text[: text.index("## crisis")]
     assert "| emotional | 2/2 |" in caretaking and "| 1/2 | 600 | 0.2 |" in caretaking
+
+
+def test_the_report_and_the_layout_load_without_torch():
+    code = ("import sys, emotion_engine.training.results, emotion_engine.training.layout; "
+            "print('torch' in sys.modules)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
