@@ -129,9 +129,10 @@ def _training_case(scenario: str, reward_mode: str) -> str:
 
     from safetensors.numpy import load_file
 
-    from emotion_engine.training.experiment import default_config, make_spec, train_run
+    from emotion_engine.training.experiment import default_config, train_run
+    from emotion_engine.training.spec import RunSpec
 
-    spec = make_spec(scenario, reward_mode)
+    spec = RunSpec(scenario, reward_mode)
     config = default_config(2 * 8 * 32, seed=2, n_envs=8, n_steps=32, n_minibatches=2, n_epochs=2)
     with tempfile.TemporaryDirectory() as out:
         result = train_run(spec, config, out)

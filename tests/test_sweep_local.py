@@ -7,12 +7,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from emotion_engine.training.sweep import (
-    EVAL_FIELDS,
-    LAST_POLICY_FILE,
-    run_sweep,
-    trial_dir,
-)
+from emotion_engine.training.layout import LAST_POLICY_FILE, trial_dir
+from emotion_engine.training.results import condition_table, load_sweep, read_metrics
+from emotion_engine.training.sweep import EVAL_FIELDS, run_sweep
 from sweep_trials import BATCH, TINY, always_failing, emotional_rows, killed_once, tiny
 
 runner = CliRunner()
@@ -47,6 +44,17 @@ def test_local_sweep_writes_the_results_layout(local):
         assert 0.0 <= row["child_survival_rate"] <= 1.0
         for name in ("state.safetensors", "policy.safetensors", "metrics.jsonl", "tb"):
             assert (folder / name).exists()
+
+
+def test_the_report_reads_the_trials_where_the_sweep_wrote_them(local):
+    out, rows = local
+    steps = [[line["env_steps"] for line in read_metrics(out, r["condition"], r["seed"])]
+             for r in rows]  # fmt: skip
+    assert steps == [[BATCH, 2 * BATCH, 3 * BATCH]] * 4
+    table = condition_table(load_sweep(out), out)
+    assert [(r["condition"], r["seeds_done"], r["seeds"]) for r in table] == [
+        ("emotional", 2, 2), ("extrinsic", 2, 2)]  # fmt: skip
+    assert read_metrics(out, "emotional", 7) == []
 
 
 def test_finished_trials_are_not_run_again(local):

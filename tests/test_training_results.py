@@ -1,10 +1,13 @@
 """docs/RESULTS.md generation from a sweep folder (fabricated here, in the sweep's layout)."""
 
 import json
+import subprocess
+import sys
 
 from typer.testing import CliRunner
 
 from emotion_engine.cli import app
+from emotion_engine.training.layout import METRICS_FILE, SWEEP_FILE, trial_dir
 from emotion_engine.training.results import condition_table, findings, time_to_target, verdict
 
 
@@ -12,12 +15,12 @@ def fake_sweep(folder, survival, scenario="crisis"):
     rows = []
     for condition, rates in survival.items():
         for seed, rate in enumerate(rates):
-            run = folder / condition / f"seed_{seed}"
+            run = trial_dir(folder, condition, seed)
             run.mkdir(parents=True)
             # the child survives (at the seed's rate) from 200 steps on
             lines = [{"env_steps": s, "sps": 50.0, "episode_child_survived": rate * (s >= 200),
                       "episode_attachment_parent_child": 0.5} for s in range(100, 800, 100)]  # fmt: skip
-            (run / "metrics.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+            (run / METRICS_FILE).write_text("".join(json.dumps(x) + "\n" for x in lines))
             rows.append({"condition": condition, "seed": seed, "status": "done",
                          "child_survival_rate": rate, "parent_survival_rate": 1.0,
                          "shield_events_per_episode": 2.0 * rate, "feeds_per_episode": 50.0 * rate,
@@ -26,7 +29,7 @@ def fake_sweep(folder, survival, scenario="crisis"):
     rows.append({"condition": "explicit", "seed": 9, "status": "failed"})
     sweep = {"scenario": scenario, "conditions": [*survival, "explicit"], "total_steps": 300,
              "eval_episodes": 10, "eval_steps": 50, "rows": rows}  # fmt: skip
-    (folder / "sweep.json").write_text(json.dumps(sweep))
+    (folder / SWEEP_FILE).write_text(json.dumps(sweep))
     return sweep
 
 
@@ -106,3 +109,10 @@ def test_results_command_writes_one_section_per_sweep(tmp_path):
     # steps on, once 5 updates (200 … 600 steps, 12 s at 50 env-steps/s) show it
     caretaking = text[: text.index("## crisis")]
     assert "| emotional | 2/2 |" in caretaking and "| 1/2 | 600 | 0.2 |" in caretaking
+
+
+def test_the_report_and_the_layout_load_without_torch():
+    code = ("import sys, emotion_engine.training.results, emotion_engine.training.layout; "
+            "print('torch' in sys.modules)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -12,7 +12,8 @@ from emotion_engine.affect import EVENTS, MODULATORS
 from emotion_engine.agents.composer import COMPLEX_EMOTIONS
 from emotion_engine.agents.policy import PRIMITIVE_INDEX, build_agents
 from emotion_engine.cli import app
-from emotion_engine.training.experiment import default_config, make_spec, train_run, world_params
+from emotion_engine.training.experiment import default_config, train_run
+from emotion_engine.training.spec import RunSpec
 from emotion_engine.training.world_env import WorldVecEnv, cumulants
 from emotion_engine.worlds.core import (
     CHILD,
@@ -106,17 +107,8 @@ def test_env_state_round_trip_continues_identically():
         np.testing.assert_array_equal(r1.rewards, r2.rewards)
 
 
-def test_spec_validation_and_ablation():
-    spec = make_spec("crisis", "emotional", ablate=["bond"])
-    assert world_params(spec).rewards.bond == 0.0 and world_params(spec).rewards.empathic_joy > 0
-    with pytest.raises(ValueError, match="cannot ablate"):
-        make_spec("crisis", ablate=["alive"])
-    with pytest.raises(ValueError, match="unknown scenario"):
-        make_spec("war")
-
-
 def test_a_short_run_trains_composer_and_policy_and_resumes_identically(tmp_path):
-    spec = make_spec("crisis")
+    spec = RunSpec("crisis")
     config = default_config(
         total_steps=3 * 4 * 32, seed=2, n_envs=4, n_steps=32, n_minibatches=2, n_epochs=1
     )

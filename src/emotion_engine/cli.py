@@ -433,9 +433,16 @@ def train(
     out: Annotated[Path, typer.Option(help="Run folder: checkpoints, metrics.jsonl, tb/.")] = Path(
         "runs/train"
     ),
+    condition: Annotated[
+        str | None,
+        typer.Option(
+            help="A named condition of the experiment instead of --reward-mode and the "
+            "ablation flags: emotional, extrinsic, explicit, no_<term>, no_learning_signals."
+        ),
+    ] = None,
     reward_mode: Annotated[
-        str, typer.Option(help="emotional, extrinsic or explicit.")
-    ] = "emotional",
+        str | None, typer.Option(help="emotional (the default), extrinsic or explicit.")
+    ] = None,
     no_own_valence: Annotated[
         bool, typer.Option("--no-own-valence", help="Ablate: no reward for own valence.")
     ] = False,
@@ -461,14 +468,25 @@ def train(
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from emotion_engine.checkpoint import CheckpointError
-    from emotion_engine.training.experiment import default_config, make_spec, train_run
+    from emotion_engine.training.experiment import default_config, train_run
+    from emotion_engine.training.spec import RunSpec
 
     flags = {"own_valence": no_own_valence, "empathic_joy": no_empathic_joy,
              "empathic_distress": no_empathic_distress, "bond": no_bond}  # fmt: skip
+    ablate = tuple(term for term, on in flags.items() if on)
+    options = {
+        "--reward-mode": reward_mode is not None,
+        "--no-learning-signals": no_learning_signals,
+    }
+    options |= {f"--no-{term.replace('_', '-')}": on for term, on in flags.items()}
+    given = [name for name, on in options.items() if on]
+    if condition is not None and given:
+        fail(f"--condition names the whole run; drop {', '.join(given)} or --condition")
     try:
-        spec = make_spec(
-            scenario, reward_mode, [k for k, v in flags.items() if v], not no_learning_signals
-        )
+        if condition is not None:
+            spec = RunSpec.from_condition(condition, scenario)
+        else:
+            spec = RunSpec(scenario, reward_mode or "emotional", ablate, not no_learning_signals)
         config = default_config(total_steps, seed)
     except ValueError as e:
         fail(str(e))
@@ -542,7 +560,10 @@ def sweep(
     scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
     conditions: Annotated[
         str,
-        typer.Option(help="Comma-separated: emotional, extrinsic, explicit, no_<term> ablations."),
+        typer.Option(
+            help="Comma-separated condition names: emotional, extrinsic, explicit, no_<term>, "
+            "no_learning_signals."
+        ),
     ] = "emotional,extrinsic,explicit",
     seeds: Annotated[int, typer.Option(help="Training seeds 0 … N−1 per condition.")] = 3,
     total_steps: Annotated[int, typer.Option(help="Env steps per training run.")] = 2_000_000,

@@ -37,14 +37,15 @@ QUICK_SIZE = {"n_envs": 4, "n_steps": 16}
 def training_rate(scenario: str, timed_steps: int, **overrides: object) -> float:
     """Env-steps/s of a fresh run's updates after its first (warm-up) update: at least one
     update, about ``timed_steps`` env steps. ``overrides`` change ``default_config``."""
-    from emotion_engine.training.experiment import condition_spec, default_config, train_run
+    from emotion_engine.training.experiment import default_config, train_run
+    from emotion_engine.training.spec import RunSpec
 
     config = default_config(1, 0, **overrides)
     updates = max(1, timed_steps // config.batch_size)
     config = replace(config, total_steps=(updates + 1) * config.batch_size)
     stamps: list[float] = []
     with tempfile.TemporaryDirectory() as out:
-        train_run(condition_spec("emotional", scenario), config, out,
+        train_run(RunSpec.from_condition("emotional", scenario), config, out,
                   progress=lambda done, total: stamps.append(time.perf_counter()))  # fmt: skip
     return updates * config.batch_size / (stamps[-1] - stamps[0])
 

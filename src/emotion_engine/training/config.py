@@ -72,8 +72,12 @@ class PPOConfig:
     @classmethod
     def from_dict(cls, d: dict) -> PPOConfig:
         """Inverse of :meth:`to_dict`; unknown keys are an error."""
-        known = {f.name for f in fields(cls)}
-        unknown = set(d) - known
-        if unknown:
-            raise ValueError(f"unknown PPOConfig fields: {sorted(unknown)}")
-        return cls(**d)
+        return cls(**known_fields(cls, d))
+
+
+def known_fields(cls: type, d: dict) -> dict:
+    """``d`` if all its keys are fields of the dataclass ``cls``, else ValueError naming the others."""
+    unknown = set(d) - {f.name for f in fields(cls)}
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} fields: {sorted(unknown)}")
+    return d

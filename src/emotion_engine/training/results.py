@@ -24,6 +24,8 @@ import numpy as np
 
 from emotion_engine.plots import pyplot, save_figure
 from emotion_engine.stats import bootstrap_ci
+from emotion_engine.training.conditions import ABLATIONS
+from emotion_engine.training.layout import METRICS_FILE, SWEEP_FILE, trial_dir
 
 METRICS: tuple[tuple[str, str], ...] = (
     ("child_survival_rate", "child survival"),
@@ -45,7 +47,7 @@ over this many updates (those in which episodes ended), reaches it."""
 
 def load_sweep(folder: str | Path) -> dict:
     """The sweep.json of a results folder, with a clear error if it is missing."""
-    path = Path(folder) / "sweep.json"
+    path = Path(folder) / SWEEP_FILE
     if not path.is_file():
         raise FileNotFoundError(
             f"no sweep results at {path}; run `emotion-engine sweep --out {folder}` first"
@@ -54,8 +56,8 @@ def load_sweep(folder: str | Path) -> dict:
 
 
 def read_metrics(folder: str | Path, condition: str, seed: int) -> list[dict]:
-    """The lines of one trial's ``<condition>/seed_<k>/metrics.jsonl`` (empty if it has none)."""
-    path = Path(folder) / condition / f"seed_{seed}" / "metrics.jsonl"
+    """The lines of one trial's ``metrics.jsonl`` (empty if it has none)."""
+    path = trial_dir(folder, condition, seed) / METRICS_FILE
     if not path.is_file():
         return []
     return [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
@@ -169,7 +171,7 @@ def findings(table: list[dict], scenario: str) -> list[str]:
         if x := _against(table, "shield_events_per_episode", "explicit"):
             line += f"; {x[1]:.1f} under the explicit control — {x[2]} it"
         lines.append(line + ".")
-    ablations = [r["condition"] for r in table if r["condition"].startswith("no_")]
+    ablations = [r["condition"] for r in table if r["condition"] in ABLATIONS]
     measures = [("child_survival_rate", "child survival"), ("feeds_per_episode", "feeds")]
     if scenario == "crisis":
         measures.append(("shield_events_per_episode", "shield events"))

@@ -29,6 +29,7 @@ from torch import nn
 from emotion_engine import checkpoint as ck
 from emotion_engine.agents.policy_file import POLICY_FILE, save_policy
 from emotion_engine.training.config import PPOConfig
+from emotion_engine.training.layout import METRICS_FILE, STATE_FILE
 from emotion_engine.training.ppo import (
     TrainingState,
     TrainResult,
@@ -37,8 +38,6 @@ from emotion_engine.training.ppo import (
     make_optimizer,
     train,
 )
-
-STATE_FILE, METRICS_FILE = "state.safetensors", "metrics.jsonl"
 
 
 class StatefulVecEnv(VecEnv, Protocol):

@@ -1,15 +1,7 @@
 """Sweeps: every (condition, seed) pair of the experiment trained and evaluated, on this
 machine (a process pool) or on a Ray cluster, with retries, resume and partial results.
 
-Layout of ``OUT/`` (``docs/RESULTS.md`` is generated from it):
-
-| path                              | what                                                   |
-|-----------------------------------|--------------------------------------------------------|
-| ``sweep.json``                    | the settings and one row per finished trial (rewritten |
-|                                   | atomically as trials finish)                           |
-| ``<condition>/seed_<k>/``         | the training run (see training/run.py)                 |
-| ``<condition>/seed_<k>/eval.json``| the evaluation of its policy                           |
-| ``<condition>/seed_<k>/status.json`` | ``{"status", "attempts", "error", "env_steps"}``    |
+The layout of ``OUT/`` is in training/layout.py (``docs/RESULTS.md`` is generated from it).
 
 Trial ``(condition, k)`` trains with :func:`default_config` ``(total_steps, seed=k)`` and is
 evaluated on held-out worlds with evaluation seed 0. Statuses: ``done``; ``partial`` (training
@@ -37,6 +29,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from emotion_engine.agents import configure_torch
+from emotion_engine.agents.policy import build_agents
 from emotion_engine.agents.policy_file import POLICY_FILE, save_policy
 from emotion_engine.checkpoint import (
     CheckpointError,
@@ -46,12 +40,17 @@ from emotion_engine.checkpoint import (
 )
 from emotion_engine.training.config import PPOConfig
 from emotion_engine.training.evaluate import METRIC_FIELDS, evaluate
-from emotion_engine.training.experiment import condition_spec, default_config, train_run
-from emotion_engine.training.run import STATE_FILE
+from emotion_engine.training.experiment import default_config, train_run
+from emotion_engine.training.layout import (
+    EVAL_FILE,
+    LAST_POLICY_FILE,
+    STATE_FILE,
+    STATUS_FILE,
+    SWEEP_FILE,
+    trial_dir,
+)
+from emotion_engine.training.spec import RunSpec
 
-SWEEP_FILE, EVAL_FILE, STATUS_FILE = "sweep.json", "eval.json", "status.json"
-LAST_POLICY_FILE = "last_policy.safetensors"
-"""The policy of the last checkpoint of a partial trial (what its eval.json evaluates)."""
 EVAL_FIELDS: tuple[str, ...] = tuple(name for mean in METRIC_FIELDS for name in mean[:2])
 """The evaluate() metrics and CIs that every row carries (None when not evaluated)."""
 RAY_INSTALL = 'pip install "emotion-engine[scale]"'
@@ -83,7 +82,7 @@ class SweepSettings:
         if not self.conditions:
             raise ValueError("give at least one condition")
         for condition in self.conditions:
-            condition_spec(condition, self.scenario)
+            RunSpec.from_condition(condition, self.scenario)
         for name in ("seeds", "total_steps", "eval_episodes", "eval_steps", "checkpoint_every"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1; got {getattr(self, name)}")
@@ -114,11 +113,6 @@ TrialFn = Callable[..., dict]
 """Signature of :func:`run_trial`: (settings, condition, seed, out, attempt) -> outcome."""
 
 
-def trial_dir(out: str | Path, condition: str, seed: int) -> Path:
-    """The folder of one trial."""
-    return Path(out) / condition / f"seed_{seed}"
-
-
 def run_trial(
     settings: SweepSettings,
     condition: str,
@@ -133,8 +127,6 @@ def run_trial(
     ``attempt`` (1-based) is for wrappers that inject faults; ``progress`` is passed to
     :func:`train_run`.
     """
-    from emotion_engine.agents import configure_torch
-
     configure_torch(settings.ppo_config(seed).torch_threads)  # a worker is an entry point
     if not (Path(out) / SWEEP_FILE).is_file():
         raise SweepError(
@@ -142,7 +134,7 @@ def run_trial(
             "filesystem that every Ray node mounts at the same path"
         )
     folder = trial_dir(out, condition, seed)
-    spec, config = condition_spec(condition, settings.scenario), settings.ppo_config(seed)
+    spec, config = RunSpec.from_condition(condition, settings.scenario), settings.ppo_config(seed)
     resume, note = (folder / STATE_FILE).exists(), None
     options = {"progress": progress, "checkpoint_every": settings.checkpoint_every}
     try:
@@ -162,19 +154,16 @@ def run_trial(
 def finish_early(settings: SweepSettings, folder: Path, reason: str) -> dict:
     """The outcome of a trial that stopped before the end: ``partial`` with the policy of its
     last checkpoint evaluated, or ``failed`` when it has no readable checkpoint."""
-    from emotion_engine.agents.emotional import AgentConfig
-    from emotion_engine.agents.policy import build_agents
-
     try:
         tensors, meta = load_checkpoint(folder / STATE_FILE, kind="training-state")
     except CheckpointError:
         return {"status": "failed", "env_steps": 0, "error": reason, "eval": None}
-    spec, config = meta["spec"], PPOConfig.from_dict(meta["config"])
-    agents = build_agents(AgentConfig(**spec["agent_config"]))
+    spec, config = RunSpec.from_dict(meta["spec"]), PPOConfig.from_dict(meta["config"])
+    agents = build_agents(spec.agent_config)
     for i, agent in enumerate(agents):
         load_module_state(agent, tensors, f"agent_{i}.", source=str(folder / STATE_FILE))
     env_steps = (meta["update"] - 1) * config.batch_size
-    policy = save_policy(folder / LAST_POLICY_FILE, agents, spec,
+    policy = save_policy(folder / LAST_POLICY_FILE, agents, spec.to_dict(),
                          {"env_steps": env_steps, "config": meta["config"]})  # fmt: skip
     metrics = _evaluate(settings, folder, policy)
     return {"status": "partial", "env_steps": env_steps, "error": reason, "eval": metrics}

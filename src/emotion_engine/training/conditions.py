@@ -1,0 +1,43 @@
+"""The experiment's conditions, by name: the three reward modes and the ablations.
+
+These names are the ones ``train --condition``, ``sweep --conditions`` and the report use.
+Free of torch, so the report reads them without loading the networks.
+
+| condition              | reward mode | ablated intrinsic term | learning signals drive emotions |
+|------------------------|-------------|------------------------|---------------------------------|
+| ``extrinsic``          | extrinsic   | —                      | yes                             |
+| ``emotional``          | emotional   | —                      | yes                             |
+| ``explicit``           | explicit    | —                      | yes                             |
+| ``no_<term>``          | emotional   | ``<term>``             | yes                             |
+| ``no_learning_signals``| emotional   | —                      | no                              |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emotion_engine.worlds.rewards import REWARD_MODES
+
+INTRINSIC_TERMS: tuple[str, ...] = ("own_valence", "empathic_joy", "empathic_distress", "bond")
+"""The emotional reward terms that ablations switch off (see worlds/rewards.py)."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What a named condition sets in a run: its reward mode, the intrinsic terms it ablates
+    (weighted 0), and whether the agents' learning signals drive their emotions."""
+
+    reward_mode: str
+    ablate: tuple[str, ...] = ()
+    learning_signals: bool = True
+
+
+CONDITIONS: dict[str, Condition] = {
+    **{mode: Condition(mode) for mode in REWARD_MODES},
+    **{f"no_{term}": Condition("emotional", ablate=(term,)) for term in INTRINSIC_TERMS},
+    "no_learning_signals": Condition("emotional", learning_signals=False),
+}
+"""Every condition of the experiment, by name."""
+
+ABLATIONS: tuple[str, ...] = tuple(name for name in CONDITIONS if name not in REWARD_MODES)
+"""The conditions that take one part away from the full emotional reward."""

@@ -1,0 +1,79 @@
+"""What a training run is: :class:`RunSpec`, stored as JSON in every checkpoint.
+
+A run is described by its scenario, reward mode, ablated intrinsic terms, whether the agents'
+learning signals drive their emotions, the agents' sizes, and the observation layout it was
+trained on; with a :class:`~emotion_engine.training.config.PPOConfig` it defines the run, and
+both must match to resume one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+from emotion_engine.agents.emotional import AgentConfig
+from emotion_engine.agents.policy import PRIMITIVE_INDEX
+from emotion_engine.training.conditions import CONDITIONS, INTRINSIC_TERMS, Condition
+from emotion_engine.training.config import known_fields
+from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM, WorldParams
+from emotion_engine.worlds.rewards import RewardWeights
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One training run of the parent and child; ValueError for unknown names.
+
+    ``ablate`` is kept sorted and without repeats, so equal runs compare equal.
+    """
+
+    scenario: str
+    reward_mode: str = "emotional"
+    ablate: tuple[str, ...] = ()
+    learning_signals: bool = True
+    agent_config: AgentConfig = field(default_factory=AgentConfig)
+    obs_dim: int = OBS_DIM
+    n_actions: int = N_ACTIONS
+    primitive_index: tuple[int, ...] = tuple(PRIMITIVE_INDEX)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.ablate) - set(INTRINSIC_TERMS))
+        if unknown:
+            raise ValueError(
+                f"cannot ablate {unknown}; the intrinsic terms are: {', '.join(INTRINSIC_TERMS)}"
+            )
+        self.world_params()  # checks the scenario and the reward mode
+        object.__setattr__(self, "ablate", tuple(sorted(set(self.ablate))))
+        object.__setattr__(self, "primitive_index", tuple(self.primitive_index))
+
+    @classmethod
+    def from_condition(cls, name: str, scenario: str) -> RunSpec:
+        """The run of the named condition (see training/conditions.py) in ``scenario``."""
+        if name not in CONDITIONS:
+            raise ValueError(
+                f"unknown condition {name!r}; expected one of: {', '.join(CONDITIONS)}"
+            )
+        c = CONDITIONS[name]
+        return cls(scenario, c.reward_mode, c.ablate, c.learning_signals)
+
+    @property
+    def condition(self) -> str | None:
+        """The name of this run's condition; None when it is none of the named ones."""
+        mine = Condition(self.reward_mode, self.ablate, self.learning_signals)
+        return next((name for name, c in CONDITIONS.items() if c == mine), None)
+
+    def world_params(self) -> WorldParams:
+        """The worlds of this run: its scenario and reward mode, ablated terms weighted 0."""
+        weights = replace(RewardWeights(), **dict.fromkeys(self.ablate, 0.0))
+        return WorldParams(scenario=self.scenario, reward_mode=self.reward_mode, rewards=weights)
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON metadata (the ``spec`` of every checkpoint)."""
+        d = asdict(self)  # agent_config as its dict
+        return d | {"ablate": list(self.ablate), "primitive_index": list(self.primitive_index)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunSpec:
+        """Inverse of :meth:`to_dict`; unknown keys, here or in ``agent_config``, are an error."""
+        d = known_fields(cls, d)
+        if "agent_config" in d:
+            d = d | {"agent_config": AgentConfig(**known_fields(AgentConfig, d["agent_config"]))}
+        return cls(**d)
