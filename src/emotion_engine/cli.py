@@ -81,10 +81,11 @@ def affect(
     """Run the emotion model alone on a stimulus schedule and print the time series."""
     from emotion_engine.affect import EMOTIONS, MODULATORS
     from emotion_engine.affect import temperament as get_temperament
-    from emotion_engine.affect.schedule import parse_stimulus, run_schedule
+    from emotion_engine.affect.schedule import run_schedule
+    from emotion_engine.affect.stimuli import parse_stimulus
 
     try:
-        stimuli = [parse_stimulus(s) for s in stimulus or []]
+        stimuli = [parse_stimulus(s, timed=True) for s in stimulus or []]
         params = get_temperament(temperament)
         series = run_schedule(stimuli, duration, dt, params)
     except ValueError as e:
