@@ -12,15 +12,16 @@ DOCS = sorted((ROOT / "docs").rglob("*.md"))
 
 _DOCS_PATH = re.compile(r"(?<![\w/.])docs/[\w.-]+(?:/[\w.-]+)*")
 _CITED_HEADING = re.compile(r"docs/references\.md, (\w[\w ]*\w)")
-_ANCHOR = re.compile(r"\(references\.md#([\w-]+)\)")
+_ANCHOR = re.compile(r"\(([\w-]+\.md)#([\w-]+)\)")
 
 
 def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _headings() -> set[str]:
-    return {line[3:].strip() for line in _text(REFERENCES).splitlines() if line.startswith("## ")}
+def _headings(path: Path = REFERENCES) -> set[str]:
+    """The Markdown headings of a file, at any level."""
+    return {line.lstrip("#").strip() for line in _text(path).splitlines() if line.startswith("#")}
 
 
 def _slug(heading: str) -> str:
@@ -58,8 +59,13 @@ def test_citations_of_references_name_its_headings():
     assert wrong == set()
 
 
-def test_links_into_references_name_its_headings():
-    slugs = {_slug(h) for h in _headings()}
-    linked = {(p.name, a) for p in DOCS for a in _ANCHOR.findall(_text(p))}
-    assert linked, "docs/affect.md links into references.md"
-    assert {(name, a) for name, a in linked if a not in slugs} == set()
+def test_links_between_docs_name_headings_they_have():
+    linked = {(p.name, f, a) for p in DOCS for f, a in _ANCHOR.findall(_text(p))}
+    assert ("affect.md", "references.md", "modulator-equation") in linked
+    broken = {
+        link
+        for link in linked
+        if not (ROOT / "docs" / link[1]).is_file()
+        or link[2] not in {_slug(h) for h in _headings(ROOT / "docs" / link[1])}
+    }
+    assert broken == set()

@@ -65,7 +65,8 @@ def affect(
             "--stimulus",
             "-s",
             help="NAME=DRIVE@START-END (drive in [0,1] over seconds START..END) or "
-            "NAME+AMOUNT@TIME (a dose). Repeat for several.",
+            "NAME+AMOUNT@TIME (a dose); NAME is a modulator or a primary emotion. "
+            "Repeat for several.",
         ),
     ] = None,
     duration: Annotated[float, typer.Option(help="Seconds to simulate.")] = 60.0,
