@@ -159,9 +159,10 @@ def _evaluate_case(scenario: str, policy: str) -> str:
 def _affect_case() -> str:
     """The ``affect`` command's series for a schedule with drives and doses."""
     from emotion_engine.affect import temperament
-    from emotion_engine.affect.schedule import parse_stimulus, run_schedule
+    from emotion_engine.affect.schedule import run_schedule
+    from emotion_engine.affect.stimuli import parse_stimulus
 
-    stimuli = [parse_stimulus(s) for s in
+    stimuli = [parse_stimulus(s, timed=True) for s in
                ("dopamine=0.8@2-10", "cortisol+0.4@5", "oxytocin=0.5@8-30", "adrenaline+0.6@20")]  # fmt: skip
     h = Hasher()
     for name in ("balanced", "anxious"):

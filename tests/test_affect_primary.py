@@ -13,13 +13,16 @@ from emotion_engine.affect import (
     temperament,
 )
 from emotion_engine.affect.primary import EMOTION_MODULATOR
-from emotion_engine.affect.schedule import parse_stimulus, run_schedule
+from emotion_engine.affect.schedule import run_schedule
+from emotion_engine.affect.stimuli import parse_stimulus
 
 SEED_PAIRS = EMOTION_MODULATOR
 
 
 def run(*specs: str, duration: float = 60.0, dt: float = 0.25, name: str = "balanced") -> dict:
-    return run_schedule([parse_stimulus(s) for s in specs], duration, dt, temperament(name))
+    return run_schedule(
+        [parse_stimulus(s, timed=True) for s in specs], duration, dt, temperament(name)
+    )
 
 
 def test_rest_is_uniform():

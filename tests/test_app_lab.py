@@ -25,6 +25,8 @@ def test_a_held_stimulus_makes_its_emotion_dominant(modulator, emotion):
         lab.advance(drive, 1.0)
     r = lab.readout()
     assert r.feeling.emotion == emotion
+    np.testing.assert_array_equal(r.mood, lab.session.mood)
+    assert r.mood[0] != Lab().readout().mood[0]  # the mood has followed the emotion
     assert r.emotions.argmax() == ["fear", "mad", "joy", "love", "sad", "surprise", "power"].index(
         emotion
     )

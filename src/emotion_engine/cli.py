@@ -72,7 +72,8 @@ def affect(
             "--stimulus",
             "-s",
             help="NAME=DRIVE@START-END (drive in [0,1] over seconds START..END) or "
-            "NAME+AMOUNT@TIME (a dose). Repeat for several.",
+            "NAME+AMOUNT@TIME (a dose); NAME is a modulator or a primary emotion. "
+            "Repeat for several.",
         ),
     ] = None,
     duration: Annotated[float, typer.Option(help="Seconds to simulate.")] = 60.0,
@@ -88,10 +89,11 @@ def affect(
     """Run the emotion model alone on a stimulus schedule and print the time series."""
     from emotion_engine.affect import EMOTIONS, MODULATORS
     from emotion_engine.affect import temperament as get_temperament
-    from emotion_engine.affect.schedule import parse_stimulus, run_schedule
+    from emotion_engine.affect.schedule import run_schedule
+    from emotion_engine.affect.stimuli import parse_stimulus
 
     try:
-        stimuli = [parse_stimulus(s) for s in stimulus or []]
+        stimuli = [parse_stimulus(s, timed=True) for s in stimulus or []]
         params = get_temperament(temperament)
         series = run_schedule(stimuli, duration, dt, params)
     except ValueError as e:

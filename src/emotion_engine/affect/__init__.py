@@ -1,6 +1,7 @@
 """The numpy emotion model: layers 1 (neuromodulators), 2 (primary emotions), 3 (social
 emotions, mood, learning-signal emotions) and 5 (named feelings). Pure functions, batch-first,
-no torch and no hidden state."""
+no torch and no hidden state; one stateful convenience above them, :class:`EmotionSession`,
+runs a single agent step by step on stimuli (:func:`parse_stimulus`)."""
 
 from emotion_engine.affect.feelings import Feeling, name_feeling
 from emotion_engine.affect.learning import LEARNING_EMOTIONS, learning_drive, learning_emotions
@@ -22,7 +23,9 @@ from emotion_engine.affect.primary import (
     lovheim,
     primary_emotions,
 )
+from emotion_engine.affect.session import EmotionSession, Readout
 from emotion_engine.affect.social import EVENTS, PRIMITIVES, SocialParams, step_social
+from emotion_engine.affect.stimuli import Stimulus, parse_stimulus
 from emotion_engine.affect.temperaments import TEMPERAMENTS, population, temperament
 
 __all__ = [
@@ -36,9 +39,12 @@ __all__ = [
     "TEMPERAMENTS",
     "AffectParams",
     "AffectState",
+    "EmotionSession",
     "Feeling",
     "ModulatorParams",
+    "Readout",
     "SocialParams",
+    "Stimulus",
     "activation",
     "apply_dose",
     "core_affect",
@@ -49,6 +55,7 @@ __all__ = [
     "learning_emotions",
     "lovheim",
     "name_feeling",
+    "parse_stimulus",
     "population",
     "primary_emotions",
     "resting_levels",

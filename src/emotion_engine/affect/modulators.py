@@ -1,6 +1,6 @@
 """Layer 1: neuromodulator levels as an exactly integrated ODE.
 
-Each modulator level N follows (REFERENCE.md §1)
+Each modulator level N follows (docs/references.md, Modulator equation)
 
     dN/dt = u·r·N·(1 − N/K) − s·(N − M)
 

@@ -3,8 +3,8 @@
 Each primary emotion has a fixed position in the valence–arousal plane (:data:`CORE_AFFECT`);
 the momentary core affect is the emotion-weighted mean of those positions, and mood follows it
 with a first-order lag of time constant ``tau`` (default 60 s), integrated exactly. After a step
-input, mood therefore lags emotion with a much longer time constant (REFERENCE.md §4, after
-Rutledge et al. 2014).
+input, mood therefore lags emotion with a much longer time constant (after Rutledge et al.
+2014; docs/references.md, Phenomena).
 """
 
 from __future__ import annotations

@@ -10,9 +10,10 @@ Weights (rows: emotion; columns: DA, 5-HT, OXT, NA, ADR, CORT, END). The seed pa
 emotion with one modulator (fear–adrenaline, mad–endorphins, joy–dopamine, love–oxytocin,
 sad–"opposite to dopamine", surprise–noradrenaline, power–serotonin); that pairing is the
 +3 diagonal below. sad and power both lean on serotonin in the seed, so sad is carried by
-cortisol with *negative* dopamine and serotonin weights (REFERENCE.md §2), and power by
-serotonin alone. The smaller terms encode the usual co-activations (fear and anger share
-arousal; joy and love share warmth; stress hormones dampen joy and power).
+cortisol with *negative* dopamine and serotonin weights, and power by serotonin alone
+(docs/references.md, Modulators and emotions). The smaller terms encode the usual
+co-activations (fear and anger share arousal; joy and love share warmth; stress hormones
+dampen joy and power).
 """
 
 from __future__ import annotations

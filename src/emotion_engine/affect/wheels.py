@@ -1,10 +1,11 @@
 """Layer 5 data: the Willcox feeling wheel and Plutchik's wheel, with lookups.
 
-Sources in REFERENCE.md §3. Willcox (1982) has six core feelings, each with six middle-ring
-and six outer-ring words; the outer words are *not* children of particular middle words, so
-no 6 → 36 → 72 tree is built here. Version A is most likely the original; version B is a
-common later variant. Plutchik: eight basic emotions in wheel order, their mild / basic /
-intense words, and the primary, secondary and tertiary dyads.
+Sources: docs/references.md, Feeling wheels. Willcox (1982) has six core feelings, each with
+six middle-ring and six outer-ring words; the outer words are *not* children of particular
+middle words, so no 6 → 36 → 72 tree is built here. Version A is most likely the original
+and is the default everywhere; version B is a common later variant. Plutchik: eight basic
+emotions in wheel order, their mild / basic / intense words, and the primary, secondary and
+tertiary dyads.
 """
 
 from __future__ import annotations

@@ -2,14 +2,13 @@
 
 Every frame the modulator levels advance exactly by one frame's time (layer 1), the primary
 emotions (layer 2) give the target face, the animation follows it, and the frame is drawn
-and shown. Stimuli arrive as lines — on stdin, or from keys 1–7 in the pygame window:
-
-- ``NAME AMOUNT``: a dose, added to the level at once (clipped to the ceiling);
-- ``NAME=DRIVE``: a drive u in [0, 1] held until changed (``NAME=0`` ends it);
-
-where NAME is a modulator (``dopamine``) or a primary emotion (``joy``, meaning its
-modulator in the seed's pairing). A session ends after ``frames`` frames or ``duration``
-seconds if given, on Ctrl-C, or — when neither limit is given — at the end of stdin.
+and shown. Stimuli arrive as lines — on stdin, or from keys 1–7 in the pygame window — in the
+live form of :mod:`emotion_engine.affect.stimuli`: ``NAME AMOUNT`` or ``NAME+AMOUNT`` (a dose,
+added to the level at once), ``NAME=DRIVE`` (a drive held until changed; ``NAME=0`` ends it),
+where NAME is a modulator or a primary emotion. The model is one
+:class:`~emotion_engine.affect.session.EmotionSession`. A session ends after ``frames``
+frames or ``duration`` seconds if given, on Ctrl-C, or — when neither limit is given — at
+the end of stdin.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TextIO
 
 import numpy as np
@@ -28,48 +26,15 @@ import numpy as np
 from emotion_engine.affect import (
     EMOTIONS,
     MODULATORS,
-    apply_dose,
-    primary_emotions,
-    resting_levels,
-    step_levels,
+    EmotionSession,
+    dominant,
+    parse_stimulus,
     temperament,
 )
-from emotion_engine.affect.modulators import modulator_index
-from emotion_engine.affect.primary import EMOTION_MODULATOR
 from emotion_engine.face.animation import Animator
 from emotion_engine.face.display import Display
 from emotion_engine.face.expressions import face_from_emotions
 from emotion_engine.face.renderer import render
-
-
-@dataclass(frozen=True)
-class LiveStimulus:
-    """A dose (``sustained`` False) or a held drive on one modulator."""
-
-    modulator: int
-    amount: float
-    sustained: bool
-
-
-def parse_live_stimulus(line: str) -> LiveStimulus:
-    """Parse ``NAME AMOUNT`` (a dose) or ``NAME=DRIVE`` (a held drive)."""
-    text = line.strip()
-    name, sep, value = text.partition("=")
-    if not sep:
-        name, _, value = text.partition(" ")
-    name, value = name.strip(), value.strip()
-    if not name or not value:
-        raise ValueError(f"stimulus {text!r}: expected NAME AMOUNT or NAME=DRIVE")
-    index = modulator_index(EMOTION_MODULATOR.get(name, name))
-    try:
-        amount = float(value)
-    except ValueError:
-        raise ValueError(f"stimulus {text!r}: {value!r} is not a number") from None
-    if sep and not 0.0 <= amount <= 1.0:
-        raise ValueError(f"stimulus {text!r}: a drive must lie in [0, 1]")
-    if not sep and not (math.isfinite(amount) and amount >= 0):
-        raise ValueError(f"stimulus {text!r}: a dose must be finite and >= 0")
-    return LiveStimulus(index, amount, bool(sep))
 
 
 def read_lines(stream: TextIO) -> queue.Queue[str | None]:
@@ -115,9 +80,7 @@ def run_live(
         raise ValueError(f"fps must be > 0; got {fps!r}")
     if not (math.isfinite(speed) and speed > 0):
         raise ValueError(f"speed must be > 0; got {speed!r}")
-    params = temperament(temperament_name)
-    levels = resting_levels(params)
-    drive = np.zeros(len(MODULATORS))
+    session = EmotionSession(temperament(temperament_name))
     animator = Animator(seed=seed)
     dt = 1.0 / fps
     limited = frames is not None or duration is not None
@@ -140,22 +103,14 @@ def run_live(
                 if not text.strip():
                     continue
                 try:
-                    stim = parse_live_stimulus(text)
+                    session.apply(parse_stimulus(text, timed=False))
                 except ValueError as e:
                     log.write(f"ignored: {e}\n")
                     continue
-                if stim.sustained:
-                    drive[stim.modulator] = stim.amount
-                else:
-                    dose = np.zeros(len(MODULATORS))
-                    dose[stim.modulator] = stim.amount
-                    levels = apply_dose(levels, dose, params)
                 applied += 1
             if ended:
                 break
-            levels = step_levels(levels, drive, dt * speed, params)
-            emotions = primary_emotions(levels, params)
-            animator.target = face_from_emotions(emotions, intensity)
+            animator.target = face_from_emotions(session.advance(dt * speed).primary, intensity)
             display.show(render(animator.update(dt)))
             shown += 1
             deadline += dt
@@ -166,14 +121,14 @@ def run_live(
                 deadline = clock()  # running late: do not try to catch up
     except KeyboardInterrupt:
         ended = "interrupt"
-    emotions = primary_emotions(levels, params)
+    final = session.readout()
     return {
         "frames": shown,
         "ended": ended,
         "stimuli": applied,
-        "dominant": EMOTIONS[int(np.argmax(emotions))],
-        "emotions": dict(zip(EMOTIONS, np.round(emotions, 6).tolist(), strict=True)),
-        "levels": dict(zip(MODULATORS, np.round(levels, 6).tolist(), strict=True)),
+        "dominant": EMOTIONS[int(dominant(final.primary))],
+        "emotions": dict(zip(EMOTIONS, np.round(final.primary, 6).tolist(), strict=True)),
+        "levels": dict(zip(MODULATORS, np.round(final.levels, 6).tolist(), strict=True)),
     }
 
 

@@ -1,10 +1,11 @@
 """The parametric face: one named vector of floats for the eyes, lids, brows and mouth.
 
-In the spirit of Anki Cozmo's procedural face (REFERENCE.md §7), every expression is a point
-in one parameter space, so that blending emotions and animating between them is arithmetic
-on vectors. Units are pixels of the 128x64 display, y pointing down, except where a
-parameter says otherwise. Each eye's parameters are *mirrored*: "outward" and "inner" mean
-the same on both sides, so a symmetric expression has equal left and right values.
+In the spirit of Anki Cozmo's procedural face (docs/references.md, Face and display), every
+expression is a point in one parameter space, so that blending emotions and animating
+between them is arithmetic on vectors. Units are pixels of the 128x64 display, y pointing
+down, except where a parameter says otherwise. Each eye's parameters are *mirrored*:
+"outward" and "inner" mean the same on both sides, so a symmetric expression has equal left
+and right values.
 
 | parameter              | neutral | range        | meaning                                              |
 |------------------------|---------|--------------|------------------------------------------------------|

@@ -1,4 +1,6 @@
-"""The SSD1306's frame buffer: 1024 bytes in 8 pages of 128 columns (REFERENCE.md §7).
+"""The SSD1306's frame buffer: 1024 bytes in 8 pages of 128 columns.
+
+Source: docs/references.md, Face and display.
 
 Pixel (x, y) of a 128x64 frame is bit y % 8 (least significant bit on top) of byte
 x + 128·(y // 8). This is the order luma.oled sends in horizontal addressing mode, so the

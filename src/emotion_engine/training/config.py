@@ -1,4 +1,5 @@
-"""PPO hyper-parameters (CleanRL's names and defaults where they apply; docs/references.md, PPO)."""
+"""PPO hyper-parameters: CleanRL's names and defaults where they apply
+(docs/references.md, PPO practice and yardsticks)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A single-agent Gymnasium env as a :class:`~emotion_engine.training.ppo.VecEnv` with one
-agent, for the CartPole yardstick (docs/references.md, PPO)."""
+agent, for the CartPole yardstick (docs/references.md, PPO practice and yardsticks)."""
 
 from __future__ import annotations
 

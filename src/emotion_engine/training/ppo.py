@@ -2,7 +2,8 @@
 
 The shape is CleanRL's ``ppo.py`` (rollout → GAE → clipped surrogate over minibatch epochs),
 made importable: ``train(config, env, agents) -> TrainResult`` is what the command line, the
-app and the tests call. Implementation details follow CleanRL's list (docs/references.md, PPO):
+app and the tests call. Implementation details follow CleanRL's list
+(docs/references.md, PPO practice and yardsticks):
 vectorised envs; GAE with bootstrapping from the last value; truncation is not termination
 (a truncated episode's reward is bootstrapped with γ·V(final observation)); advantage
 normalisation per minibatch; clipped surrogate; optional value clipping; entropy bonus; global

@@ -1,4 +1,5 @@
-"""The CartPole-v1 yardstick: the project's PPO on a solved problem (docs/references.md, PPO).
+"""The CartPole-v1 yardstick: the project's PPO on a solved problem
+(docs/references.md, PPO practice and yardsticks).
 
 The settings are RL-Zoo's tuned PPO hyper-parameters for CartPole-v1 (8 envs × 32 steps,
 20 epochs of one minibatch, γ 0.98, λ 0.8, no entropy bonus, lr 1e-3 and clip 0.2 both
