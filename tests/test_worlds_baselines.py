@@ -58,7 +58,7 @@ def test_policy_registry():
         make_policy("telepathic", WorldParams())
 
     def stay(params, seed):
-        return lambda state, obs: np.zeros((state.n_envs, 2), dtype=np.int64)
+        return lambda state, obs: (np.zeros((state.n_envs, 2), dtype=np.int64), {})
 
     register("stay_put", stay)
     try:

@@ -20,9 +20,8 @@ from emotion_engine.app.inputs import (
     validate,
     whole_number,
 )
-from emotion_engine.app.policies import unavailable
+from emotion_engine.app.policies import load
 from emotion_engine.stats import wilson
-from emotion_engine.training.checkpoint import CheckpointError
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.runner import run_episodes
 
@@ -82,10 +81,6 @@ def compare(
     params = WorldParams(scenario=request.scenario, max_cycles=request.steps)
     metrics, survival = {}, {}
     for policy in (request.policy, other):
-        try:
-            m = run_episodes(params, policy, seeds).metrics
-        except CheckpointError as e:
-            raise unavailable(request.scenario, e) from None
-        metrics[policy] = m
+        m = metrics[policy] = run_episodes(params, load(policy, params, seeds[0]), seeds).metrics
         survival[policy] = wilson(int(np.sum(m["child_survived"])), n)
     return Comparison(request.scenario, request.steps, seeds, metrics, survival)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from emotion_engine.policies import make_policy
 from emotion_engine.training.checkpoint import CheckpointError
 from emotion_engine.worlds.core import SCENARIOS, WorldParams
-from emotion_engine.worlds.policies import Policy, make_policy
+from emotion_engine.worlds.policies import Policy
 
 _BUILD_LOCK = threading.Lock()
 """Held while a policy is built: the learned agents are initialised from torch's global

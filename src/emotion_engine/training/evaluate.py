@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from emotion_engine.agents.policy import LearnedPolicy, load_agents
+from emotion_engine.policies import make_policy
 from emotion_engine.stats import mean_ci
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.runner import run_episodes
@@ -51,14 +53,13 @@ def evaluate(
     if episodes < 1 or steps < 1 or seed < 0:
         raise ValueError("need episodes >= 1, steps >= 1 and seed >= 0")
     params = WorldParams(scenario=scenario, max_cycles=steps)
-    act: object = policy
-    if checkpoint is not None:
-        from emotion_engine.agents.policy import LearnedPolicy, load_agents
-
+    seeds = list(range(EVAL_SEED_OFFSET + seed, EVAL_SEED_OFFSET + seed + episodes))
+    if checkpoint is None:
+        act = make_policy(policy, params, seed=seeds[0])
+    else:
         act = LearnedPolicy(load_agents(checkpoint)[0], seed=seed)
         policy = str(checkpoint)
-    seeds = list(range(EVAL_SEED_OFFSET + seed, EVAL_SEED_OFFSET + seed + episodes))
-    metrics = run_episodes(params, act, seeds).metrics  # type: ignore[arg-type]
+    metrics = run_episodes(params, act, seeds).metrics
     out: dict[str, object] = {"scenario": scenario, "policy": policy, "episodes": episodes,
                               "steps": steps, "first_world_seed": seeds[0]}  # fmt: skip
     for name, ci_name, key in METRIC_FIELDS:
