@@ -96,6 +96,16 @@ __all__ = [  # the spec's names too: this module is the one import of the world 
 
 _ATTACHMENT = PRIMITIVES.index("attachment")
 
+Step = tuple[
+    WorldState,
+    NDArray[np.float32],
+    NDArray[np.float32],
+    NDArray[np.bool_],
+    NDArray[np.bool_],
+    StepInfo,
+]
+"""What :func:`step` returns: (state, observations, rewards, terminated, truncated, info)."""
+
 
 def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
     """Fresh worlds for the given episode keys: agents and food at random cells."""
@@ -162,14 +172,7 @@ def step(
     state: WorldState,
     actions: ArrayLike,
     extra_drive: ArrayLike | None = None,
-) -> tuple[
-    WorldState,
-    NDArray[np.float32],
-    NDArray[np.float32],
-    NDArray[np.bool_],
-    NDArray[np.bool_],
-    StepInfo,
-]:
+) -> Step:
     """One step of every world (no automatic reset; see
     :class:`~emotion_engine.worlds.batch.BatchedWorld`).
 

@@ -4,9 +4,9 @@ A policy maps (state, observations) of a batch of worlds to ``(actions, extras)`
 (n_envs, 2) and a dict of what else it computed, e.g. ``{"complex_emotions": (n, 2, 4)}``
 for the emotional agents (the baselines give ``{}``). The baselines read the state directly
 (they are hand-written rules, not learners); learned policies read the observations.
-:data:`POLICIES` maps a name to a factory ``(params, seed) -> policy``; layers above the
-worlds (e.g. the emotional agents' ``trained`` and ``untrained``) add theirs with
-:func:`register`.
+:data:`POLICIES` maps a baseline's name to a factory ``(params, seed) -> policy``, and
+:func:`register` adds others; the emotional agents (``trained``, ``untrained``) are named in
+the registry above the agents, :mod:`emotion_engine.policies`.
 
 | policy     | parent                                                | child                 |
 |------------|-------------------------------------------------------|-----------------------|

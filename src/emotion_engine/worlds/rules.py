@@ -71,6 +71,8 @@ def clip(x: NDArray, low: float, high: float) -> None:
 
 
 class Moves(NamedTuple):
+    """Where the agents are after the moves."""
+
     pos: NDArray[np.int64]  # (n, 2, 2) cells after the moves
     dist: NDArray[np.int64]  # (n,) Chebyshev distance between the agents
     adjacent: NDArray[np.bool_]  # next to the other, which still lives
@@ -88,6 +90,8 @@ def moves(p: WorldParams, state: WorldState, a: NDArray, alive: NDArray) -> Move
 
 
 class Taken(NamedTuple):
+    """Who took which food from the ground or the hands."""
+
     eat_held: NDArray[np.bool_]  # ate the food it carried
     eat_ground: NDArray[np.bool_]  # ate the food on its cell
     pick: NDArray[np.bool_]  # picked the food on its cell up
@@ -127,6 +131,8 @@ def food_under(pos: NDArray, food: NDArray) -> tuple[NDArray[np.bool_], NDArray[
 
 
 class Meals(NamedTuple):
+    """Hands and hunger after eating and feeding."""
+
     carrying: NDArray[np.bool_]  # holds a food item after the step
     feed: NDArray[np.bool_]  # gave its food to the other
     fed: NDArray[np.bool_]  # was given food by the other
@@ -171,6 +177,8 @@ def respawn_food(p: WorldParams, state: WorldState, taken: Taken) -> NDArray[np.
 
 
 class Comfort(NamedTuple):
+    """Comfort given and felt, and loneliness after it."""
+
     comfort: NDArray[np.bool_]  # comforted the adjacent other
     comforted: NDArray[np.bool_]  # was comforted by the other
     felt: NDArray[np.float64]  # the comfort felt, as a share of ``comfort_relief``
@@ -198,6 +206,8 @@ def comfort(p: WorldParams, state: WorldState, a: NDArray, moved: Moves, alive: 
 
 
 class Threats(NamedTuple):
+    """The threat after spawning and walking, before it strikes."""
+
     threat: NDArray[np.int64]  # (n, 2) the threat's cell
     left: NDArray[np.int64]  # (n,) strikes left before this step's
     spawned: NDArray[np.bool_] | None  # (n,) a threat appeared; None: no threat anywhere
@@ -243,12 +253,16 @@ def spawn_threat(p: WorldParams, state: WorldState) -> tuple[NDArray, NDArray, N
 
 
 class Blows(NamedTuple):
+    """What a threat's strike did (only when it reached someone)."""
+
     shielded: NDArray[np.bool_]  # the other shielded this agent from the threat
     protected: NDArray[np.bool_]  # this agent shielded the other from a real blow
     struck: NDArray[np.float64]  # health the threat took
 
 
 class Harm(NamedTuple):
+    """Health lost this step, and the threat's strikes left."""
+
     damage: NDArray[np.float64]  # health lost to hunger, loneliness and threats
     threat_left: NDArray[np.int64]  # (n,) strikes left after this step's
     blows: Blows | None  # None when no threat reached anyone
@@ -286,6 +300,8 @@ def harm(
 
 
 class Health(NamedTuple):
+    """Health after the step, and who lives."""
+
     health: NDArray[np.float64]  # after the step
     lives: NDArray[np.bool_]  # alive after the step
     died: NDArray[np.bool_]  # died in this step
@@ -368,6 +384,8 @@ def felt_threat(p: WorldParams, threat: NDArray, active: NDArray, pos: NDArray) 
 
 
 class Emotions(NamedTuple):
+    """The agents' affect after the step."""
+
     affect: AffectState  # after the step
     felt_hunger: NDArray[np.float64]  # hunger as felt (0 below ``hunger_felt_at``, 1 at 1)
 
@@ -396,6 +414,8 @@ def emotions(
 
 
 class Rewards(NamedTuple):
+    """The step's rewards, their terms and the relief given."""
+
     terms: dict[str, NDArray[np.float64]]  # each weighted term, 0 for the dead
     rewards: NDArray[np.float32]  # their sum
     relief: NDArray[np.float64]  # what each agent's own acts relieved in the other, <= 1
