@@ -47,9 +47,10 @@ PolicyFactory = Callable[[WorldParams, int], Policy]
 
 
 def nearest_food(state: WorldState, agent: int) -> NDArray[np.int64]:
-    """Cell (n, 2) of the food item nearest to an agent (Chebyshev distance)."""
-    rel = np.abs(state.food - state.pos[:, agent, None]).max(-1)
-    return state.food[np.arange(state.n_envs), rel.argmin(-1)]
+    """Cell (n, 2) of the food item nearest to an agent (Chebyshev distance; the first on a
+    tie)."""
+    distance = chebyshev(state.food, state.pos[:, agent, None])
+    return state.food[np.arange(state.n_envs), distance.argmin(-1)]
 
 
 def _threat_near(state: WorldState, agent: int, radius: int) -> NDArray[np.bool_]:
