@@ -1,7 +1,7 @@
 """The documentation tables of the worlds, built from the constants they describe.
 
-:func:`world_doc` is appended to the docstrings of ``caretaking_v0`` and ``crisis_v0``, so the
-tables cannot drift from the code.
+:func:`world_doc` is appended to the docstrings of ``caretaking_v0`` and ``crisis_v0``, and
+:func:`rules_table` to the package's, so the tables cannot drift from the code.
 """
 
 from __future__ import annotations
