@@ -62,13 +62,14 @@ def test_learned_policy_acts_with_the_numpy_actor_and_is_seeded():
     state, obs = reset(params, [0, 1, 2])
     agents = build_agents(seed=0)
     first, second = LearnedPolicy(agents, seed=5), LearnedPolicy(agents, seed=5)
-    actions = first(state, obs)
-    np.testing.assert_array_equal(actions, second(state, obs))
+    actions, extras = first(state, obs)
+    np.testing.assert_array_equal(actions, second(state, obs)[0])
     assert actions.shape == (3, 2) and actions.dtype == np.int64
     assert ((0 <= actions) & (actions < N_ACTIONS)).all()
     _, want_emotions = torch_forward(agents, obs)
-    np.testing.assert_allclose(first.complex_emotions, want_emotions, atol=2e-6)
-    greedy = LearnedPolicy(agents, greedy=True)(state, obs)
+    assert list(extras) == ["complex_emotions"]
+    np.testing.assert_allclose(extras["complex_emotions"], want_emotions, atol=2e-6)
+    greedy, _ = LearnedPolicy(agents, greedy=True)(state, obs)
     np.testing.assert_array_equal(greedy, torch_forward(agents, obs)[0].argmax(-1))
 
 

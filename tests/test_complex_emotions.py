@@ -35,7 +35,7 @@ def rollout(scenario: str, policy: str, envs: int = 16, steps: int = 400, kept: 
         rec["hunger"].append(state.hunger[:, CHILD].copy())
         rec["attachment"].append(state.affect.attachment[:, PARENT].copy())
         rec["near"].append(np.abs(state.pos[:, PARENT] - state.pos[:, CHILD]).max(-1) <= 1)
-        state, obs, *_, info = step(params, state, act(state, obs))
+        state, obs, *_, info = step(params, state, act(state, obs)[0])
         rec["cumulants"].append(cumulants(obs, info.events, info.relief)[:, PARENT])
     out = {k: np.stack(v) for k, v in rec.items()}
     gamma, running = np.array(GVF_DISCOUNTS), np.zeros_like(out["cumulants"][0])

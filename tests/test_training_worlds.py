@@ -12,6 +12,7 @@ from emotion_engine.affect import EVENTS, MODULATORS
 from emotion_engine.agents.composer import COMPLEX_EMOTIONS
 from emotion_engine.agents.policy import PRIMITIVE_INDEX, build_agents
 from emotion_engine.cli import app
+from emotion_engine.policies import untrained_policy
 from emotion_engine.training.experiment import default_config, train_run
 from emotion_engine.training.spec import RunSpec
 from emotion_engine.training.world_env import WorldVecEnv, cumulants
@@ -26,6 +27,7 @@ from emotion_engine.worlds.core import (
     reset,
     step,
 )
+from emotion_engine.worlds.runner import simulate
 
 runner = CliRunner()
 F = {name: i for i, (name, _, _) in enumerate(OBS_FEATURES)}
@@ -151,10 +153,13 @@ def test_train_and_evaluate_commands(tmp_path):
 
 
 def test_simulate_untrained_records_complex_emotions():
-    result = runner.invoke(app, ["simulate", "--policy", "untrained", "--steps", "50", "--json"])
-    assert result.exit_code == 0, result.output
-    out = json.loads(result.stdout)
-    assert all(0.0 <= out[f"parent_{c}"] <= 1.0 for c in COMPLEX_EMOTIONS)
+    policy = untrained_policy(WorldParams(max_cycles=50), seed=0)
+    out, _ = simulate("caretaking", 50, 0, policy)
+    assert all(0.0 <= out[f"{who}_{c}"] <= 1.0 for who in ("parent", "child")
+               for c in COMPLEX_EMOTIONS)  # fmt: skip
+    names = list(out)  # the means come after the world's statistics, as they always have
+    assert names.index("care_steps") < names.index("parent_maternal_love")
+    assert names.index("child_devotion") + 1 == names.index("hungry_fraction_child")
 
 
 def test_agents_report_their_parameter_counts():

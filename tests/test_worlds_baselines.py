@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 from emotion_engine.cli import app
 from emotion_engine.stats import wilson
 from emotion_engine.worlds.core import WorldParams
-from emotion_engine.worlds.policies import POLICIES, make_policy, register
-from emotion_engine.worlds.runner import calibration, run_episodes
+from emotion_engine.worlds.policies import make_policy
+from emotion_engine.worlds.runner import COMPLEX_METRICS, calibration, run_episodes
 
 runner = CliRunner()
 
@@ -53,19 +53,15 @@ def test_wilson_interval():
     assert wilson(100, 100)[1] == pytest.approx(1.0)
 
 
-def test_policy_registry():
+def test_policy_names_and_policy_objects():
     with pytest.raises(ValueError, match="unknown policy 'telepathic'; expected one of: random"):
         make_policy("telepathic", WorldParams())
 
-    def stay(params, seed):
-        return lambda state, obs: np.zeros((state.n_envs, 2), dtype=np.int64)
+    def stay(state, obs):
+        return np.zeros((state.n_envs, 2), dtype=np.int64), {}
 
-    register("stay_put", stay)
-    try:
-        m = run_episodes(WorldParams(max_cycles=20), "stay_put", [0, 1]).metrics
-        assert m["steps"].tolist() == [20, 20] and m["feeds"].sum() == 0
-    finally:
-        del POLICIES["stay_put"]
+    m = run_episodes(WorldParams(max_cycles=20), stay, [0, 1]).metrics
+    assert m["steps"].tolist() == [20, 20] and m["feeds"].sum() == 0
 
 
 def test_simulate_json_and_gif(tmp_path):
@@ -133,3 +129,37 @@ def test_calibrate_writes_the_table(tmp_path):
     assert len(data["rows"]) == 6 and data["command"].startswith("emotion-engine calibrate")
     table = out.read_text()
     assert "| crisis | scripted |" in table and data["command"] in table
+
+
+def test_the_runner_averages_the_complex_emotions_a_policy_gives_per_episode():
+    values = np.arange(8, dtype=np.float32).reshape(1, 2, 4) / 8
+
+    def composing(params, seed):
+        steps = iter(range(1, 100))
+
+        def act(state, obs):
+            k = next(steps)  # step k gives k · values (in float32, as the actor does)
+            emotions = np.repeat(values * np.float32(k), state.n_envs, 0)
+            return np.zeros((state.n_envs, 2), dtype=np.int64), {"complex_emotions": emotions}
+
+        return act
+
+    m = run_episodes(WorldParams(max_cycles=4), composing(None, 0), [0, 1]).metrics
+    mean_k = (1 + 2 + 3 + 4) / 4
+    for i, name in enumerate(COMPLEX_METRICS):
+        np.testing.assert_allclose(m[name], [values.reshape(-1)[i] * mean_k] * 2, rtol=1e-6)
+    assert m["parent_maternal_love"].tolist() == [0.0, 0.0]
+    assert m["child_devotion"].tolist() == [0.875 * 2.5, 0.875 * 2.5]
+    baseline = run_episodes(WorldParams(max_cycles=4), "scripted", [0]).metrics
+    assert all(np.isnan(baseline[name]).all() for name in COMPLEX_METRICS)
+    names = list(baseline)
+    assert names[names.index("care_steps") + 1 : names.index("hungry_fraction_child")] == list(
+        COMPLEX_METRICS
+    )
+
+
+def test_unknown_policy_names_are_refused_by_the_runner():
+    with pytest.raises(
+        ValueError, match="unknown policy 'greedy'; expected one of: random, scripted, selfish"
+    ):
+        run_episodes(WorldParams(max_cycles=4), "greedy", [0])

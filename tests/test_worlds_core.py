@@ -6,11 +6,14 @@ import numpy as np
 import pytest
 
 from emotion_engine.affect import EVENTS, MODULATORS
-from emotion_engine.worlds import core
+from emotion_engine.worlds import core, grid
+from emotion_engine.worlds.batch import BatchedWorld
 from emotion_engine.worlds.core import (
     CHILD,
+    DOWN,
     EAT,
     FEED,
+    LEFT,
     N_ACTIONS,
     OBS_DIM,
     OBS_HIGH,
@@ -20,7 +23,7 @@ from emotion_engine.worlds.core import (
     RIGHT,
     SHIELD,
     STAY,
-    BatchedWorld,
+    UP,
     WorldParams,
     reset,
     step,
@@ -95,8 +98,9 @@ def test_auto_reset_reports_final_observation_metrics_and_starts_next_episode():
     np.testing.assert_array_equal(info["episode_envs"], [0, 1])
     np.testing.assert_array_equal(info["episode"]["steps"], [5, 5])
     assert info["episode"]["child_survived"].all()
-    assert info["final_observation"][0, 0, 18] == 1.0  # time feature at the limit
-    assert np.all(obs[:, :, 18] == 0.0)  # the next episode has begun
+    time = core.OBS_INDEX["time"]
+    assert info["final_observation"][0, 0, time] == 1.0  # time feature at the limit
+    assert np.all(obs[:, :, time] == 0.0)  # the next episode has begun
     assert np.all(world.state.t == 0)
     np.testing.assert_array_equal(world.state.key, core.next_keys(first_key))
 
@@ -242,23 +246,18 @@ def test_the_child_cannot_carry_food():
     assert not state.carrying[0, CHILD]
 
 
-def test_extra_drive_reaches_the_emotion_model_and_complex_emotions_are_recorded():
+def test_extra_drive_reaches_the_emotion_model():
     params = WorldParams(scenario="caretaking", max_cycles=3)
     state, _ = reset(params, [0, 1])
     drive = np.zeros((2, 2, len(MODULATORS)))
     drive[:, :, MODULATORS.index("dopamine")] = 1.0
-    complex_values = np.full((2, 2, 4), 0.25)
     plain, *_ = step(params, state, np.zeros((2, 2), dtype=int))
-    driven, *_ = step(params, state, np.zeros((2, 2), dtype=int), drive, complex_values)
+    driven, *_ = step(params, state, np.zeros((2, 2), dtype=int), drive)
     dopamine = MODULATORS.index("dopamine")
     assert np.all(driven.affect.levels[..., dopamine] > plain.affect.levels[..., dopamine])
-    for _ in range(2):
-        driven, _, _, _, truncated, info = step(
-            params, driven, np.zeros((2, 2), dtype=int), None, complex_values
-        )
-    assert truncated.all()
-    np.testing.assert_allclose(info.episode["parent_maternal_love"], 0.25)
-    np.testing.assert_allclose(info.episode["child_devotion"], 0.25)
+    # the drive moves the emotions only, not the body
+    np.testing.assert_array_equal(driven.health, plain.health)
+    np.testing.assert_array_equal(driven.hunger, plain.hunger)
 
 
 def test_reward_modes():
@@ -323,3 +322,61 @@ def test_hunger_costs_only_once_it_is_felt():
     np.testing.assert_allclose(info.reward_terms["hunger"], -params.rewards.hunger * felt)
     assert info.reward_terms["hunger"][0, PARENT] == 0.0
     assert info.reward_terms["hunger"][2, PARENT] == pytest.approx(-params.rewards.hunger, rel=0.02)
+
+
+def test_grid_steps_go_along_the_larger_gap_rows_on_a_tie():
+    src = np.array([[4, 4]] * 5)
+    dst = np.array([[1, 3], [4, 8], [6, 2], [2, 6], [4, 4]])
+    np.testing.assert_array_equal(grid.step_toward(src, dst), [UP, RIGHT, DOWN, UP, STAY])
+    np.testing.assert_array_equal(grid.toward(src, dst), [[3, 4], [4, 5], [5, 4], [3, 4], [4, 4]])
+    np.testing.assert_array_equal(grid.chebyshev(src, dst), [3, 4, 2, 2, 0])
+    # away from danger, and along the wall when the way back is blocked
+    away = grid.step_away(np.array([[4, 4], [8, 4]]), np.array([[4, 6], [6, 4]]), size=9)
+    np.testing.assert_array_equal(away, [LEFT, UP])
+
+
+def test_observations_by_name():
+    params = WorldParams(scenario="crisis", max_cycles=100)
+    state, _ = reset(params, [0])
+    state = replace(
+        state,
+        t=np.array([25]),
+        pos=np.array([[[2, 3], [6, 3]]]),
+        food=np.array([[[2, 6], [5, 3], [8, 8]]]),
+        threat=np.array([[0, 0]]),
+        threat_left=np.array([2]),
+        hunger=np.array([[0.25, 0.5]]),
+    )
+    obs = core.observe(params, state)[0]
+    f = core.OBS_INDEX
+    scale = np.float32(1 / 8)
+    assert obs[PARENT, f["own_row"]] == np.float32(2) * scale
+    assert obs[CHILD, f["other_drow"]] == np.float32(-4) * scale
+    assert (obs[PARENT, f["own_hunger"]], obs[PARENT, f["other_hunger"]]) == (0.25, 0.5)
+    # nearest food by Chebyshev distance (the first on a tie): the parent's is 3 columns
+    # right (the other, 3 rows down, ties), the child's one row above
+    assert obs[PARENT, f["food_dcol"]] == np.float32(3) * scale
+    assert obs[PARENT, f["food_drow"]] == 0.0
+    assert obs[CHILD, f["food_drow"]] == np.float32(-1) * scale and obs[CHILD, f["on_food"]] == 0
+    assert obs[CHILD, f["threat_drow"]] == np.float32(-6) * scale
+    assert obs[:, f["threat_present"]].tolist() == [1.0, 1.0]
+    assert obs[PARENT, f["time"]] == np.float32(0.25)
+    expressed = core.obs_span("other_expressed_fear", "other_expressed_power")
+    np.testing.assert_array_equal(
+        obs[CHILD, expressed], state.affect.primary[0, PARENT].astype(np.float32)
+    )
+
+
+def test_reunited_fires_on_the_step_back_within_the_separation_radius():
+    params = WorldParams(scenario="caretaking")
+    state, _ = reset(params, [0])
+    apart = replace(state, pos=np.array([[[0, 0], [0, 5]]]))  # 5 > separation_radius 4
+    reunited, separated = EVENTS.index("reunited"), EVENTS.index("separated")
+    back, *_, info = step(params, apart, [[RIGHT, STAY]])
+    assert info.events[0, :, reunited].tolist() == [1.0, 1.0]
+    assert info.events[0, :, separated].tolist() == [0.0, 0.0]
+    _, *_, info = step(params, back, [[STAY, STAY]])  # together already: nothing new
+    assert info.events[0, :, reunited].tolist() == [0.0, 0.0]
+    _, *_, info = step(params, apart, [[STAY, STAY]])  # still apart
+    assert info.events[0, :, reunited].tolist() == [0.0, 0.0]
+    assert info.events[0, :, separated].tolist() == [1.0, 1.0]

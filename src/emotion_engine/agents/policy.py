@@ -38,9 +38,9 @@ class LearnedPolicy:
     """Emotional agents as a world policy: sample actions (or take the most likely ones).
 
     Acting runs :class:`~emotion_engine.agents.actor.NumpyActor`, a snapshot of the agents'
-    weights taken here (rebuild the policy after changing them). After each call,
-    :attr:`complex_emotions` holds the agents' complex emotions (n, 2, 4), which the runner
-    passes on to the world to record.
+    weights taken here (rebuild the policy after changing them). A call returns the actions
+    and ``{"complex_emotions": (n, 2, 4)}``, the agents' complex emotions, which the runner
+    records.
     """
 
     def __init__(self, agents: list[EmotionalAgent], seed: int = 0, greedy: bool = False) -> None:
@@ -48,8 +48,11 @@ class LearnedPolicy:
         self.actor = NumpyActor(agents)
         self.greedy = greedy
         self.rng = np.random.default_rng(seed)
-        self.complex_emotions: NDArray[np.float32] | None = None
 
-    def __call__(self, state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
-        logits, self.complex_emotions = self.actor(obs)
-        return logits.argmax(-1) if self.greedy else sample(logits, self.rng)
+    def __call__(
+        self, state: WorldState, obs: NDArray[np.float32]
+    ) -> tuple[NDArray[np.int64], dict[str, NDArray]]:
+        logits, complex_emotions = self.actor(obs)
+        actions = logits.argmax(-1) if self.greedy else sample(logits, self.rng)
+        return actions, {"complex_emotions": complex_emotions}
+

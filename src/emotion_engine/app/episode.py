@@ -20,6 +20,7 @@ from PIL import Image
 
 from emotion_engine.affect import EVENTS
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS
+from emotion_engine.agents.policy import LearnedPolicy
 from emotion_engine.app.faces import FacePair, picture
 from emotion_engine.app.inputs import RunRequest
 from emotion_engine.app.policies import load
@@ -33,6 +34,7 @@ from emotion_engine.worlds.core import (
     step,
 )
 from emotion_engine.worlds.render import rgb_array
+from emotion_engine.worlds.runner import ComplexMeans
 from emotion_engine.worlds.runner import summary as episode_summary
 
 FACE_SECONDS_PER_STEP = 0.1
@@ -102,6 +104,7 @@ class Episode:
         self.params = WorldParams(scenario=request.scenario, max_cycles=request.steps)
         self.policy = load(request.policy, self.params, request.seed)
         self.state, self.obs = reset(self.params, [request.seed])
+        self._complex = ComplexMeans(1)
         self.records: list[StepRecord] = [self._record(None, ())]
         self.metrics: dict[str, NDArray] | None = None
         self.deaths: dict[str, int] = {}
@@ -116,7 +119,7 @@ class Episode:
     @property
     def has_complex_emotions(self) -> bool:
         """Whether the policy composes complex emotions (the learned agents do)."""
-        return hasattr(self.policy, "complex_emotions")
+        return isinstance(self.policy, LearnedPolicy)
 
     def stat(self, name: str) -> int | float:
         """An episode accumulator so far (one of the world's ``STATS``, e.g. ``feeds``)."""
@@ -141,18 +144,17 @@ class Episode:
         if self.done:
             raise RuntimeError("the episode has ended")
         was_alive = self.state.health[0] > 0.0
-        actions = self.policy(self.state, self.obs)
-        complex_emotions = getattr(self.policy, "complex_emotions", None)
-        self.state, self.obs, _, _, _, info = step(
-            self.params, self.state, actions, complex_emotions=complex_emotions
-        )
+        actions, extras = self.policy(self.state, self.obs)
+        self._complex.add(extras)
+        complex_emotions = extras.get("complex_emotions")
+        self.state, self.obs, _, _, _, info = step(self.params, self.state, actions)
         died = was_alive & (self.state.health[0] <= 0.0)
         for agent in np.flatnonzero(died):
             self.deaths[WHO[agent]] = int(self.state.t[0])
         record = self._record(complex_emotions, describe_events(info.events[0], died))
         self.records.append(record)
         if info.episode_envs.size:
-            self.metrics = info.episode
+            self.metrics = self._complex.metrics(info.episode, info.episode_envs)
         return record
 
     def __iter__(self) -> Iterator[StepRecord]:

@@ -97,10 +97,8 @@ def _inference(quick: bool) -> list[dict]:
     def play() -> None:  # as the app's Episode.step does, restarting when an episode ends
         nonlocal seed, state, obs
         for _ in range(steps):
-            actions = policy(state, obs)
-            state, obs, *_, info = step(
-                params, state, actions, complex_emotions=policy.complex_emotions
-            )
+            actions, _ = policy(state, obs)
+            state, obs, *_, info = step(params, state, actions)
             if info.episode_envs.size:
                 seed += 1
                 state, obs = reset(params, [seed])

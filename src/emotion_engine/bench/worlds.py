@@ -1,6 +1,6 @@
 """Benchmark: speed of the worlds, the batched core and the single PettingZoo env.
 
-- agent-steps/s of :class:`emotion_engine.worlds.core.BatchedWorld` (world rules, emotion
+- agent-steps/s of :class:`emotion_engine.worlds.batch.BatchedWorld` (world rules, emotion
   update of both agents, rewards, observations, automatic reset) with random actions at
   N = 1, 64 and 4,096 envs;
   goal (issue 3): ≥ 1,000,000 at N = 4,096 on one core;
@@ -14,7 +14,8 @@ import numpy as np
 
 from emotion_engine.bench.harness import rate_result, time_repeats
 from emotion_engine.worlds import crisis_v0
-from emotion_engine.worlds.core import AGENTS, N_ACTIONS, BatchedWorld, WorldParams
+from emotion_engine.worlds.batch import BatchedWorld
+from emotion_engine.worlds.core import AGENTS, N_ACTIONS, WorldParams
 
 SIZES = (1, 64, 4096)
 

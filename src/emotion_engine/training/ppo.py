@@ -57,8 +57,7 @@ class VecEnv(Protocol):
     """A batch of N envs with A agents each, discrete actions, flat observations.
 
     ``step`` also receives each agent's TD error and value of the previous step (its learning
-    signals) and, from agents that compose them, complex emotions (N, A, K); an env may
-    ignore them.
+    signals); an env may ignore them.
     """
 
     n_envs: int
@@ -73,7 +72,6 @@ class VecEnv(Protocol):
         actions: np.ndarray,
         td_error: np.ndarray | None = None,
         value: np.ndarray | None = None,
-        complex_emotions: np.ndarray | None = None,
     ) -> StepResult: ...
 
 
@@ -81,8 +79,7 @@ class Agent(Protocol):
     """A torch module with ``features(obs)`` (no-grad preprocessing stored in the rollout,
     identity for a plain MLP) and ``forward(features) -> (logits, value)``.
 
-    Optionally also ``complex_emotions(features) -> (B, K)`` (passed to the env) and
-    ``auxiliary_update(optimizer, features, next_features, aux, ends, generator) -> dict``
+    Optionally also ``auxiliary_update(optimizer, features, next_features, aux, ends, generator) -> dict``
     (called once per rollout before the PPO epochs, e.g. to train an emotion composer by TD;
     any randomness drawn from ``generator``).
     """
@@ -320,11 +317,10 @@ class _Rollout:
 @torch.no_grad()
 def _act(
     agents: list[nn.Module], obs: np.ndarray, generator: torch.Generator
-) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor, np.ndarray | None]:
-    """Features, sampled actions, log-probabilities and values of every agent, (N, A), and
-    the complex emotions (N, A, K) if every agent composes them."""
+) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Features, sampled actions, log-probabilities and values of every agent, (N, A)."""
     x = torch.as_tensor(obs, dtype=torch.float32)
-    feats, acts, logps, vals, emotions = [], [], [], [], []
+    feats, acts, logps, vals = [], [], [], []
     for i, agent in enumerate(agents):
         f = agent.features(x[:, i])
         logits, value = agent(f)
@@ -336,16 +332,7 @@ def _act(
         acts.append(a)
         logps.append(logp.gather(-1, a[:, None])[:, 0])
         vals.append(value)
-        if hasattr(agent, "complex_emotions"):
-            emotions.append(agent.complex_emotions(f))
-    complex_emotions = torch.stack(emotions, 1).numpy() if len(emotions) == len(agents) else None
-    return (
-        feats,
-        torch.stack(acts, 1),
-        torch.stack(logps, 1),
-        torch.stack(vals, 1),
-        complex_emotions,
-    )
+    return feats, torch.stack(acts, 1), torch.stack(logps, 1), torch.stack(vals, 1)
 
 
 @torch.no_grad()
@@ -372,13 +359,13 @@ def _collect(
     episodes: list[dict] = []
     td = None
     for t in range(t_len):
-        f, act, logp, val, complex_emotions = _act(agents, obs, generator)
+        f, act, logp, val = _act(agents, obs, generator)
         if t > 0:  # the previous step's TD error, now that V(s_t) is known: a learning signal
             td = (rewards[t - 1] + config.gamma * val * (1 - ends[t - 1]) - values[t - 1]) * (
                 1 - ends[t - 1]
             )
         result = env.step(act.numpy(), td_error=None if td is None else td.numpy(),
-                          value=val.numpy(), complex_emotions=complex_emotions)  # fmt: skip
+                          value=val.numpy())  # fmt: skip
         r = torch.as_tensor(result.rewards, dtype=torch.float32)
         cut = torch.as_tensor(result.truncated & ~result.terminated)
         if cut.any():  # bootstrap truncated episodes from their final observation

@@ -1,12 +1,11 @@
 """The parent/child worlds as the trainer's vectorised env.
 
-:class:`WorldVecEnv` wraps :class:`~emotion_engine.worlds.core.BatchedWorld` in the
+:class:`WorldVecEnv` wraps :class:`~emotion_engine.worlds.batch.BatchedWorld` in the
 :class:`~emotion_engine.training.ppo.VecEnv` protocol and closes the emotional loop:
 
 - each step, the agents' own learning signals (TD error and value, from PPO) drive their
   modulators (:func:`~emotion_engine.affect.learning_drive`: positive TD error → dopamine,
   negative → cortisol, |TD| → noradrenaline, hope → serotonin, fear → adrenaline);
-- the complex emotions the agents composed are recorded by the world;
 - an agent's own episode *terminates* when it dies (the other lives on), and is *truncated*
   at the time limit; once dead its steps are inactive and are left out of learning;
 - the cumulants that define the complex emotions (:mod:`emotion_engine.affect.complex`)
@@ -23,12 +22,12 @@ from numpy.typing import NDArray
 from emotion_engine.affect import AffectState, learning_drive
 from emotion_engine.affect.complex import cumulants as complex_cumulants
 from emotion_engine.training.ppo import StepResult
+from emotion_engine.worlds.batch import BatchedWorld
 from emotion_engine.worlds.core import (
     AGENTS,
     N_ACTIONS,
     OBS_DIM,
     OBS_FEATURES,
-    BatchedWorld,
     WorldParams,
     WorldState,
 )
@@ -74,16 +73,13 @@ class WorldVecEnv:
         actions: NDArray,
         td_error: NDArray | None = None,
         value: NDArray | None = None,
-        complex_emotions: NDArray | None = None,
     ) -> StepResult:
         """One step of every world (see the module docstring)."""
         active = self.world.state.health > 0.0
         drive = None
         if self.learning_signals and td_error is not None and value is not None:
             drive = learning_drive(td_error, value, LEARNING_SCALE)
-        obs, rewards, terminated, truncated, info = self.world.step(
-            actions, drive, complex_emotions
-        )
+        obs, rewards, terminated, truncated, info = self.world.step(actions, drive)
         own_end = info["died"] | terminated[:, None]
         episodes = [
             {k: v[j].item() for k, v in info["episode"].items()}

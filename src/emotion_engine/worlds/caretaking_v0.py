@@ -2,8 +2,9 @@
 
 The parent must fetch food and ``feed`` the child (who cannot carry food and rarely manages
 to eat on its own), stay near it and ``comfort`` it (its loneliness otherwise grows until its
-health fails), and eat enough itself. No threats. Agents ``parent_0`` and ``child_0``; the
-episode ends when either dies or after ``max_cycles`` steps.
+health fails), and eat enough itself. No threats. Agents ``parent_0`` and ``child_0``; an
+agent that dies leaves the episode, which ends when both are dead or after ``max_cycles``
+steps.
 
     from emotion_engine.worlds import caretaking_v0
     env = caretaking_v0.parallel_env(render_mode="rgb_array", reward_mode="emotional")

@@ -30,7 +30,7 @@ RENDER_MODES = ("human", "rgb_array", "ansi")
 
 
 def observation_space() -> spaces.Box:
-    """The Box every observation lies in (bounds per feature, see ``core.OBS_FEATURES``)."""
+    """The Box every observation lies in (bounds per feature, see ``spec.OBS_FEATURES``)."""
     return spaces.Box(OBS_LOW, OBS_HIGH, dtype=np.float32)
 
 
@@ -75,7 +75,7 @@ class WorldEnv(ParallelEnv):
         return self.observation_spaces[agent]
 
     def action_space(self, agent: str) -> spaces.Discrete:
-        """The action space of ``agent``: Discrete(10), see ``core.ACTIONS``."""
+        """The action space of ``agent``: Discrete(10), see ``spec.ACTIONS``."""
         return self.action_spaces[agent]
 
     def reset(

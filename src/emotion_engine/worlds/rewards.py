@@ -3,12 +3,13 @@
 Every term returns an array of shape (n_envs, 2) (agent 0 = parent, agent 1 = child) or
 (n_envs,) for parent-only terms, already multiplied by its weight in :class:`RewardWeights`;
 a weight of 0 switches a term off (ablations). The step sums the terms of its
-``reward_mode`` and reports each in ``info.reward_terms``. See :data:`REWARD_TABLE`.
+``reward_mode`` and reports each in ``info.reward_terms``; :func:`reward_table` tabulates
+them with their default weights (the world modules' docstrings carry it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,36 +17,6 @@ from numpy.typing import NDArray
 Array = NDArray[np.floating]
 
 REWARD_MODES: tuple[str, ...] = ("extrinsic", "emotional", "explicit")
-
-REWARD_TABLE = """\
-| mode        | terms                                                                  |
-|-------------|------------------------------------------------------------------------|
-| `extrinsic` | alive, hunger, meal, health, death — each agent's own wellbeing only   |
-| `emotional` | extrinsic + own_valence, empathic_joy, empathic_distress, bond         |
-| `explicit`  | extrinsic + child_wellbeing (parent only) — upper control              |
-
-| term              | per step, for each agent                                      | default weight |
-|-------------------|---------------------------------------------------------------|----------------|
-| alive             | +w while alive                                                | 0.05           |
-| hunger            | −w · own felt hunger (0 up to hunger 0.4, then rising to 1 at | 0.05           |
-|                   | hunger 1: the same interoception that raises cortisol)        |                |
-| meal              | +w · hunger stilled by a meal (eaten or fed) / a meal's value | 0.1            |
-| health            | +w · change of own health this step (damage is negative)      | 1.0            |
-| death             | −w on the step the agent dies                                 | 1.0            |
-| own_valence       | +w · valence of own primary emotions (how the agent feels)    | 0.01           |
-| empathic_joy      | +w · attachment · the other's expressed positive valence      | 0.1            |
-| empathic_distress | −w · attachment · the other's expressed negative valence      | 0.1            |
-| bond              | +w · change of own attachment to the other this step          | 1.0            |
-| child_wellbeing   | parent only: +w · the child's own extrinsic reward (all five  | 1.0            |
-|                   | terms above, as the child gets them: its meals, its hunger,   |                |
-|                   | its health, its death)                                        |                |
-
-"Expressed" valence is the valence of the other's primary-emotion distribution (what its face
-shows, :func:`emotion_engine.affect.core_affect`), divided by :data:`VALENCE_SCALE` and split
-into its positive and negative parts; attachment is the agent's own attachment primitive, so
-empathy is felt only in proportion to the bond.
-"""
-"""The reward modes and terms, as Markdown (also in the world modules' docstrings)."""
 
 VALENCE_SCALE = 0.5
 """Valence (in [−0.7, 0.8]) is divided by this and clipped to [−1, 1] before use."""
@@ -65,6 +36,47 @@ class RewardWeights:
     empathic_distress: float = 0.1
     bond: float = 1.0
     child_wellbeing: float = 1.0
+
+
+TERM_DOCS: dict[str, str] = {
+    "alive": "+w while alive",
+    "hunger": "−w · own felt hunger (0 up to ``hunger_felt_at``, then rising to 1 at hunger 1: "
+    "the same interoception that raises cortisol)",
+    "meal": "+w · hunger stilled by a meal (eaten or fed) / a meal's value",
+    "health": "+w · change of own health this step (damage is negative)",
+    "death": "−w on the step the agent dies",
+    "own_valence": "+w · valence of own primary emotions (how the agent feels)",
+    "empathic_joy": "+w · attachment · the other's expressed positive valence",
+    "empathic_distress": "−w · attachment · the other's expressed negative valence",
+    "bond": "+w · change of own attachment to the other this step",
+    "child_wellbeing": "parent only: +w · the child's own extrinsic reward (all five terms "
+    "above, as the child gets them: its meals, its hunger, its health, its death)",
+}
+"""What each reward term gives, per step and agent (the reward table's middle column)."""
+
+
+def reward_table(weights: RewardWeights | None = None) -> str:
+    """The reward modes and terms as Markdown, with the weights of ``weights`` (defaults)."""
+    w = weights or RewardWeights()
+    terms = "\n".join(
+        f"| {f.name} | {TERM_DOCS[f.name]} | {getattr(w, f.name):g} |" for f in fields(w)
+    )
+    return f"""\
+| mode | terms |
+|---|---|
+| `extrinsic` | alive, hunger, meal, health, death — each agent's own wellbeing only |
+| `emotional` | extrinsic + own_valence, empathic_joy, empathic_distress, bond |
+| `explicit` | extrinsic + child_wellbeing (parent only) — upper control |
+
+| term | per step, for each agent | default weight |
+|---|---|---|
+{terms}
+
+"Expressed" valence is the valence of the other's primary-emotion distribution (what its face
+shows, :func:`emotion_engine.affect.core_affect`), divided by :data:`VALENCE_SCALE` and split
+into its positive and negative parts; attachment is the agent's own attachment primitive, so
+empathy is felt only in proportion to the bond.
+"""
 
 
 def scaled_valence(valence: Array) -> Array:
@@ -109,3 +121,6 @@ def emotional_terms(
 def explicit_term(child_reward: Array, w: RewardWeights) -> Array:
     """child_wellbeing for the parent, (n_envs,): the child's own extrinsic reward, weighted."""
     return w.child_wellbeing * child_reward
+
+
+__doc__ = (__doc__ or "") + "\n" + reward_table()

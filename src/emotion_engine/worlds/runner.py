@@ -8,10 +8,46 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.stats import wilson
 from emotion_engine.worlds.core import WorldParams, reset, step
-from emotion_engine.worlds.policies import Policy, make_policy
+from emotion_engine.worlds.policies import Extras, Policy, make_policy
 from emotion_engine.worlds.render import rgb_array
+
+COMPLEX_METRICS: tuple[str, ...] = tuple(
+    f"{who}_{c}" for who in ("parent", "child") for c in COMPLEX_EMOTIONS
+)
+"""Episode metrics of the complex emotions a policy composes: the mean of each, per agent."""
+
+
+class ComplexMeans:
+    """Per-episode means of the complex emotions (n, 2, 4) that a policy gives in its extras
+    (``extras["complex_emotions"]``), summed in float64 step by step; NaN for envs whose
+    policy gave none."""
+
+    def __init__(self, n_envs: int) -> None:
+        self.sums = np.zeros((n_envs, len(COMPLEX_METRICS)))
+        self.count = np.zeros(n_envs)
+
+    def add(self, extras: Extras) -> None:
+        """Add one step's extras (every env of the batch)."""
+        emotions = extras.get("complex_emotions")
+        if emotions is not None:
+            self.sums += np.asarray(emotions, dtype=float).reshape(self.count.shape[0], -1)
+            self.count += 1
+
+    def metrics(self, episode: dict[str, NDArray], envs: NDArray[np.intp]) -> dict[str, NDArray]:
+        """A world's episode metrics of ``envs`` with the means added after its statistics
+        (before ``hungry_fraction_child``)."""
+        count = self.count[envs]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = {
+                name: np.where(count > 0, self.sums[envs, i] / count, np.nan)
+                for i, name in enumerate(COMPLEX_METRICS)
+            }
+        names = list(episode)
+        cut = names.index("hungry_fraction_child")
+        return {k: episode[k] for k in names[:cut]} | means | {k: episode[k] for k in names[cut:]}
 
 
 @dataclass(frozen=True)
@@ -27,8 +63,10 @@ def run_episodes(
 ) -> Episodes:
     """One episode per seed, all at once; ``record`` keeps rgb frames of the first env.
 
-    ``policy`` is a registered name (see :data:`~emotion_engine.worlds.policies.POLICIES`)
-    or a policy itself.
+    ``policy`` is a policy or the name of one in
+    :data:`~emotion_engine.worlds.policies.POLICIES` (ValueError for an unknown name). The
+    metrics are the world's episode metrics and the means of the complex emotions the policy
+    gives (:data:`COMPLEX_METRICS`, NaN when it gives none).
 
     Envs that finish early keep stepping (harmlessly) until the last one ends; only each
     env's first episode is reported.
@@ -38,15 +76,17 @@ def run_episodes(
     frames = [rgb_array(state, params)] if record else []
     metrics: dict[str, NDArray] = {}
     finished = np.zeros(state.n_envs, dtype=bool)
+    means = ComplexMeans(state.n_envs)
     while not finished.all():
-        actions = act(state, obs)
-        complex_emotions = getattr(act, "complex_emotions", None)
-        state, obs, _, _, _, info = step(params, state, actions, complex_emotions=complex_emotions)
+        actions, extras = act(state, obs)
+        means.add(extras)
+        state, obs, _, _, _, info = step(params, state, actions)
         if record and not finished[0]:
             frames.append(rgb_array(state, params))
         first = ~finished[info.episode_envs]
         envs = info.episode_envs[first]
-        for name, value in info.episode.items():
+        episode = means.metrics(info.episode, info.episode_envs) if envs.size else {}
+        for name, value in episode.items():
             metrics.setdefault(name, np.zeros(state.n_envs, dtype=value.dtype))
             metrics[name][envs] = value[first]
         finished[envs] = True
@@ -87,7 +127,7 @@ def simulate(
     scenario: str,
     steps: int,
     seed: int,
-    policy: str,
+    policy: str | Policy,
     record: bool = False,
     **params: object,
 ) -> tuple[dict[str, object], list[NDArray[np.uint8]]]:

@@ -1,14 +1,15 @@
 """The documentation tables of the worlds, built from the constants they describe.
 
-:func:`world_doc` is appended to the docstrings of ``caretaking_v0`` and ``crisis_v0``, so the
-tables cannot drift from the code.
+:func:`world_doc` is appended to the docstrings of ``caretaking_v0`` and ``crisis_v0``, and
+:func:`rules_table` to the package's, so the tables cannot drift from the code.
 """
 
 from __future__ import annotations
 
 from emotion_engine.affect import EVENTS
 from emotion_engine.worlds.core import ACTIONS, OBS_FEATURES, WorldParams
-from emotion_engine.worlds.rewards import REWARD_TABLE
+from emotion_engine.worlds.rewards import reward_table
+from emotion_engine.worlds.rules import WELL_BELOW
 
 ACTION_DOCS: dict[str, str] = {
     "stay": "do nothing",
@@ -110,6 +111,47 @@ def event_table() -> str:
     return _table(("event", "intensity in [0, 1]"), [(f"`{e}`", EVENT_DOCS[e]) for e in EVENTS])
 
 
+def rules_table(p: WorldParams | None = None) -> str:
+    """The phases of a step and their rules, with the numbers of ``p`` (the defaults)."""
+    p = p or WorldParams()
+    (hunger_p, hunger_c), (vuln_p, vuln_c), (regen_p, regen_c) = (
+        p.hunger_rate,
+        p.vulnerability,
+        p.regen,
+    )
+    lonely = p.loneliness_rate[1]
+    rows = [
+        ("start", f"the child within {p.start_radius} cells of the parent, which holds one food "
+         "item; food at random cells"),
+        ("move", "moves of one cell; walls stop them; agents may share a cell"),
+        ("food", "``eat``/``feed`` (see the action table); the parent picks up the food it "
+         "stands on whenever its hands are free and it does not eat it there (``pick`` does "
+         "the same); the child cannot carry and eats from the ground only "
+         f"{p.eat_success[1]:.0%} of tries; an item taken reappears at a random cell"),
+        ("hunger", f"rises {hunger_p:g} (parent) / {hunger_c:g} (child) per step; a meal "
+         f"removes {p.food_value:g}; above {p.hungry_at:g} the agent starves (health "
+         f"−{p.starve_damage:g} per step at hunger 1)"),
+        ("loneliness", f"the child's rises {lonely:g} per step when farther than "
+         f"{p.near_radius} cells, {p.near_loneliness * lonely:g} when near; only ``comfort`` "
+         f"lowers it (up to −{p.comfort_relief:g}, felt as much as it relieves); above "
+         f"{p.lonely_at:g} health falls (−{p.lonely_damage:g} at 1)"),
+        ("threats", f"crisis only: every {p.threat_period} steps a threat appears on the "
+         f"border, walks to the child and strikes {p.threat_strikes} times (whoever it "
+         f"reaches, the child first): {p.threat_damage:g} × vulnerability (parent {vuln_p:g}, "
+         f"child {vuln_c:g}); ``shield`` by the adjacent other stops {p.shield_block:.0%} of "
+         "a blow to the child and the shielder takes the full blow itself"),
+        ("health", f"regenerates {regen_p:g} / {regen_c:g} per step while hunger and "
+         f"loneliness are below {WELL_BELOW:g}; ``comfort`` heals {p.comfort_heal:g}"),
+        ("emotions", "each agent's affect (layers 1–3) steps on the typed events of the step"),
+        ("death", "an agent at health 0 is dead: it acts no more, nothing reaches it, it gets "
+         "no reward; the other lives on, feels the ``loss`` and the lasting absence "
+         "(``separated``), and threats turn to it once the child is gone"),
+        ("end", "the episode terminates when both agents are dead, truncates after "
+         f"``max_cycles`` ({p.max_cycles})"),
+    ]  # fmt: skip
+    return _table(("phase", "rule"), rows)
+
+
 def world_doc(scenario: str) -> str:
     """The tables for a scenario's module docstring."""
     p = WorldParams(scenario=scenario)
@@ -126,7 +168,7 @@ Action (``Discrete({len(ACTIONS)})``, both agents):
 
 Rewards (``reward_mode``; weights in ``WorldParams.rewards``):
 
-{REWARD_TABLE}
+{reward_table()}
 Events (typed events of :mod:`emotion_engine.affect.social`, each step, per agent); besides
 them, hunger and loneliness drive cortisol (interoception, added to the extra drive):
 

@@ -1,0 +1,312 @@
+"""The spec of the parent/child worlds: names, observation features, statistics, and the
+parameter, state and step-report dataclasses (:class:`WorldParams`, :class:`WorldState`,
+:class:`StepInfo`).
+
+In the gymnax style, parameters and state are frozen dataclasses whose arrays' leading axis
+indexes envs (agent 0 = ``parent_0``, agent 1 = ``child_0``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+from emotion_engine.affect import EMOTIONS, PRIMITIVES, AffectParams, AffectState, population
+from emotion_engine.worlds.randomness import STREAM_WIDTH
+from emotion_engine.worlds.rewards import REWARD_MODES, RewardWeights
+
+AGENTS: tuple[str, ...] = ("parent_0", "child_0")
+PARENT, CHILD = 0, 1
+SCENARIOS: tuple[str, ...] = ("caretaking", "crisis")
+
+ACTIONS: tuple[str, ...] = (
+    "stay",
+    "up",
+    "down",
+    "left",
+    "right",
+    "pick",
+    "eat",
+    "feed",
+    "comfort",
+    "shield",
+)
+N_ACTIONS = len(ACTIONS)
+STAY, UP, DOWN, LEFT, RIGHT, PICK, EAT, FEED, COMFORT, SHIELD = range(N_ACTIONS)
+MOVES = np.zeros((N_ACTIONS, 2), dtype=np.int64)
+"""The (row, col) change of each action (zero for all but the four moves)."""
+MOVES[UP], MOVES[DOWN], MOVES[LEFT], MOVES[RIGHT] = (-1, 0), (1, 0), (0, -1), (0, 1)
+
+# (name, low, high) of every observation feature, in order; the world modules' table.
+OBS_FEATURES: tuple[tuple[str, float, float], ...] = (
+    ("own_row", 0.0, 1.0),
+    ("own_col", 0.0, 1.0),
+    ("own_health", 0.0, 1.0),
+    ("own_hunger", 0.0, 1.0),
+    ("own_loneliness", 0.0, 1.0),
+    ("own_carrying", 0.0, 1.0),
+    ("other_drow", -1.0, 1.0),
+    ("other_dcol", -1.0, 1.0),
+    ("other_health", 0.0, 1.0),
+    ("other_hunger", 0.0, 1.0),
+    ("other_loneliness", 0.0, 1.0),
+    ("other_carrying", 0.0, 1.0),
+    ("food_drow", -1.0, 1.0),
+    ("food_dcol", -1.0, 1.0),
+    ("on_food", 0.0, 1.0),
+    ("threat_drow", -1.0, 1.0),
+    ("threat_dcol", -1.0, 1.0),
+    ("threat_present", 0.0, 1.0),
+    ("time", 0.0, 1.0),
+    *((f"own_{e}", 0.0, 1.0) for e in EMOTIONS),
+    ("own_mood_valence", -1.0, 1.0),
+    ("own_mood_arousal", 0.0, 1.0),
+    *((f"own_social_{p}", 0.0, 1.0) for p in PRIMITIVES),
+    *((f"other_expressed_{e}", 0.0, 1.0) for e in EMOTIONS),
+)
+OBS_DIM = len(OBS_FEATURES)
+OBS_LOW = np.array([f[1] for f in OBS_FEATURES], dtype=np.float32)
+OBS_HIGH = np.array([f[2] for f in OBS_FEATURES], dtype=np.float32)
+OBS_INDEX: dict[str, int] = {name: i for i, (name, _, _) in enumerate(OBS_FEATURES)}
+"""Observation feature name → its index."""
+
+
+def obs_span(first: str, last: str | None = None) -> slice:
+    """The observation features from ``first`` to ``last`` (inclusive; ``first`` alone by
+    default), as a slice."""
+    return slice(OBS_INDEX[first], OBS_INDEX[last or first] + 1)
+
+
+# Per-episode accumulators, one column each of WorldState.stats.
+STATS: tuple[str, ...] = (
+    "feeds",
+    "comfort_acts",
+    "shield_events",
+    "shield_damage",
+    "parent_eats",
+    "child_eats",
+    "parent_steps_hungry",
+    "child_steps_hungry",
+    "parent_threat_damage",
+    "child_threat_damage",
+    "parent_return",
+    "child_return",
+    "care_steps",
+)
+STAT_INDEX: dict[str, int] = {name: i for i, name in enumerate(STATS)}
+"""Statistic name → its column in ``WorldState.stats``."""
+COUNTS = frozenset(
+    {"feeds", "comfort_acts", "shield_events", "parent_eats", "child_eats"}
+    | {"parent_steps_hungry", "child_steps_hungry"}
+)
+"""The statistics that count events (reported as integers)."""
+
+MAX_FOOD = STREAM_WIDTH // 2 - 2
+"""The most food items a world can hold: reset draws two numbers per agent and per item
+from one random stream."""
+
+Pair = tuple[float, float]
+"""A per-agent parameter: (parent, child)."""
+
+
+@dataclass(frozen=True)
+class WorldParams:
+    """Everything fixed about a batch of worlds (rates are per step; pairs are (parent, child)).
+
+    Attributes:
+        scenario: ``"caretaking"`` or ``"crisis"`` (crisis adds threats).
+        size: the grid is size × size cells.
+        n_food: food items on the grid (1 to :data:`MAX_FOOD`); one eaten or picked up
+            reappears at a random cell.
+        max_cycles: steps before truncation.
+        dt: seconds of emotion dynamics per step.
+        reward_mode: ``"extrinsic"``, ``"emotional"`` or ``"explicit"`` (see rewards.py).
+        rewards: weight of each reward term.
+        initial_hunger, hunger_rate: hunger in [0, 1] at reset and its rise per step.
+        food_value: hunger removed by eating one food item.
+        eat_success: chance that eating from the ground works (the child fumbles).
+        can_carry: whether the agent can pick food up (and so feed the other).
+        hungry_at: hunger from which an agent starves: it loses health, up to
+            ``starve_damage`` per step at hunger 1.
+        loneliness_rate: loneliness rise per step while the other is farther than
+            ``near_radius`` (Chebyshev distance); near, it rises at ``near_loneliness`` times
+            that rate. Only comfort lowers it (by ``comfort_relief``).
+        lonely_at, lonely_damage: loneliness from which health falls, up to
+            ``lonely_damage`` per step at loneliness 1.
+        regen: health regained per step while hunger < 0.5 and loneliness < 0.5.
+        comfort_heal: health a comforted agent regains.
+        separation_radius: farther apart than this (Chebyshev) is ``separated``.
+        threat_period: a threat appears every this many steps (crisis only) when none is out.
+        threat_damage, vulnerability: a threat's blow costs ``threat_damage · vulnerability``
+            health; a threat strikes at most ``threat_strikes`` times and then leaves.
+        shield_block: fraction of a blow to the shielded agent that the shield stops; the
+            shielder takes the blow itself (its own vulnerability), a real cost.
+        threat_radius: distance within which a threat is felt (``threatened`` event).
+        initial_attachment: each agent's attachment to the other at reset.
+        start_radius: the child starts at most this far (Chebyshev) from the parent.
+        start_carrying: whether each agent starts holding a food item.
+        temperaments: affect temperament preset of each agent.
+        hunger_stress, loneliness_stress: cortisol drive at full hunger / loneliness
+            (interoception, added to the affect's extra drive); hunger is felt from
+            ``hunger_felt_at`` on.
+        harm_scale: health lost in one step that counts as a full ``harmed`` event.
+    """
+
+    scenario: str = "caretaking"
+    size: int = 9
+    n_food: int = 3
+    max_cycles: int = 500
+    dt: float = 1.0
+    reward_mode: str = "extrinsic"
+    rewards: RewardWeights = field(default_factory=RewardWeights)
+    initial_hunger: Pair = (0.2, 0.3)
+    hunger_rate: Pair = (0.004, 0.012)
+    food_value: float = 0.5
+    eat_success: Pair = (1.0, 0.15)
+    can_carry: tuple[bool, bool] = (True, False)
+    hungry_at: float = 0.75
+    starve_damage: float = 0.02
+    loneliness_rate: Pair = (0.0, 0.01)
+    near_radius: int = 2
+    near_loneliness: float = 0.3
+    comfort_relief: float = 0.3
+    lonely_at: float = 0.6
+    lonely_damage: float = 0.02
+    regen: Pair = (0.006, 0.002)
+    comfort_heal: float = 0.01
+    separation_radius: int = 4
+    threat_period: int = 40
+    threat_damage: float = 0.05
+    threat_strikes: int = 3
+    vulnerability: Pair = (1.0, 2.0)
+    shield_block: float = 0.9
+    threat_radius: int = 3
+    initial_attachment: Pair = (0.3, 0.5)
+    start_radius: int = 2
+    start_carrying: tuple[bool, bool] = (True, False)
+    temperaments: tuple[str, str] = ("balanced", "balanced")
+    hunger_stress: float = 1.0
+    hunger_felt_at: float = 0.4
+    loneliness_stress: float = 0.4
+    harm_scale: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.scenario not in SCENARIOS:
+            raise ValueError(
+                f"unknown scenario {self.scenario!r}; expected one of: {', '.join(SCENARIOS)}"
+            )
+        if self.reward_mode not in REWARD_MODES:
+            raise ValueError(
+                f"unknown reward_mode {self.reward_mode!r}; "
+                f"expected one of: {', '.join(REWARD_MODES)}"
+            )
+        if self.n_food > MAX_FOOD:
+            raise ValueError(
+                f"n_food must be <= {MAX_FOOD} (random draws per stream); got {self.n_food}"
+            )
+        if self.size < 3 or self.n_food < 1 or self.max_cycles < 1 or self.threat_period < 1:
+            raise ValueError("need size >= 3, n_food >= 1, max_cycles >= 1, threat_period >= 1")
+        if self.start_radius < 0:
+            raise ValueError(f"start_radius must be >= 0; got {self.start_radius!r}")
+        if not self.dt > 0:
+            raise ValueError(f"dt must be > 0; got {self.dt!r}")
+
+    @property
+    def threats(self) -> bool:
+        """Whether threats appear (the crisis scenario)."""
+        return self.scenario == "crisis"
+
+    @cached_property
+    def affect(self) -> AffectParams:
+        """The agents' affect parameters, batch shape (2,) (one temperament per agent)."""
+        return AffectParams(modulators=population(self.temperaments))
+
+    @cached_property
+    def _arrays(self) -> dict[str, NDArray]:
+        """Per-agent pairs as float arrays of shape (2,)."""
+        pairs = (
+            "initial_hunger",
+            "hunger_rate",
+            "eat_success",
+            "can_carry",
+            "loneliness_rate",
+            "regen",
+            "vulnerability",
+            "initial_attachment",
+            "start_carrying",
+        )
+        return {k: np.asarray(getattr(self, k), dtype=float) for k in pairs}
+
+    def pair(self, name: str) -> NDArray[np.float64]:
+        """A per-agent parameter as an array of shape (2,)."""
+        return self._arrays[name]
+
+    def bool_pair(self, name: str) -> NDArray[np.bool_]:
+        """A per-agent flag as a bool array of shape (2,)."""
+        return self._arrays[name] > 0
+
+
+@dataclass(frozen=True)
+class WorldState:
+    """The state of n_envs worlds; every array's leading axis indexes envs.
+
+    Attributes:
+        key: (n,) uint64 episode key (all randomness derives from it and ``t``).
+        t: (n,) steps taken in the episode.
+        pos: (n, 2, 2) agents' (row, col).
+        health, hunger, loneliness: (n, 2) in [0, 1].
+        carrying: (n, 2) whether the agent holds a food item.
+        food: (n, n_food, 2) food (row, col).
+        threat: (n, 2) threat (row, col); meaningful while ``threat_left`` > 0.
+        threat_left: (n,) strikes the threat has left (0: no threat).
+        last_action: (n, 2) the actions of the last step (``STAY`` after reset).
+        affect: each agent's emotion state, batch shape (n, 2).
+        stats: (n, len(STATS)) per-episode accumulators.
+    """
+
+    key: NDArray[np.uint64]
+    t: NDArray[np.int64]
+    pos: NDArray[np.int64]
+    health: NDArray[np.float64]
+    hunger: NDArray[np.float64]
+    loneliness: NDArray[np.float64]
+    carrying: NDArray[np.bool_]
+    food: NDArray[np.int64]
+    threat: NDArray[np.int64]
+    threat_left: NDArray[np.int64]
+    last_action: NDArray[np.int64]
+    affect: AffectState
+    stats: NDArray[np.float64]
+
+    @property
+    def n_envs(self) -> int:
+        """Number of worlds in the batch."""
+        return self.t.shape[0]
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """What :func:`~emotion_engine.worlds.core.step` reports besides observations and rewards
+    (arrays over envs).
+
+    Attributes:
+        events: (n, 2, len(EVENTS)) the typed events each agent experienced.
+        died: (n, 2) the agents that died in this step.
+        relief: (n, 2) what each agent's own acts relieved in the other this step: the
+            hunger its feeding stilled (in meals), the comfort the other felt, a blow taken
+            for it; at most 1.
+        reward_terms: name → (n, 2) weighted reward terms (summing to the rewards).
+        episode_envs: (k,) indices of the envs whose episode ended this step.
+        episode: metric name → (k,) per-episode metrics of those envs
+            (:func:`~emotion_engine.worlds.core.episode_metrics`); empty when none ended.
+    """
+
+    events: NDArray[np.float64]
+    died: NDArray[np.bool_]
+    relief: NDArray[np.float64]
+    reward_terms: dict[str, NDArray[np.float64]]
+    episode_envs: NDArray[np.intp]
+    episode: dict[str, NDArray]
