@@ -86,7 +86,7 @@ def test_interrupted_write_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ck, "save_file", crash)
+    monkeypatch.setattr(ck.os, "fsync", crash)  # the new file is written, not yet renamed
     with pytest.raises(KeyboardInterrupt):
         ck.save_checkpoint(
             path, ck.module_tensors(net(seed=1), "p."), {"kind": "policy", "step": 2}

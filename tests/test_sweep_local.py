@@ -120,3 +120,16 @@ def app():
     from emotion_engine.cli import app
 
     return app
+
+
+def test_a_trial_killed_before_its_first_checkpoint_starts_over(tmp_path):
+    from emotion_engine.training.sweep import run_trial
+
+    (tmp_path / "sweep.json").write_text("{}")
+    folder = trial_dir(tmp_path, "emotional", 0)
+    (folder / "tb").mkdir(parents=True)
+    (folder / "metrics.jsonl").write_text('{"update": 1}\n')  # no state.safetensors yet
+    outcome = run_trial(tiny(("emotional",), 1), "emotional", 0, str(tmp_path), attempt=2)
+    assert (outcome["status"], outcome["env_steps"]) == ("done", 3 * BATCH)
+    lines = (folder / "metrics.jsonl").read_text().splitlines()
+    assert [json.loads(x)["update"] for x in lines] == [1, 2, 3]

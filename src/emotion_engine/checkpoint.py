@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save
 from torch import nn
 
 from emotion_engine import __version__
@@ -52,7 +53,9 @@ def save_checkpoint(
     header = {_META_KEY: json.dumps(full_meta)}
     # own copies: arrays that share memory (a view and its base) cannot be saved together
     flat = {k: torch.as_tensor(v).clone().contiguous() for k, v in tensors.items()}
-    atomic_write(path, lambda tmp: save_file(flat, tmp, metadata=header))
+    # bytes written by atomic_write: save_file would replace the file through a private temporary
+    data = save(flat, metadata=header)
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
     atomic_write_text(path.with_suffix(".json"), json.dumps(full_meta, indent=2) + "\n")
     return path
 
@@ -143,18 +146,22 @@ def load_optimizer(
     opt.load_state_dict({"state": state, "param_groups": extra["param_groups"]})
 
 
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+"""The name of :func:`atomic_write`'s temporary file (``.<name>.<8 random characters>.tmp``)."""
+
+
 def atomic_write(path: str | Path, write: Callable[[str], object]) -> None:
     """Replace ``path`` atomically: ``write(tmp)`` fills a temporary file in the same folder
-    (created with the parents if needed), which is fsynced, then renamed over ``path``."""
+    (created with the parents if needed), which gets a normal file's mode (0666 less the
+    umask), is fsynced, then renamed over ``path``. The temporary is removed if anything
+    fails; one left by a killed process is removed by :func:`remove_temporaries`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # after write: mkstemp makes it private (0600)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -166,3 +173,22 @@ def atomic_write(path: str | Path, write: Callable[[str], object]) -> None:
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Replace the text file ``path`` with ``text`` atomically (see :func:`atomic_write`)."""
     atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+
+
+def remove_temporaries(folder: str | Path) -> list[Path]:
+    """Remove the temporary files that :func:`atomic_write` left in ``folder`` (not below it)
+    when its process was killed mid-write; returns those removed. Call it only while no
+    other process writes into ``folder``."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    stale = [p for p in folder.iterdir() if _TEMPORARY.fullmatch(p.name) and p.is_file()]
+    for p in stale:
+        p.unlink()
+    return stale
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask

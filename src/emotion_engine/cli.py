@@ -464,14 +464,51 @@ def train(
     resume: Annotated[
         bool, typer.Option(help="Continue the run in --out from its last checkpoint.")
     ] = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            help="Replace the run's files in --out (state, policy, metrics.jsonl, tb/, "
+            "evaluation.json) and nothing else. Without it (or --resume) a folder that holds "
+            "any of them is refused; the shipped checkpoints folder always is."
+        ),
+    ] = False,
+    checkpoint_every: Annotated[
+        float,
+        typer.Option(
+            metavar="SECONDS",
+            help="Seconds between resume checkpoints (state.safetensors): one is saved after "
+            "the first update that ends this long after the last save, and also every 10 "
+            "updates and at the end, so a kill loses at most about this much and one update. "
+            "In (0, 86400].",
+        ),
+    ] = 60.0,
     as_json: JsonFlag = False,
 ) -> None:
-    """Train parent and child with PPO (emotional reward by default); checkpoints in --out."""
+    """Train parent and child with PPO (emotional reward by default); checkpoints in --out.
+
+    --seed lies in [0, 4294967295]; --total-steps is rounded down to whole PPO updates
+    (64 envs × 128 steps = 8192 env steps each, at least one), which is said on stderr.
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from emotion_engine.checkpoint import CheckpointError
-    from emotion_engine.training.experiment import default_config, train_run
+    from emotion_engine.training.experiment import MAX_SEED, default_config, train_run
+    from emotion_engine.training.run import (
+        MAX_CHECKPOINT_SECONDS,
+        RunFolderError,
+        check_checkpoint_seconds,
+    )
     from emotion_engine.training.spec import RunSpec
+
+    if total_steps < 1:
+        fail("--total-steps must be >= 1")
+    if not 0 <= seed <= MAX_SEED:
+        fail(f"--seed must be an integer in [0, {MAX_SEED}]")
+    try:
+        check_checkpoint_seconds(checkpoint_every)
+    except ValueError:
+        fail(f"--checkpoint-every must be seconds in (0, {MAX_CHECKPOINT_SECONDS:g}]; "
+             f"got {checkpoint_every}")  # fmt: skip
 
     flags = {"own_valence": no_own_valence, "empathic_joy": no_empathic_joy,
              "empathic_distress": no_empathic_distress, "bond": no_bond}  # fmt: skip
@@ -492,16 +529,33 @@ def train(
         config = default_config(total_steps, seed)
     except ValueError as e:
         fail(str(e))
+    steps = config.n_updates * config.batch_size
+    note = (f"note: --total-steps {total_steps:,} trains {steps:,} env steps: "
+            f"{config.n_updates:,} whole update(s) of {config.batch_size:,}"
+            if steps != total_steps else None)  # fmt: skip
     _configure_torch(config.torch_threads)
     columns = (TextColumn("training"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} steps"),
                TimeRemainingColumn())  # fmt: skip
-    with Progress(*columns, console=_stderr_console(), transient=as_json) as bar:
-        task = bar.add_task("train", total=config.n_updates * config.batch_size)
-        try:
-            result = train_run(spec, config, out, resume=resume,
-                               progress=lambda done, total: bar.update(task, completed=done))  # fmt: skip
-        except (FileExistsError, CheckpointError) as e:
-            fail(str(e))
+
+    def advance(done: int, total: int) -> None:
+        nonlocal note
+        if note is not None:  # said once training runs, so that a refusal stays one line
+            bar.console.print(note, highlight=False, markup=False)
+            note = None
+        bar.update(task, completed=done)
+
+    console = _stderr_console()
+    try:  # the bar is gone (transient, or never drawn off a terminal) before an error's line
+        with Progress(
+            *columns, console=console, transient=True, disable=not console.is_terminal
+        ) as bar:
+            task = bar.add_task("train", total=steps)
+            result = train_run(spec, config, out, resume=resume, overwrite=overwrite,
+                               checkpoint_seconds=checkpoint_every, progress=advance)  # fmt: skip
+    except (RunFolderError, CheckpointError) as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"cannot write the run into --out {out}: {e.strerror or e}")
     last = result.history[-1] if result.history else {}
     summary = {"out": str(out), "env_steps": result.env_steps, "seconds": result.seconds,
                "stopped": result.stopped_reason, "last_update": last}  # fmt: skip

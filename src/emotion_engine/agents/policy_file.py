@@ -62,7 +62,17 @@ def checkpoint_dir() -> Path:
     """Where shipped checkpoints are looked for: ``$EMOTION_ENGINE_CHECKPOINTS``, else the
     package's own ``checkpoints`` folder."""
     env = os.environ.get("EMOTION_ENGINE_CHECKPOINTS")
-    return Path(env) if env else Path(str(resources.files("emotion_engine") / "checkpoints"))
+    return Path(env) if env else _package_checkpoints()
+
+
+def protected_dirs() -> tuple[Path, ...]:
+    """The folders of shipped checkpoints, which no run may write into: the package's own
+    and the one :func:`checkpoint_dir` names."""
+    return tuple(dict.fromkeys((_package_checkpoints(), checkpoint_dir())))
+
+
+def _package_checkpoints() -> Path:
+    return Path(str(resources.files("emotion_engine") / "checkpoints"))
 
 
 def shipped_policy_path(scenario: str) -> Path:

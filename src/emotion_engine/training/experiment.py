@@ -13,14 +13,20 @@ from pathlib import Path
 from emotion_engine.agents.policy import build_agents
 from emotion_engine.training.config import PPOConfig
 from emotion_engine.training.ppo import TrainResult
-from emotion_engine.training.run import run_training
+from emotion_engine.training.run import DEFAULT_CHECKPOINT_SECONDS, run_training
 from emotion_engine.training.spec import RunSpec
 from emotion_engine.training.world_env import WorldVecEnv
+
+MAX_SEED = 2**32 - 1
+"""The largest training seed (seeds are 32-bit: numpy's and torch's generators take them)."""
 
 
 def default_config(total_steps: int, seed: int, **overrides: object) -> PPOConfig:
     """The project's PPO settings for the worlds: CleanRL-like, 64 envs × 128 steps, and a
-    learning rate of 1e-3 (3e-4 barely moved the policy: approx-KL ~0.002 per update)."""
+    learning rate of 1e-3 (3e-4 barely moved the policy: approx-KL ~0.002 per update).
+    ValueError for a seed outside [0, :data:`MAX_SEED`] or invalid settings."""
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"the seed must lie in [0, {MAX_SEED}]; got {seed}")
     base = {"total_steps": total_steps, "seed": seed, "n_envs": 64, "n_steps": 128,
             "n_minibatches": 4, "n_epochs": 4, "learning_rate": 1e-3, "ent_coef": 0.01}  # fmt: skip
     return PPOConfig(**(base | overrides))
@@ -33,10 +39,15 @@ def train_run(
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
     checkpoint_every: int = 10,
+    *,
+    overwrite: bool = False,
+    checkpoint_seconds: float = DEFAULT_CHECKPOINT_SECONDS,
 ) -> TrainResult:
-    """Train parent and child for ``spec`` with ``config``, checkpointing into ``out`` every
-    ``checkpoint_every`` updates and at the end."""
+    """Train parent and child for ``spec`` with ``config`` in ``out`` (see
+    :func:`~emotion_engine.training.run.run_training` for the folder, ``overwrite`` and when
+    the state is checkpointed)."""
     env = WorldVecEnv(spec.world_params(), config.n_envs, learning_signals=spec.learning_signals)
     agents = build_agents(spec.agent_config, seed=config.seed)
     return run_training(config, env, agents, out, spec.to_dict(), resume=resume,
-                        progress=progress, checkpoint_every=checkpoint_every)  # fmt: skip
+                        overwrite=overwrite, checkpoint_every=checkpoint_every,
+                        checkpoint_seconds=checkpoint_seconds, progress=progress)  # fmt: skip

@@ -13,11 +13,21 @@ Layout of ``out/``:
 Resuming restores everything in ``state.safetensors`` and continues; because every update
 draws from a generator seeded from (seed, update) and the env state is restored exactly, a resumed run ends
 with the same weights as an uninterrupted one.
+
+``out`` must not hold a run's files (those above and ``evaluation.json``, the evaluation of a
+policy) unless the run is resumed or ``overwrite`` replaces them, and it is never inside the
+shipped checkpoints. The state is saved after an update once ``checkpoint_seconds`` have passed
+since the last save, after every ``checkpoint_every``-th update, and after the last one; when
+it is saved changes nothing in what is trained. Temporary files that a killed process left in
+``out`` are removed when a run starts or resumes.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -27,7 +37,7 @@ import torch
 from torch import nn
 
 from emotion_engine import checkpoint as ck
-from emotion_engine.agents.policy_file import POLICY_FILE, save_policy
+from emotion_engine.agents.policy_file import POLICY_FILE, protected_dirs, save_policy
 from emotion_engine.training.config import PPOConfig
 from emotion_engine.training.layout import METRICS_FILE, STATE_FILE
 from emotion_engine.training.ppo import (
@@ -38,6 +48,20 @@ from emotion_engine.training.ppo import (
     make_optimizer,
     train,
 )
+
+DEFAULT_CHECKPOINT_SECONDS = 60.0
+"""Seconds of training that a kill may lose, by default."""
+MAX_CHECKPOINT_SECONDS = 86_400.0
+"""The longest interval between state checkpoints that a run accepts (a day)."""
+TB_DIR, EVALUATION_FILE = "tb", "evaluation.json"
+RUN_FILES = (STATE_FILE, Path(STATE_FILE).with_suffix(".json").name, POLICY_FILE,
+             Path(POLICY_FILE).with_suffix(".json").name, METRICS_FILE, TB_DIR,
+             EVALUATION_FILE)  # fmt: skip
+"""What a run's folder holds: what training writes, and the evaluation of its policy."""
+
+
+class RunFolderError(ValueError):
+    """An ``out`` folder that a run may not write into."""
 
 
 class StatefulVecEnv(VecEnv, Protocol):
@@ -56,37 +80,53 @@ def run_training(
     spec: dict,
     *,
     resume: bool = False,
+    overwrite: bool = False,
     checkpoint_every: int = 10,
+    checkpoint_seconds: float = DEFAULT_CHECKPOINT_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
     progress: Callable[[int, int], None] | None = None,
 ) -> TrainResult:
     """Train with checkpoints in ``out``; ``spec`` (JSON) describes the run and must match on resume.
 
+    ``overwrite`` removes the run's files already in ``out`` (and nothing else) first.
+    ``clock`` (seconds) times the checkpoints.
+
     Raises:
-        FileExistsError: ``out`` already holds a run and ``resume`` is False.
+        ValueError: ``checkpoint_every`` or ``checkpoint_seconds`` out of range.
+        RunFolderError: ``out`` is inside the shipped checkpoints, or holds a run's files and
+            neither ``resume`` nor ``overwrite`` is given (or both are).
         ck.CheckpointError: resuming from a missing, corrupt or mismatched checkpoint.
+        OSError: ``out`` cannot be created or written.
     """
     out = Path(out)
+    if not checkpoint_every >= 1:
+        raise ValueError(f"checkpoint_every must be >= 1 update; got {checkpoint_every!r}")
+    check_checkpoint_seconds(checkpoint_seconds)
     state_path = out / STATE_FILE
-    if resume:
-        state = _restore(state_path, config, env, agents, spec)
-        _rewrite_metrics(out, state.history)
-    else:
-        if state_path.exists():
-            raise FileExistsError(
-                f"{out} already holds a training run; pass --resume to continue it or choose another --out"
-            )
-        out.mkdir(parents=True, exist_ok=True)
-        (out / METRICS_FILE).write_text("")
-        state = None
+    _check_folder(out, resume, overwrite)
+    state = _restore(state_path, config, env, agents, spec) if resume else None
+    if overwrite:
+        _remove_run_files(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ck.remove_temporaries(out)
+    _rewrite_metrics(out, state.history if state else [])
     writer = _tensorboard(out)
+    last_save = clock()
 
     def on_update(st: TrainingState, log: UpdateLog) -> None:
+        nonlocal last_save
         line = log.to_dict()
         with open(out / METRICS_FILE, "a") as f:
             f.write(json.dumps(line) + "\n")
         _log_scalars(writer, line)
-        if st.update > config.n_updates or (st.update - 1) % checkpoint_every == 0:
+        done = st.update - 1
+        if (
+            done >= config.n_updates
+            or done % checkpoint_every == 0
+            or clock() - last_save >= checkpoint_seconds
+        ):
             _save_state(state_path, config, env, agents, spec, st)
+            last_save = clock()
 
     try:
         result = train(config, env, agents, state=state, on_update=on_update, progress=progress)
@@ -100,6 +140,45 @@ def run_training(
             {"env_steps": result.env_steps, "config": config.to_dict()},
         )
     return result
+
+
+def check_checkpoint_seconds(seconds: float) -> None:
+    """ValueError unless ``seconds`` is finite and in (0, :data:`MAX_CHECKPOINT_SECONDS`]."""
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_CHECKPOINT_SECONDS):
+        raise ValueError(
+            f"checkpoint_seconds must lie in (0, {MAX_CHECKPOINT_SECONDS:g}]; got {seconds!r}"
+        )
+
+
+def _check_folder(out: Path, resume: bool, overwrite: bool) -> None:
+    """Refuse (RunFolderError) a folder this run may not write into; writes nothing."""
+    if resume and overwrite:
+        raise RunFolderError(
+            "--resume continues the run in --out and --overwrite replaces it; give one of them"
+        )
+    if out.exists() and not out.is_dir():
+        raise RunFolderError(f"{out} is a file; give --out a folder (it is made if missing)")
+    shipped = next((d for d in protected_dirs() if out.resolve().is_relative_to(d.resolve())), None)
+    if shipped is not None:
+        raise RunFolderError(
+            f"{out} is inside the shipped checkpoints ({shipped}), which training never "
+            "writes; train into another --out and copy its policy files there"
+        )
+    found = [name for name in RUN_FILES if (out / name).exists()]
+    if found and not (resume or overwrite):
+        raise RunFolderError(
+            f"{out} already holds a run's files ({', '.join(found)}); pass --resume to "
+            "continue it, --overwrite to replace them, or choose another --out"
+        )
+
+
+def _remove_run_files(out: Path) -> None:
+    for name in RUN_FILES:
+        path = out / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
 
 
 def _save_state(
@@ -157,7 +236,7 @@ def _rewrite_metrics(out: Path, history: list[dict]) -> None:
 def _tensorboard(out: Path):
     from torch.utils.tensorboard import SummaryWriter
 
-    return SummaryWriter(str(out / "tb"))
+    return SummaryWriter(str(out / TB_DIR))
 
 
 def _log_scalars(writer, line: dict) -> None:

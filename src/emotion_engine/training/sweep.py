@@ -138,7 +138,7 @@ def run_trial(
     resume, note = (folder / STATE_FILE).exists(), None
     options = {"progress": progress, "checkpoint_every": settings.checkpoint_every}
     try:
-        result = train_run(spec, config, folder, resume=resume, **options)
+        result = train_run(spec, config, folder, resume=resume, overwrite=not resume, **options)
     except CheckpointError as e:
         if not resume:
             raise
