@@ -41,7 +41,7 @@ STEPS_crisis ?= 2000000
 SHIPPED := src/emotion_engine/checkpoints
 checkpoints: setup
 	for pair in caretaking:$(STEPS_caretaking) crisis:$(STEPS_crisis); do \
-	  s=$${pair%:*}; steps=$${pair#*:}; run=runs/$$s-emotional-s0; resume=; test -f $$run/state.safetensors && resume=--resume; \
+	  s=$${pair%:*}; steps=$${pair#*:}; run=runs/$$s-emotional-s0; resume=--overwrite; test -f $$run/state.safetensors && resume=--resume; \
 	  $(BIN)/emotion-engine train --scenario $$s --total-steps $$steps --seed 0 --out $$run $$resume && \
 	  mkdir -p $(SHIPPED)/$$s && cp $$run/policy.safetensors $$run/policy.json $(SHIPPED)/$$s/ && \
 	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --json > $(SHIPPED)/$$s/evaluation.json || exit 1; \

@@ -98,6 +98,8 @@ def test_unusable_folders_are_one_line_errors(tmp_path):
     line = refused(["--out", str(tmp_path / "file" / "run")])
     assert line.endswith(f"--out {tmp_path / 'file' / 'run'}: Not a directory")
     assert (tmp_path / "file").read_text() == "x"
+    long = tmp_path / ("a" * 300) / "run"  # a name longer than a folder name may be
+    assert refused(["--out", str(long)]).endswith("…: File name too long")
     if Path("/sys").is_dir():  # not writable, even by root
         line = refused(["--out", "/sys/emotion-engine-run"])
         assert line.startswith("error: cannot write the run into --out /sys/emotion-engine-run: ")

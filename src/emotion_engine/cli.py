@@ -34,6 +34,12 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _cut(text: object, limit: int = 100) -> str:
+    """``text`` as a string of at most ``limit`` characters, for echoing user input."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def emit_json(obj: object) -> None:
     """Print one JSON object on stdout."""
     sys.stdout.write(json.dumps(obj) + "\n")
@@ -555,7 +561,7 @@ def train(
     except (RunFolderError, CheckpointError) as e:
         fail(str(e))
     except OSError as e:
-        fail(f"cannot write the run into --out {out}: {e.strerror or e}")
+        fail(f"cannot write the run into --out {_cut(out)}: {e.strerror or _cut(e)}")
     last = result.history[-1] if result.history else {}
     summary = {"out": str(out), "env_steps": result.env_steps, "seconds": result.seconds,
                "stopped": result.stopped_reason, "last_update": last}  # fmt: skip
