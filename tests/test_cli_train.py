@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from emotion_engine.agents.policy_file import checkpoint_dir
 from emotion_engine.cli import app
-from emotion_engine.training.experiment import MAX_SEED
+from emotion_engine.training.experiment import MAX_SEED, default_config
 from emotion_engine.training.run import MAX_CHECKPOINT_SECONDS
 
 runner = CliRunner()
@@ -109,3 +109,4 @@ def test_help_lists_the_limits():
     text = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "200"}).stdout
     assert "--overwrite" in text and "--checkpoint-every" in text and "SECONDS" in text
     assert f"[0, {MAX_SEED}]" in text and f"(0, {MAX_CHECKPOINT_SECONDS:g}]" in text
+    assert f"= {default_config(1, 0).batch_size} env steps each" in text

@@ -50,7 +50,8 @@ from emotion_engine.training.ppo import (
 )
 
 DEFAULT_CHECKPOINT_SECONDS = 60.0
-"""Seconds of training that a kill may lose, by default."""
+"""The default interval between state checkpoints: about the most training a kill loses
+(plus the update under way)."""
 MAX_CHECKPOINT_SECONDS = 86_400.0
 """The longest interval between state checkpoints that a run accepts (a day)."""
 TB_DIR, EVALUATION_FILE = "tb", "evaluation.json"
