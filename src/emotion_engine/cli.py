@@ -542,7 +542,13 @@ def evaluate(
     try:
         result = run(scenario, policy, checkpoint, episodes, seed, steps)
     except ValueError as e:
-        fail(str(e))
+        message = str(e)
+        if checkpoint is not None:  # torch and the agents are imported already
+            from emotion_engine.agents.policy_file import ScenarioMismatch
+
+            if isinstance(e, ScenarioMismatch):
+                message += f"; evaluate it with --scenario {e.trained_for}"
+        fail(message)
     if as_json:
         emit_json(result)
         return
