@@ -525,7 +525,10 @@ def evaluate(
         str, typer.Option(help="trained, untrained, random, scripted or selfish.")
     ] = "trained",
     checkpoint: Annotated[
-        Path | None, typer.Option(help="A policy.safetensors to evaluate instead of --policy.")
+        Path | None,
+        typer.Option(
+            help="A policy.safetensors trained for --scenario, to evaluate instead of --policy."
+        ),
     ] = None,
     episodes: Annotated[int, typer.Option(help="Episodes (held-out world seeds).")] = 200,
     seed: Annotated[int, typer.Option(help="Evaluation seed.")] = 0,
