@@ -54,12 +54,11 @@ def app_server(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def fake_checkpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A checkpoint folder whose crisis policy is a loadable (freshly initialised) one."""
-    from emotion_engine.agents.emotional import AgentConfig
     from emotion_engine.agents.policy import build_agents
     from emotion_engine.agents.policy_file import POLICY_FILE, save_policy
-    from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM
+    from emotion_engine.training.spec import RunSpec
 
-    spec = {"obs_dim": OBS_DIM, "n_actions": N_ACTIONS, "agent_config": AgentConfig().to_dict()}
+    spec = RunSpec("crisis").to_dict()
     save_policy(tmp_path / "crisis" / POLICY_FILE, build_agents(seed=1), spec, {})
     monkeypatch.setenv("EMOTION_ENGINE_CHECKPOINTS", str(tmp_path))
     return tmp_path

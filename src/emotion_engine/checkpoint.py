@@ -29,6 +29,8 @@ from emotion_engine import __version__
 
 FORMAT_VERSION = 1
 _META_KEY = "emotion_engine"
+MAX_SHOWN = 100
+"""The most characters of a file's value that an error message quotes."""
 
 
 class CheckpointError(ValueError):
@@ -83,37 +85,66 @@ def load_checkpoint(
         meta = json.loads(header[_META_KEY])
     except json.JSONDecodeError as e:
         raise CheckpointError(f"{path}: metadata is not valid JSON ({e})") from None
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{path}: metadata is a JSON {type(meta).__name__}, not an object")
     if meta.get("format") != FORMAT_VERSION:
         raise CheckpointError(
-            f"{path}: checkpoint format {meta.get('format')!r}, this version reads {FORMAT_VERSION}"
+            f"{path}: checkpoint format {shown(meta.get('format'))}, "
+            f"this version reads {FORMAT_VERSION}"
         )
     if kind is not None and meta.get("kind") != kind:
-        raise CheckpointError(f"{path} is a {meta.get('kind')!r} checkpoint, expected {kind!r}")
+        raise CheckpointError(
+            f"{path} is a {shown(meta.get('kind'))} checkpoint, expected {kind!r}"
+        )
     return tensors, meta
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` cut to :data:`MAX_SHOWN` characters, to quote a file's value in a message."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def check_tensors(
+    tensors: dict[str, torch.Tensor], expected: dict[str, torch.Tensor], source: str
+) -> None:
+    """Refuse ``tensors`` unless they have exactly the names, shapes and dtypes of
+    ``expected`` (which may be meta tensors: only their shapes and dtypes are read) and
+    every value is finite."""
+    missing = sorted(set(expected) - set(tensors))
+    extra = sorted(set(tensors) - set(expected))
+    common = [k for k in expected if k in tensors]
+    shapes = [f"{k}: {tuple(tensors[k].shape)} vs {tuple(expected[k].shape)}"
+              for k in common if tensors[k].shape != expected[k].shape]  # fmt: skip
+    dtypes = [f"{k}: {tensors[k].dtype} vs {expected[k].dtype}"
+              for k in common if tensors[k].dtype != expected[k].dtype]  # fmt: skip
+    detail = "; ".join(
+        f"{what} {shown(items[:5])}"
+        for what, items in (("missing", missing), ("unexpected", extra),
+                            ("shape mismatch", shapes), ("dtype mismatch", dtypes))
+        if items
+    )  # fmt: skip
+    if detail:
+        raise CheckpointError(f"{source} does not match the network: {detail}")
+    bad = [k for k in common if not torch.isfinite(tensors[k]).all()]
+    if bad:
+        raise CheckpointError(f"{source} holds NaN or infinite values in {shown(bad[:5])}")
 
 
 def load_module_state(
     module: nn.Module, tensors: dict[str, torch.Tensor], prefix: str, source: str = "checkpoint"
 ) -> None:
-    """Load the tensors under ``prefix`` into ``module``; refuse any missing, extra or misshapen one."""
-    own = module.state_dict()
+    """Load the tensors under ``prefix`` into ``module``; refuse them unless they pass
+    :func:`check_tensors` against its state and its buffers are equal to the module's own
+    (buffers here are constants of the code, such as indices, never learnt)."""
     given = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
-    missing = sorted(set(own) - set(given))
-    extra = sorted(set(given) - set(own))
-    shapes = [
-        f"{k}: {tuple(given[k].shape)} vs {tuple(own[k].shape)}"
-        for k in own
-        if k in given and given[k].shape != own[k].shape
-    ]
-    if missing or extra or shapes:
-        detail = "; ".join(
-            part for part in (
-                f"missing {missing[:5]}" if missing else "",
-                f"unexpected {extra[:5]}" if extra else "",
-                f"shape mismatch {shapes[:5]}" if shapes else "",
-            ) if part
-        )  # fmt: skip
-        raise CheckpointError(f"{source} does not match the network ({prefix}*): {detail}")
+    check_tensors(given, module.state_dict(), f"{source} ({prefix}*)")
+    changed = [k for k, b in module.named_buffers() if not torch.equal(given[k], b)]
+    if changed:
+        raise CheckpointError(
+            f"{source} ({prefix}*) changes the constant buffers {shown(changed[:5])}; "
+            "they must equal the network's own"
+        )
     module.load_state_dict(given)
 
 

@@ -585,7 +585,10 @@ def evaluate(
         str, typer.Option(help="trained, untrained, random, scripted or selfish.")
     ] = "trained",
     checkpoint: Annotated[
-        Path | None, typer.Option(help="A policy.safetensors to evaluate instead of --policy.")
+        Path | None,
+        typer.Option(
+            help="A policy.safetensors trained for --scenario, to evaluate instead of --policy."
+        ),
     ] = None,
     episodes: Annotated[int, typer.Option(help="Episodes (held-out world seeds).")] = 200,
     seed: Annotated[int, typer.Option(help="Evaluation seed.")] = 0,
@@ -602,7 +605,13 @@ def evaluate(
     try:
         result = run(scenario, policy, checkpoint, episodes, seed, steps)
     except ValueError as e:
-        fail(str(e))
+        message = str(e)
+        if checkpoint is not None:  # torch and the agents are imported already
+            from emotion_engine.agents.policy_file import ScenarioMismatch
+
+            if isinstance(e, ScenarioMismatch):
+                message += f"; evaluate it with --scenario {e.trained_for}"
+        fail(message)
     if as_json:
         emit_json(result)
         return

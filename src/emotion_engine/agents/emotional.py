@@ -24,16 +24,38 @@ from emotion_engine.affect.complex import COMPLEX_EMOTIONS, GVF_DISCOUNTS
 from emotion_engine.agents.composer import EmotionComposer, gvf_td_loss
 from emotion_engine.agents.mlp import layer_init, linear, mlp
 
+SIZE_LIMITS: dict[str, int] = {
+    "hidden": 1024,
+    "head_hidden": 1024,
+    "composer_d": 256,
+    "composer_layers": 8,
+    "composer_heads": 256,
+}
+"""The largest value of each :class:`AgentConfig` size (each at least 1): bounds on what a
+checkpoint's header may ask to build (16 times the default widths, 4 times the layers)."""
+
 
 @dataclass(frozen=True)
 class AgentConfig:
-    """Sizes of the emotional agent's parts."""
+    """Sizes of the emotional agent's parts; ValueError for a size that is not an integer in
+    [1, :data:`SIZE_LIMITS`], or heads that do not divide ``composer_d``."""
 
     hidden: int = 128
     head_hidden: int = 64
     composer_d: int = 32
     composer_layers: int = 2
     composer_heads: int = 4
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if type(value) is not int or not 1 <= value <= SIZE_LIMITS[name]:
+                raise ValueError(
+                    f"{name} must be an integer from 1 to {SIZE_LIMITS[name]}; got {value!r:.100}"
+                )
+        if self.composer_d % self.composer_heads:
+            raise ValueError(
+                f"composer_heads = {self.composer_heads} must divide composer_d = {self.composer_d}"
+            )
 
     def to_dict(self) -> dict:
         return asdict(self)

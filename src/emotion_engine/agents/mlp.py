@@ -16,8 +16,9 @@ from torch import nn
 
 def linear(n_in: int, n_out: int, generator: torch.Generator | None = None) -> nn.Linear:
     """``nn.Linear(n_in, n_out)`` with torch's default initialisation drawn from ``generator``
-    (the same numbers ``nn.Linear`` draws from a global generator in the same state)."""
-    layer = nn.utils.skip_init(nn.Linear, n_in, n_out)
+    (the same numbers ``nn.Linear`` draws from a global generator in the same state), on
+    torch's default device (``with torch.device("meta")`` builds shapes without memory)."""
+    layer = nn.utils.skip_init(nn.Linear, n_in, n_out, device=torch.get_default_device())
     nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
     bound = 1 / math.sqrt(n_in) if n_in > 0 else 0
     nn.init.uniform_(layer.bias, -bound, bound, generator=generator)

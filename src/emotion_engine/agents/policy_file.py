@@ -13,12 +13,13 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
+import torch
 from torch import nn
 
 from emotion_engine import checkpoint as ck
-from emotion_engine.agents.emotional import AgentConfig, EmotionalAgent
-from emotion_engine.agents.policy import build_agents
-from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM
+from emotion_engine.agents.emotional import SIZE_LIMITS, AgentConfig, EmotionalAgent
+from emotion_engine.agents.policy import PRIMITIVE_INDEX, build_agents
+from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM, SCENARIOS
 
 POLICY_FILE = "policy.safetensors"
 
@@ -38,24 +39,82 @@ def load_policy(
     tensors, meta = ck.load_checkpoint(path, kind="policy")
     if spec_check is not None:
         spec_check(meta["spec"])
-    for i, agent in enumerate(agents):
-        ck.load_module_state(agent, tensors, f"agent_{i}.", source=str(path))
+    _load_weights(agents, tensors, str(path))
     return meta
 
 
-def load_agents(path: str | Path) -> tuple[list[EmotionalAgent], dict]:
-    """Agents built with the sizes recorded in a policy file, loaded from it."""
-    _, meta = ck.load_checkpoint(path, kind="policy")
-    spec = meta.get("spec", {})
+class ScenarioMismatch(ck.CheckpointError):
+    """A policy file trained for another scenario than the one asked for."""
+
+    def __init__(self, path: str | Path, trained_for: str, scenario: str) -> None:
+        super().__init__(f"{path} holds agents trained for {trained_for}, not {scenario}")
+        self.trained_for = trained_for
+
+
+def load_agents(path: str | Path, scenario: str | None = None) -> tuple[list[EmotionalAgent], dict]:
+    """Agents built with the sizes recorded in a policy file (of ``scenario`` when given),
+    loaded from it; returns (agents, metadata).
+
+    The header and every tensor's name, shape and dtype are checked before any network is
+    built (CheckpointError saying what is wrong), so a header that claims huge sizes costs
+    nothing.
+    """
+    tensors, meta = ck.load_checkpoint(path, kind="policy")
+    config = _policy_config(meta.get("spec"), str(path), scenario)
+    ck.check_tensors(tensors, _meta_tensors(config), str(path))
+    agents = build_agents(config)
+    _load_weights(agents, tensors, str(path))
+    return agents, meta
+
+
+def _policy_config(spec: object, source: str, scenario: str | None = None) -> AgentConfig:
+    """The agents' sizes in a policy file's ``spec``, once it is known to fit these worlds
+    (observation layout, actions, primitive positions) and ``scenario`` when given."""
+    if not isinstance(spec, dict):
+        raise ck.CheckpointError(f"{source} has no run spec (a JSON object under 'spec')")
+    trained_for = spec.get("scenario")
+    if trained_for not in SCENARIOS:
+        raise ck.CheckpointError(
+            f"{source} was trained for scenario {ck.shown(trained_for)}; "
+            f"the scenarios are {', '.join(SCENARIOS)}"
+        )
+    if scenario is not None and trained_for != scenario:
+        raise ScenarioMismatch(source, trained_for, scenario)
     if spec.get("obs_dim") != OBS_DIM or spec.get("n_actions") != N_ACTIONS:
         raise ck.CheckpointError(
-            f"{path} was trained on observations of {spec.get('obs_dim')} features and "
-            f"{spec.get('n_actions')} actions; these worlds have {OBS_DIM} and {N_ACTIONS}. "
-            "Retrain it (make checkpoints)."
+            f"{source} was trained on observations of {ck.shown(spec.get('obs_dim'))} features "
+            f"and {ck.shown(spec.get('n_actions'))} actions; these worlds have {OBS_DIM} and "
+            f"{N_ACTIONS}. Retrain it (make checkpoints)."
         )
-    agents = build_agents(AgentConfig(**spec["agent_config"]))
-    load_policy(path, agents)
-    return agents, meta
+    if spec.get("primitive_index") != PRIMITIVE_INDEX:
+        raise ck.CheckpointError(
+            f"{source} reads the social primitives at {ck.shown(spec.get('primitive_index'))}; "
+            f"these worlds have them at {PRIMITIVE_INDEX}"
+        )
+    sizes = spec.get("agent_config")
+    if not isinstance(sizes, dict) or set(sizes) != set(SIZE_LIMITS):
+        raise ck.CheckpointError(
+            f"{source}: agent_config must be an object of exactly {', '.join(SIZE_LIMITS)}; "
+            f"got {ck.shown(sizes)}"
+        )
+    try:
+        return AgentConfig(**sizes)
+    except ValueError as e:
+        raise ck.CheckpointError(f"{source}: agent_config {e}") from None
+
+
+def _meta_tensors(config: AgentConfig) -> dict[str, torch.Tensor]:
+    """The tensors of a policy file of agents with ``config``, as meta tensors: their names,
+    shapes and dtypes, without memory or computation."""
+    with torch.device("meta"):
+        agents = build_agents(config)
+    return {k: v for i, agent in enumerate(agents)
+            for k, v in ck.module_tensors(agent, f"agent_{i}.").items()}  # fmt: skip
+
+
+def _load_weights(agents: list[nn.Module], tensors: dict[str, torch.Tensor], source: str) -> None:
+    for i, agent in enumerate(agents):
+        ck.load_module_state(agent, tensors, f"agent_{i}.", source=source)
 
 
 def checkpoint_dir() -> Path:
@@ -88,4 +147,4 @@ def shipped_agents(scenario: str) -> list[EmotionalAgent]:
             f"no trained checkpoint for {scenario} at {path}; "
             "make it with `make checkpoints`, or use the untrained policy"
         )
-    return load_agents(path)[0]
+    return load_agents(path, scenario)[0]

@@ -53,6 +53,12 @@ def all_trained_status() -> list[CheckpointStatus]:
     return [trained_status(s) for s in SCENARIOS]
 
 
+def refusal_lines(statuses: list[CheckpointStatus]) -> list[str]:
+    """One line per scenario whose trained agents did not load, saying why (the server's log)."""
+    return [f"trained agents for {s.scenario} not loaded: {s.message}"
+            for s in statuses if not s.loaded]  # fmt: skip
+
+
 def status_markdown(statuses: list[CheckpointStatus]) -> str:
     """A short Markdown banner: which scenarios have trained agents, and why not."""
     if all(s.loaded for s in statuses):

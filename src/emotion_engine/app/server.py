@@ -9,9 +9,11 @@ simulations in the tests) are served at once.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
+from emotion_engine.app.policies import all_trained_status, refusal_lines
 from emotion_engine.app.ui import CSS, build, theme
 
 DEFAULT_HOST = "127.0.0.1"
@@ -41,6 +43,8 @@ def serve(
     if checkpoints is not None:
         os.environ["EMOTION_ENGINE_CHECKPOINTS"] = str(checkpoints)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    for line in refusal_lines(all_trained_status()):
+        print(line, file=sys.stderr)
     demo = build()
     demo.queue(default_concurrency_limit=CONCURRENCY)
     demo.launch(

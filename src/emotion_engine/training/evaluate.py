@@ -46,8 +46,9 @@ def evaluate(
 ) -> dict[str, object]:
     """Metrics of ``episodes`` episodes of ``steps`` steps, means with 95% bootstrap CIs.
 
-    ``checkpoint`` (a policy.safetensors) overrides ``policy``. Every metric comes with its
-    ``*_ci95`` ([low, high]); complex emotions of policies that do not compose them are None.
+    ``checkpoint`` (a policy.safetensors of ``scenario``) overrides ``policy``. Every metric
+    comes with its ``*_ci95`` ([low, high]); complex emotions of policies that do not compose
+    them are None.
     """
     if episodes < 1 or steps < 1 or seed < 0:
         raise ValueError("need episodes >= 1, steps >= 1 and seed >= 0")
@@ -59,7 +60,7 @@ def evaluate(
         from emotion_engine.agents.policy import LearnedPolicy
         from emotion_engine.agents.policy_file import load_agents
 
-        act = LearnedPolicy(load_agents(checkpoint)[0], seed=seed)
+        act = LearnedPolicy(load_agents(checkpoint, scenario)[0], seed=seed)
         policy = str(checkpoint)
     metrics = run_episodes(params, act, seeds).metrics
     out: dict[str, object] = {"scenario": scenario, "policy": policy, "episodes": episodes,
