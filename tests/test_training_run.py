@@ -8,6 +8,7 @@ import stat
 
 import pytest
 import torch
+from safetensors import safe_open
 
 from emotion_engine.agents.mlp import MLPActorCritic
 from emotion_engine.agents.policy_file import POLICY_FILE, load_policy
@@ -194,3 +195,29 @@ def test_a_file_as_the_folder_is_refused(tmp_path):
     with pytest.raises(NotADirectoryError):
         run_training(CONFIG, env, agents, tmp_path / "file" / "run", SPEC)
     assert (tmp_path / "file").read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda m: m.pop("history"), "'history' is missing"),
+        (lambda m: m.update(update="3"), "'update' is missing or not of type int"),
+        (lambda m: m.update(optimizers=[]), "one optimiser per agent"),
+        (lambda m: m.update(update=0), "no valid update"),
+    ],
+)
+def test_a_training_state_header_is_checked_before_resuming(tmp_path, edit, message):
+    from safetensors.torch import load_file, save_file
+
+    env, agents = fresh()
+    run_training(CONFIG, env, agents, tmp_path, SPEC)
+    state = tmp_path / STATE_FILE
+    tensors = load_file(state)
+    with safe_open(state, framework="pt") as f:
+        header = f.metadata()
+    meta = json.loads(header["emotion_engine"])
+    edit(meta)
+    save_file(tensors, state, metadata={"emotion_engine": json.dumps(meta)})
+    env, agents = fresh()
+    with pytest.raises(CheckpointError, match=message):
+        run_training(CONFIG, env, agents, tmp_path, SPEC, resume=True)

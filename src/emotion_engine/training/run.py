@@ -208,6 +208,7 @@ def _restore(
     path: Path, config: PPOConfig, env: StatefulVecEnv, agents: list[nn.Module], spec: dict
 ) -> TrainingState:
     tensors, meta = ck.load_checkpoint(path, kind="training-state")
+    _check_state_header(path, meta, tensors, len(agents))
     for name, mine, theirs in (
         ("run", spec, meta["spec"]),
         ("PPO config", config.to_dict(), meta["config"]),
@@ -227,6 +228,28 @@ def _restore(
         {k[4:]: v.numpy() for k, v in tensors.items() if k.startswith("env.")}, meta["env"]
     )
     return TrainingState(meta["update"], tensors["obs"].numpy(), optimizers, meta["history"])
+
+
+_STATE_HEADER: dict[str, type] = {"spec": dict, "config": dict, "update": int, "history": list,
+                                  "optimizers": list, "env": dict}  # fmt: skip
+"""The training-state header's keys and their JSON types."""
+
+
+def _check_state_header(path: Path, meta: dict, tensors: dict, n_agents: int) -> None:
+    """CheckpointError unless the header has every key of :data:`_STATE_HEADER`, of its type,
+    one optimiser entry with ``param_groups`` per agent, and the tensors hold ``obs``."""
+    for key, kind in _STATE_HEADER.items():
+        if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
+            raise ck.CheckpointError(
+                f"{path}: the training state's {key!r} is missing or not of type {kind.__name__}"
+            )
+    optimizers = meta["optimizers"]
+    if len(optimizers) != n_agents or not all(
+        isinstance(o, dict) and isinstance(o.get("param_groups"), list) for o in optimizers
+    ):
+        raise ck.CheckpointError(f"{path}: the training state needs one optimiser per agent")
+    if meta["update"] < 1 or "obs" not in tensors:
+        raise ck.CheckpointError(f"{path}: the training state has no valid update or observation")
 
 
 def _rewrite_metrics(out: Path, history: list[dict]) -> None:
