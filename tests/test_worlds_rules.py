@@ -55,10 +55,11 @@ def events_of(info, agent, *names):
     return [float(info.events[0, agent, EV[name]]) for name in names]
 
 
-def care_episode(care_step, params, **fields):
-    """Time to help of a 5-step episode whose parent does ``care_step[k]`` at step k."""
+def care_episode(parent_actions, params, **fields):
+    """The info of the last step of an episode in which the parent acts ``parent_actions``
+    in turn (the child stays)."""
     state = one_world(params, **fields)
-    for parent in care_step:
+    for parent in parent_actions:
         state, _, _, _, _, info = act(params, state, parent)
     return info
 
@@ -661,7 +662,7 @@ def test_emotions_step_on_the_events_and_on_hunger_and_loneliness(hunger, loneli
         np.testing.assert_allclose(getattr(new.affect, name), getattr(want, name), rtol=1e-12)
     extra = np.zeros((1, 2, len(MODULATORS)))
     extra[..., MODULATORS.index("dopamine")] = [0.5, -0.2]
-    driven, *_, info = step(CARETAKING, state, [[FEED, STAY]], extra)
+    driven, *_, info = step(CARETAKING, state, [[FEED, STAY]], extra_drive=extra)
     want = expected_affect(CARETAKING, state, driven, info, extra)
     np.testing.assert_allclose(driven.affect.levels, want.levels, rtol=1e-12)
 
