@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := demo,display,scale,dev
 
-.PHONY: setup chromium test test-fast demo bench lint clean checkpoints
+.PHONY: setup chromium test test-fast mutate demo bench lint clean checkpoints
 
 setup: $(STAMP) chromium
 
@@ -27,6 +27,17 @@ test: setup
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
+
+# Mutation testing of the world rules (minutes; not part of `make test`): mutmut changes the
+# rules modules one operator at a time ([tool.mutmut] in pyproject.toml) and runs the fast
+# world tests against each change; a mutant is killed when a test fails. It starts afresh each
+# time; list the survivors with `$(BIN)/mutmut results`, see one with `$(BIN)/mutmut show NAME`.
+mutate: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	  print(f\"mutation score: {s['killed']} of {s['total']} mutants killed ({s['killed'] / s['total']:.1%})\")"
 
 demo: setup
 	$(BIN)/emotion-engine demo
