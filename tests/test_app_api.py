@@ -7,12 +7,16 @@ it at a loadable checkpoint (the server reads the folder at each call).
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from gradio_client import Client
 from typer.testing import CliRunner
 
+from emotion_engine.app import ui
 from emotion_engine.app.episode import Episode
 from emotion_engine.app.inputs import validate
+from emotion_engine.app.server import credentials, exposure, is_loopback, serve
+from emotion_engine.app.strict import StrictBlocks
 from emotion_engine.cli import app as cli
 
 REQUIRED = ("child_survived", "attachment_final", "maternal_love_final", "shield_events")
@@ -115,4 +119,123 @@ def test_demo_command_help_and_refusals(monkeypatch, tmp_path):
     calls = []
     monkeypatch.setattr("emotion_engine.app.server.serve", lambda **kw: calls.append(kw))
     assert runner.invoke(cli, ["demo"]).exit_code == 0
-    assert calls == [{"host": "127.0.0.1", "port": 7860, "checkpoints": None}]
+    assert calls == [{"host": "127.0.0.1", "port": 7860, "checkpoints": None, "auth": None}]
+    assert runner.invoke(cli, ["demo", "--auth", "ann:s3:cret"]).exit_code == 0
+    assert calls[-1]["auth"] == ("ann", "s3:cret")
+    monkeypatch.setenv("EMOTION_ENGINE_AUTH", "bob:pw")
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    assert calls[-1]["auth"] == ("bob", "pw")
+    for bad in ("ann", "ann:", ":pw"):
+        refused = runner.invoke(cli, ["demo", "--auth", bad])
+        assert refused.exit_code == 2 and len(calls) == 3
+        assert refused.stderr == "error: --auth must be USER:PASSWORD, with neither part empty\n"
+
+
+def _post(url: str, endpoint: str, data: list) -> str:
+    """Call ``endpoint`` by plain HTTP as any client may; the event stream's last message."""
+    api = f"{url}gradio_api/call/{endpoint}"
+    event = httpx.post(api, json={"data": data}, timeout=30).json()["event_id"]
+    return httpx.get(f"{api}/{event}", timeout=120).text.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "data", "message"),
+    [
+        (
+            "simulate",
+            ["crisis", 50, 0, "random", 7],
+            "takes 4 values (scenario, steps, seed, policy); got 5",
+        ),
+        ("simulate", ["crisis", 50, 0], "takes 4 values (scenario, steps, seed, policy); got 3"),
+        ("compare", ["crisis", 50, 2, 0, "random", "scripted", "x"], "/compare takes 6 values"),
+        ("stream", ["crisis", 50, 0, "random", False, False, 1], "/stream takes 6 values"),
+    ],
+)
+def test_a_call_with_extra_or_missing_values_is_refused(app_server, endpoint, data, message):
+    url = app_server[1]
+    answer = json.loads(_post(url, endpoint, data).removeprefix("data: "))
+    assert message in answer["error"]
+    served = json.loads(_post(url, "simulate", ["crisis", 50, 0, "random"]).removeprefix("data: "))
+    assert served[0]["steps"] == 50
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "data", "end"),
+    [
+        ("simulate", ["x" * 10_000_000, 50, 0, "random"], "; expected one of: caretaking, crisis"),
+        (
+            "stream",
+            ["x" * 1_000_000, 50, 0, "random", False, False],
+            "choices: ['caretaking', 'crisis']",
+        ),
+        ("stream", ["crisis", 50, 0, "y" * 1_000_000, False, False], "'scripted']"),
+    ],
+)
+def test_an_error_repeats_a_huge_input_only_in_part(app_server, endpoint, data, end):
+    answer = json.loads(_post(app_server[1], endpoint, data).removeprefix("data: "))
+    assert answer["error"].endswith(end) and len(answer["error"]) <= 240
+
+
+def test_queue_and_concurrency_limits():
+    demo = ui.build()
+    limits = {fn.api_name: (fn.concurrency_id, fn.concurrency_limit) for fn in demo.fns.values()}
+    assert limits["simulate"] == limits["stream"] == ("episode", ui.EPISODE_CONCURRENCY)
+    assert limits["compare"] == limits["compare_runs"] == ("compare", ui.COMPARE_CONCURRENCY)
+    assert (ui.EPISODE_CONCURRENCY, ui.COMPARE_CONCURRENCY, ui.QUEUE_SIZE) == (4, 2, 64)
+    assert demo._queue.max_size == ui.QUEUE_SIZE  # Gradio keeps the settings on its queue
+    assert demo._queue.default_concurrency_limit == ui.CONCURRENCY == 8
+    help_text = CliRunner().invoke(cli, ["demo", "--help"]).output
+    assert "At most 4 episodes and 2 comparisons run at once; up to 64 calls wait" in help_text
+
+
+def test_only_loopback_is_quiet():
+    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"):
+        assert is_loopback(host) and exposure(host, authenticated=False) is None
+    for host in ("0.0.0.0", "::", "192.168.1.5", "example.org", ""):
+        assert not is_loopback(host)
+        assert "NO password" in exposure(host, authenticated=False)
+        assert "--auth USER:PASSWORD" in exposure(host, authenticated=False)
+        assert "plain HTTP" in exposure(host, authenticated=True)
+    assert credentials("ann:a:b") == ("ann", "a:b")
+    with pytest.raises(ValueError, match="USER:PASSWORD"):
+        credentials("ann")
+
+
+def test_demo_on_a_network_address_warns_on_stderr_and_on_the_page(monkeypatch, no_checkpoints):
+    launched = []
+    monkeypatch.setattr(StrictBlocks, "launch", lambda self, **kw: launched.append((self, kw)))
+    result = CliRunner().invoke(cli, ["demo", "--host", "0.0.0.0", "--port", "7999"])
+    assert result.exit_code == 0
+    warning = exposure("0.0.0.0", authenticated=False)
+    assert result.stderr.splitlines() == [
+        "Emotion Engine web app on http://0.0.0.0:7999 (Ctrl+C to stop)",
+        warning,
+    ]
+    page, options = launched[0]
+    assert options["server_name"] == "0.0.0.0" and options["auth"] is None
+    assert options["share"] is False
+    shown = [b.value for b in page.blocks.values() if getattr(b, "elem_id", None) == "warning"]
+    assert shown == [f"**{warning}**"]
+    quiet = CliRunner().invoke(cli, ["demo", "--auth", "ann:pw"])
+    assert quiet.exit_code == 0 and "WARNING" not in quiet.stderr
+    assert launched[1][1]["auth"] == ("ann", "pw")
+
+
+def test_with_auth_an_unauthenticated_call_is_refused(no_checkpoints):
+    from conftest import _free_port
+
+    port = _free_port()
+    demo = serve(port=port, block=False, auth=("ann", "pw"))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        anonymous = httpx.post(
+            f"{url}gradio_api/call/simulate", json={"data": ["crisis", 50, 0, "random"]}
+        )
+        assert anonymous.status_code == 401
+        assert httpx.get(f"{url}config").status_code == 401
+        wrong = httpx.post(f"{url}login", data={"username": "ann", "password": "no"})
+        assert wrong.status_code == 400
+        client = Client(url, auth=("ann", "pw"), verbose=False)
+        assert client.predict("crisis", 50, 0, "random", api_name="/simulate")["steps"] == 50
+    finally:
+        demo.close()

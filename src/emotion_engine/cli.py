@@ -197,7 +197,8 @@ def demo(
     host: Annotated[
         str,
         typer.Option(
-            help="Address to bind (default: loopback only; any other address opens the app to a network)."
+            help="Address to bind (default: loopback only; any other address opens the app to a "
+            "network, with a warning: add --auth)."
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 7860,
@@ -207,8 +208,20 @@ def demo(
             help="Folder of trained checkpoints (<scenario>/policy.safetensors); default: the package's checkpoints/."
         ),
     ] = None,
+    auth: Annotated[
+        str | None,
+        typer.Option(
+            envvar="EMOTION_ENGINE_AUTH",
+            show_envvar=True,
+            help="USER:PASSWORD that the page and the API ask for (sent over plain HTTP); "
+            "default: no login.",
+        ),
+    ] = None,
 ) -> None:
-    """Start the web app: simulation, neuromodulator lab, compare runs, and the simulate API."""
+    """Start the web app: simulation, neuromodulator lab, compare runs, and the simulate API.
+
+    At most 4 episodes and 2 comparisons run at once; up to 64 calls wait in the queue.
+    """
     from emotion_engine.app.ui import MissingExtra, require_demo
 
     if not 1 <= port <= 65535:
@@ -219,11 +232,15 @@ def demo(
         require_demo()
     except MissingExtra as e:
         fail(str(e))
-    from emotion_engine.app.server import serve
+    from emotion_engine.app.server import credentials, serve
 
+    try:
+        login = None if auth is None else credentials(auth)
+    except ValueError as e:
+        fail(str(e))
     typer.echo(f"Emotion Engine web app on http://{host}:{port} (Ctrl+C to stop)", err=True)
     try:
-        serve(host=host, port=port, checkpoints=checkpoints)
+        serve(host=host, port=port, checkpoints=checkpoints, auth=login)
     except OSError as e:
         fail(f"cannot serve on {host}:{port}: {e}")
 
