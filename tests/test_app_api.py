@@ -177,10 +177,13 @@ def test_an_error_repeats_a_huge_input_only_in_part(app_server, endpoint, data, 
 
 
 def test_queue_and_concurrency_limits():
+    heavy = ("simulate", "stream", "compare", "compare_runs")
     demo = ui.build()
     limits = {fn.api_name: (fn.concurrency_id, fn.concurrency_limit) for fn in demo.fns.values()}
     assert limits["simulate"] == limits["stream"] == ("episode", ui.EPISODE_CONCURRENCY)
     assert limits["compare"] == limits["compare_runs"] == ("compare", ui.COMPARE_CONCURRENCY)
+    others = {name: limit for name, (_, limit) in limits.items() if name not in heavy}
+    assert set(others.values()) == {"default"}  # the queue's default: ui.CONCURRENCY
     assert (ui.EPISODE_CONCURRENCY, ui.COMPARE_CONCURRENCY, ui.QUEUE_SIZE) == (4, 2, 64)
     assert demo._queue.max_size == ui.QUEUE_SIZE  # Gradio keeps the settings on its queue
     assert demo._queue.default_concurrency_limit == ui.CONCURRENCY == 8

@@ -195,3 +195,9 @@ def test_refusals_repeat_a_huge_action_only_in_part():
 def test_max_cycles_must_be_a_bounded_positive_integer(make, max_cycles):
     with pytest.raises(ValueError, match=r"^max_cycles must be an integer from 1 to 1000000; got"):
         make(max_cycles=max_cycles)
+
+
+def test_an_unknown_keyword_is_a_value_error():
+    with pytest.raises(ValueError, match=r"^unknown keyword\(s\) \['colour', 'speed'\]; expected"):
+        caretaking_v0.parallel_env(speed=2, colour="red")
+    assert crisis_v0.env(size=5).unwrapped.params.size == 5

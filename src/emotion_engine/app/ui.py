@@ -429,9 +429,7 @@ def _lab_tab(gr: ModuleType) -> tuple[Any, tuple]:
     timer = gr.Timer(LAB_TICK, active=False)
     outputs = [state, face, feeling, levels_plot, emotions_plot]
     quiet = {"show_progress": "hidden", **PRIVATE}
-    timer.tick(
-        lab_tick, [state, speed, true_pixels, *drives], outputs, concurrency_limit=None, **quiet
-    )
+    timer.tick(lab_tick, [state, speed, true_pixels, *drives], outputs, **quiet)
     for button, modulator in zip(doses, MODULATORS, strict=True):
         button.click(lab_dose(modulator), [state, true_pixels], outputs, **quiet)
     start = (lab_reset, [temperament, true_pixels], outputs)

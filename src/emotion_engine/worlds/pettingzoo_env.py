@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,10 @@ class WorldEnv(ParallelEnv):
         render_mode: ``None``, ``"rgb_array"``, ``"ansi"`` or ``"human"`` (prints ansi).
         max_cycles: steps before truncation.
         **params: any other :class:`~emotion_engine.worlds.core.WorldParams` field.
+
+    Raises:
+        ValueError: an unknown render mode or keyword, or a parameter of the wrong type or
+            out of its range (see ``WorldParams``).
     """
 
     def __init__(
@@ -60,7 +65,13 @@ class WorldEnv(ParallelEnv):
     ) -> None:
         if render_mode is not None and render_mode not in RENDER_MODES:
             raise ValueError(
-                f"unknown render_mode {render_mode!r}; expected one of: {', '.join(RENDER_MODES)}"
+                f"unknown render_mode {reprlib.repr(render_mode)}; expected one of: {', '.join(RENDER_MODES)}"
+            )
+        unknown = sorted(set(params) - {f.name for f in fields(WorldParams)})
+        if unknown:
+            raise ValueError(
+                f"unknown keyword(s) {reprlib.repr(unknown)}; expected render_mode, max_cycles "
+                "or a WorldParams field"
             )
         self.params = WorldParams(scenario=scenario, max_cycles=max_cycles, **params)
         self.metadata = {
