@@ -5,6 +5,7 @@ it at a loadable checkpoint (the server reads the folder at each call).
 """
 
 import json
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -117,6 +118,7 @@ def test_demo_command_help_and_refusals(monkeypatch, tmp_path):
     missing = runner.invoke(cli, ["demo", "--checkpoints", str(tmp_path / "nope")])
     assert missing.exit_code == 2 and "is not a folder" in missing.stderr
     calls = []
+    monkeypatch.setattr("emotion_engine.app.server.check_address", lambda host, port: None)
     monkeypatch.setattr("emotion_engine.app.server.serve", lambda **kw: calls.append(kw))
     assert runner.invoke(cli, ["demo"]).exit_code == 0
     assert calls == [{"host": "127.0.0.1", "port": 7860, "checkpoints": None, "auth": None}]
@@ -129,6 +131,26 @@ def test_demo_command_help_and_refusals(monkeypatch, tmp_path):
         refused = runner.invoke(cli, ["demo", "--auth", bad])
         assert refused.exit_code == 2 and len(calls) == 3
         assert refused.stderr == "error: --auth must be USER:PASSWORD, with neither part empty\n"
+
+
+def test_demo_refuses_an_address_it_cannot_serve_on_in_one_line():
+    runner = CliRunner()
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        taken = runner.invoke(cli, ["demo", "--port", str(port)])
+    assert taken.exit_code == 2
+    assert taken.stderr == (
+        f"error: cannot serve on 127.0.0.1:{port}: Address already in use; "
+        "choose another --host or --port\n"
+    )
+    for host in ("h" * 300, "no.such.host.invalid"):
+        unknown = runner.invoke(cli, ["demo", "--host", host])
+        assert unknown.exit_code == 2 and len(unknown.stderr.splitlines()) == 1
+        assert "not an address or a known host name" in unknown.stderr
+        assert len(unknown.stderr) < 200
+    long_path = runner.invoke(cli, ["demo", "--checkpoints", "x" * 5000])
+    assert long_path.exit_code == 2
+    assert long_path.stderr == f"error: --checkpoints {'x' * 99}… is not a folder\n"
 
 
 def _post(url: str, endpoint: str, data: list) -> str:
@@ -206,6 +228,7 @@ def test_only_loopback_is_quiet():
 
 def test_demo_on_a_network_address_warns_on_stderr_and_on_the_page(monkeypatch, no_checkpoints):
     launched = []
+    monkeypatch.setattr("emotion_engine.app.server.check_address", lambda host, port: None)
     monkeypatch.setattr(StrictBlocks, "launch", lambda self, **kw: launched.append((self, kw)))
     result = CliRunner().invoke(cli, ["demo", "--host", "0.0.0.0", "--port", "7999"])
     assert result.exit_code == 0

@@ -3,7 +3,8 @@
 ``serve`` is what ``emotion-engine demo`` and the tests call. It binds ``127.0.0.1`` unless a
 host is given, passes ``share=False`` always (the app offers no public link), and asks for a
 user name and password when given ``auth``. Bound to any address but loopback, it says so
-loudly, on stderr and at the top of the page (:func:`exposure`). The queue and the events'
+loudly, on stderr and at the top of the page (:func:`exposure`); :func:`check_address` tells
+before start-up whether the address can be served on at all. The queue and the events'
 concurrency limits are set by :func:`~emotion_engine.app.ui.build`.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,17 @@ def exposure(host: str, authenticated: bool) -> str | None:
         "reach this port can run simulations on this machine. Add --auth USER:PASSWORD, or "
         f"serve on {DEFAULT_HOST}."
     )
+
+
+def check_address(host: str, port: int) -> None:
+    """Nothing if ``host:port`` can be bound now; else OSError saying why, in one line."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (OSError, UnicodeError) as e:
+        raise OSError("not an address or a known host name") from e
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
 
 
 def credentials(text: str) -> tuple[str, str]:
