@@ -198,6 +198,14 @@ def test_an_error_repeats_a_huge_input_only_in_part(app_server, endpoint, data, 
     assert answer["error"].endswith(end) and len(answer["error"]) <= 240
 
 
+@pytest.mark.parametrize("body", [{"data": "x" * 1_000_000}, "x" * 1_000_000, {"dat": [1]}])
+def test_a_malformed_request_is_refused_without_repeating_it(app_server, body):
+    url = f"{app_server[1]}gradio_api/call/simulate"
+    answer = httpx.post(url, json=body, timeout=30)
+    assert answer.status_code == 422 and len(answer.text) < 200
+    assert {"type", "loc", "msg"} == set(answer.json()["detail"][0])
+
+
 def test_queue_and_concurrency_limits():
     heavy = ("simulate", "stream", "compare", "compare_runs")
     demo = ui.build()

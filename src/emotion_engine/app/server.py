@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from emotion_engine.app.strict import app_options
 from emotion_engine.app.ui import CSS, build, theme
 
 DEFAULT_HOST = "127.0.0.1"
@@ -103,6 +104,7 @@ def serve(
         server_port=port,
         share=False,
         auth=auth,
+        app_kwargs=app_options(),
         inbrowser=False,
         prevent_thread_lock=not block,
         show_error=True,

@@ -5,7 +5,8 @@ Gradio passes an event's function as many values as it has inputs and drops any 
 value (a choice not offered, a number out of bounds) repeat the value whole. A
 :class:`StrictBlocks` refuses a call whose values do not match the inputs one for one, and
 abridges every refusal of its inputs to about :data:`~emotion_engine.app.inputs.MAX_ECHO`
-characters on each side of the cut.
+characters on each side of the cut. :func:`app_options` does the same for the web server's
+own refusal of a malformed request (FastAPI repeats the whole body in it).
 """
 
 from __future__ import annotations
@@ -14,8 +15,14 @@ import inspect
 from typing import Any
 
 import gradio as gr
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from emotion_engine.app.inputs import abridge
+
+MAX_REPORTED = 10
+"""Most problems of one malformed request that the refusal lists."""
 
 
 def _parameters(block_fn: Any) -> str:
@@ -40,3 +47,22 @@ class StrictBlocks(gr.Blocks):
             raise gr.Error(abridge(e.message)) from None
         except Exception as e:  # Gradio's errors for a value its component cannot read
             raise gr.Error(abridge(str(e))) from None
+
+
+async def _malformed(request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 for a malformed request, without the input it would repeat whole."""
+    detail = [
+        {
+            "type": e["type"],
+            "loc": [abridge(p) if isinstance(p, str) else p for p in e["loc"]],
+            "msg": abridge(str(e["msg"])),
+        }
+        for e in error.errors()[:MAX_REPORTED]
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def app_options() -> dict[str, Any]:
+    """The keyword arguments for the web server (``launch(app_kwargs=...)``): short refusals
+    of malformed requests."""
+    return {"exception_handlers": {RequestValidationError: _malformed}}
