@@ -22,8 +22,6 @@ from emotion_engine.app.ui import CSS, build, theme
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
-AUTH_ENV = "EMOTION_ENGINE_AUTH"
-"""Environment variable that may hold ``USER:PASSWORD`` instead of ``--auth``."""
 
 
 def is_loopback(host: str) -> bool:
