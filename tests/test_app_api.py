@@ -5,14 +5,19 @@ it at a loadable checkpoint (the server reads the folder at each call).
 """
 
 import json
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from gradio_client import Client
 from typer.testing import CliRunner
 
+from emotion_engine.app import ui
 from emotion_engine.app.episode import Episode
 from emotion_engine.app.inputs import validate
+from emotion_engine.app.server import credentials, exposure, is_loopback, serve
+from emotion_engine.app.strict import StrictBlocks
 from emotion_engine.cli import app as cli
 
 REQUIRED = ("child_survived", "attachment_final", "maternal_love_final", "shield_events")
@@ -113,6 +118,158 @@ def test_demo_command_help_and_refusals(monkeypatch, tmp_path):
     missing = runner.invoke(cli, ["demo", "--checkpoints", str(tmp_path / "nope")])
     assert missing.exit_code == 2 and "is not a folder" in missing.stderr
     calls = []
+    monkeypatch.setattr("emotion_engine.app.server.check_address", lambda host, port: None)
     monkeypatch.setattr("emotion_engine.app.server.serve", lambda **kw: calls.append(kw))
     assert runner.invoke(cli, ["demo"]).exit_code == 0
-    assert calls == [{"host": "127.0.0.1", "port": 7860, "checkpoints": None}]
+    assert calls == [{"host": "127.0.0.1", "port": 7860, "checkpoints": None, "auth": None}]
+    assert runner.invoke(cli, ["demo", "--auth", "ann:s3:cret"]).exit_code == 0
+    assert calls[-1]["auth"] == ("ann", "s3:cret")
+    monkeypatch.setenv("EMOTION_ENGINE_AUTH", "bob:pw")
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    assert calls[-1]["auth"] == ("bob", "pw")
+    for bad in ("ann", "ann:", ":pw"):
+        refused = runner.invoke(cli, ["demo", "--auth", bad])
+        assert refused.exit_code == 2 and len(calls) == 3
+        assert refused.stderr == "error: --auth must be USER:PASSWORD, with neither part empty\n"
+
+
+def test_demo_refuses_an_address_it_cannot_serve_on_in_one_line():
+    runner = CliRunner()
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        taken = runner.invoke(cli, ["demo", "--port", str(port)])
+    assert taken.exit_code == 2
+    assert taken.stderr == (
+        f"error: cannot serve on 127.0.0.1:{port}: Address already in use; "
+        "choose another --host or --port\n"
+    )
+    for host in ("h" * 300, "no.such.host.invalid"):
+        unknown = runner.invoke(cli, ["demo", "--host", host])
+        assert unknown.exit_code == 2 and len(unknown.stderr.splitlines()) == 1
+        assert "not an address or a known host name" in unknown.stderr
+        assert len(unknown.stderr) < 200
+    long_path = runner.invoke(cli, ["demo", "--checkpoints", "x" * 5000])
+    assert long_path.exit_code == 2
+    assert long_path.stderr == f"error: --checkpoints {'x' * 99}… is not a folder\n"
+
+
+def _post(url: str, endpoint: str, data: list) -> str:
+    """Call ``endpoint`` by plain HTTP as any client may; the event stream's last message."""
+    api = f"{url}gradio_api/call/{endpoint}"
+    event = httpx.post(api, json={"data": data}, timeout=30).json()["event_id"]
+    return httpx.get(f"{api}/{event}", timeout=120).text.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "data", "message"),
+    [
+        (
+            "simulate",
+            ["crisis", 50, 0, "random", 7],
+            "takes 4 values (scenario, steps, seed, policy); got 5",
+        ),
+        ("simulate", ["crisis", 50, 0], "takes 4 values (scenario, steps, seed, policy); got 3"),
+        ("compare", ["crisis", 50, 2, 0, "random", "scripted", "x"], "/compare takes 6 values"),
+        ("stream", ["crisis", 50, 0, "random", False, False, 1], "/stream takes 6 values"),
+    ],
+)
+def test_a_call_with_extra_or_missing_values_is_refused(app_server, endpoint, data, message):
+    url = app_server[1]
+    answer = json.loads(_post(url, endpoint, data).removeprefix("data: "))
+    assert message in answer["error"]
+    served = json.loads(_post(url, "simulate", ["crisis", 50, 0, "random"]).removeprefix("data: "))
+    assert served[0]["steps"] == 50
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "data", "end"),
+    [
+        ("simulate", ["x" * 10_000_000, 50, 0, "random"], "; expected one of: caretaking, crisis"),
+        (
+            "stream",
+            ["x" * 1_000_000, 50, 0, "random", False, False],
+            "choices: ['caretaking', 'crisis']",
+        ),
+        ("stream", ["crisis", 50, 0, "y" * 1_000_000, False, False], "'scripted']"),
+    ],
+)
+def test_an_error_repeats_a_huge_input_only_in_part(app_server, endpoint, data, end):
+    answer = json.loads(_post(app_server[1], endpoint, data).removeprefix("data: "))
+    assert answer["error"].endswith(end) and len(answer["error"]) <= 240
+
+
+@pytest.mark.parametrize("body", [{"data": "x" * 1_000_000}, "x" * 1_000_000, {"dat": [1]}])
+def test_a_malformed_request_is_refused_without_repeating_it(app_server, body):
+    url = f"{app_server[1]}gradio_api/call/simulate"
+    answer = httpx.post(url, json=body, timeout=30)
+    assert answer.status_code == 422 and len(answer.text) < 200
+    assert {"type", "loc", "msg"} == set(answer.json()["detail"][0])
+
+
+def test_queue_and_concurrency_limits():
+    heavy = ("simulate", "stream", "compare", "compare_runs")
+    demo = ui.build()
+    limits = {fn.api_name: (fn.concurrency_id, fn.concurrency_limit) for fn in demo.fns.values()}
+    assert limits["simulate"] == limits["stream"] == ("episode", ui.EPISODE_CONCURRENCY)
+    assert limits["compare"] == limits["compare_runs"] == ("compare", ui.COMPARE_CONCURRENCY)
+    others = {name: limit for name, (_, limit) in limits.items() if name not in heavy}
+    assert set(others.values()) == {"default"}  # the queue's default: ui.CONCURRENCY
+    assert (ui.EPISODE_CONCURRENCY, ui.COMPARE_CONCURRENCY, ui.QUEUE_SIZE) == (4, 2, 64)
+    assert demo._queue.max_size == ui.QUEUE_SIZE  # Gradio keeps the settings on its queue
+    assert demo._queue.default_concurrency_limit == ui.CONCURRENCY == 8
+    help_text = CliRunner().invoke(cli, ["demo", "--help"]).output
+    assert "At most 4 episodes and 2 comparisons run at once; up to 64 calls wait" in help_text
+
+
+def test_only_loopback_is_quiet():
+    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"):
+        assert is_loopback(host) and exposure(host, authenticated=False) is None
+    for host in ("0.0.0.0", "::", "192.168.1.5", "example.org", ""):
+        assert not is_loopback(host)
+        assert "NO password" in exposure(host, authenticated=False)
+        assert "--auth USER:PASSWORD" in exposure(host, authenticated=False)
+        assert "plain HTTP" in exposure(host, authenticated=True)
+    assert credentials("ann:a:b") == ("ann", "a:b")
+    with pytest.raises(ValueError, match="USER:PASSWORD"):
+        credentials("ann")
+
+
+def test_demo_on_a_network_address_warns_on_stderr_and_on_the_page(monkeypatch, no_checkpoints):
+    launched = []
+    monkeypatch.setattr("emotion_engine.app.server.check_address", lambda host, port: None)
+    monkeypatch.setattr(StrictBlocks, "launch", lambda self, **kw: launched.append((self, kw)))
+    result = CliRunner().invoke(cli, ["demo", "--host", "0.0.0.0", "--port", "7999"])
+    assert result.exit_code == 0
+    warning = exposure("0.0.0.0", authenticated=False)
+    assert result.stderr.splitlines() == [
+        "Emotion Engine web app on http://0.0.0.0:7999 (Ctrl+C to stop)",
+        warning,
+    ]
+    page, options = launched[0]
+    assert options["server_name"] == "0.0.0.0" and options["auth"] is None
+    assert options["share"] is False
+    shown = [b.value for b in page.blocks.values() if getattr(b, "elem_id", None) == "warning"]
+    assert shown == [f"**{warning}**"]
+    quiet = CliRunner().invoke(cli, ["demo", "--auth", "ann:pw"])
+    assert quiet.exit_code == 0 and "WARNING" not in quiet.stderr
+    assert launched[1][1]["auth"] == ("ann", "pw")
+
+
+def test_with_auth_an_unauthenticated_call_is_refused(no_checkpoints):
+    from conftest import _free_port
+
+    port = _free_port()
+    demo = serve(port=port, block=False, auth=("ann", "pw"))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        anonymous = httpx.post(
+            f"{url}gradio_api/call/simulate", json={"data": ["crisis", 50, 0, "random"]}
+        )
+        assert anonymous.status_code == 401
+        assert httpx.get(f"{url}config").status_code == 401
+        wrong = httpx.post(f"{url}login", data={"username": "ann", "password": "no"})
+        assert wrong.status_code == 400
+        client = Client(url, auth=("ann", "pw"), verbose=False)
+        assert client.predict("crisis", 50, 0, "random", api_name="/simulate")["steps"] == 50
+    finally:
+        demo.close()

@@ -1,5 +1,6 @@
 """The batched core: bounds, determinism, batch independence, auto-reset, rules, rewards."""
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -295,6 +296,37 @@ def test_params_are_checked():
         WorldParams(reward_mode="greedy")
     with pytest.raises(ValueError, match="seeds must be non-negative"):
         reset(WorldParams(), [-1])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("max_cycles", float("nan"), "max_cycles must be an integer from 1 to 1000000; got nan"),
+        ("max_cycles", 1.5, "max_cycles must be an integer from 1 to 1000000; got 1.5"),
+        ("max_cycles", 2**70, "max_cycles must be an integer from 1 to 1000000; got 1180591"),
+        ("max_cycles", True, "max_cycles must be an integer from 1 to 1000000; got True"),
+        ("size", 9.0, "size must be an integer from 3 to 64; got 9.0"),
+        ("size", 65, "size must be an integer from 3 to 64; got 65"),
+        ("n_food", 0, "n_food must be an integer from 1 to 30; got 0"),
+        ("n_food", "3", "n_food must be an integer from 1 to 30; got '3'"),
+        ("threat_radius", 0, "threat_radius must be an integer from 1 to 64; got 0"),
+        ("near_radius", -1, "near_radius must be an integer from 0 to 64; got -1"),
+        ("threat_period", 2.0, "threat_period must be an integer from 1 to 1000000; got 2.0"),
+        ("threat_strikes", 0, "threat_strikes must be an integer from 1 to 1000000; got 0"),
+        ("start_radius", None, "start_radius must be an integer from 0 to 64; got None"),
+        ("dt", float("inf"), "dt must be a finite number; got inf"),
+        ("food_value", float("nan"), "food_value must be a finite number; got nan"),
+        ("scenario", "x" * 10**6, "unknown scenario 'xxxxxxxxxxxx...xxxxxxxxxxxxx'; expected"),
+    ],
+)
+def test_params_must_be_numbers_in_range(field, value, message):
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        WorldParams(**{field: value})
+
+
+def test_params_accept_numpy_integers_and_the_bounds():
+    params = WorldParams(max_cycles=np.int64(1_000_000), size=64, n_food=30, near_radius=0)
+    assert params.max_cycles == 1_000_000 and params.size == 64
 
 
 def test_a_meal_is_worth_the_hunger_it_stills():

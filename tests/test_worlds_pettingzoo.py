@@ -117,3 +117,87 @@ def test_view_and_core_give_identical_trajectories(scenario):
             assert truncs[agent] == truncated[0]
         steps += 1
     assert steps > 10
+
+
+def _aec_after(actions, max_cycles=50):
+    """An AEC crisis env (seed 3) after the given actions, one per agent turn."""
+    env = crisis_v0.env(max_cycles=max_cycles)
+    env.reset(seed=3)
+    for action in actions:
+        env.step(action)
+    return env
+
+
+def _same_aec(a, b):
+    assert pickle.dumps(a.unwrapped.state) == pickle.dumps(b.unwrapped.state)
+    for name in ("agents", "agent_selection", "rewards", "terminations", "truncations"):
+        assert getattr(a, name) == getattr(b, name)
+    assert a.last()[1] == b.last()[1]  # the cumulative reward
+    assert pickle.dumps(a.infos) == pickle.dumps(b.infos)
+    for agent in a.agents:
+        np.testing.assert_array_equal(a.observe(agent), b.observe(agent))
+
+
+@pytest.mark.parametrize("turn", [0, 1], ids=["parent_0", "child_0"])
+@pytest.mark.parametrize("bad", [10, -1, 1.0, "up", None, np.float32(2), [1]])
+def test_aec_refuses_a_bad_action_at_its_own_step_and_goes_on(turn, bad):
+    history = [1, 2, 5, 0]
+    env = _aec_after(history[: 2 + turn])
+    agent = env.agent_selection
+    with pytest.raises(ValueError, match=f"invalid action .* for {agent}: expected an integer"):
+        env.step(bad)
+    assert env.agent_selection == agent
+    for action in (3, 4, 7):  # the env goes on as if the bad action had never been tried
+        env.step(action)
+    _same_aec(env, _aec_after([*history[: 2 + turn], 3, 4, 7]))
+
+
+def test_aec_a_done_agent_takes_none_only():
+    env = _aec_after([1, 2], max_cycles=1)  # both truncated after one step
+    assert env.truncations == {"parent_0": True, "child_0": True}
+    with pytest.raises(ValueError, match=rf"^{env.agent_selection} is done: step\(None\), not 3$"):
+        env.step(3)
+    env.step(None)
+    env.step(None)
+    assert env.agents == []
+
+
+@pytest.mark.parametrize("bad", [None, [1, 2], 3, "parent_0"])
+def test_parallel_step_needs_a_dict(bad):
+    env = crisis_v0.parallel_env()
+    env.reset(seed=2)
+    before = pickle.dumps(env.state)
+    with pytest.raises(ValueError, match=r"^actions must be a dict mapping each live agent "):
+        env.step(bad)
+    assert pickle.dumps(env.state) == before
+    fresh = crisis_v0.parallel_env()
+    fresh.reset(seed=2)
+    a, b = env.step({"parent_0": 1, "child_0": 2}), fresh.step({"parent_0": 1, "child_0": 2})
+    for x, y in zip(a[0].values(), b[0].values(), strict=True):
+        np.testing.assert_array_equal(x, y)
+    assert a[1:4] == b[1:4] and pickle.dumps(a[4]) == pickle.dumps(b[4])
+
+
+def test_refusals_repeat_a_huge_action_only_in_part():
+    env = caretaking_v0.parallel_env()
+    env.reset(seed=0)
+    with pytest.raises(ValueError) as refused:
+        env.step({"parent_0": "x" * 1_000_000, "child_0": 0})
+    assert len(str(refused.value)) < 200
+    with pytest.raises(
+        ValueError, match=r"unknown agent\(s\) \['a0', 'a1', 'a2', 'a3', 'a4', 'a5', \.\.\.\]"
+    ):
+        env.step({f"a{i}": 0 for i in range(10_000)})
+
+
+@pytest.mark.parametrize("max_cycles", [float("nan"), 1.5, 2**70, 0, True, "500", 1_000_001])
+@pytest.mark.parametrize("make", [crisis_v0.parallel_env, crisis_v0.env])
+def test_max_cycles_must_be_a_bounded_positive_integer(make, max_cycles):
+    with pytest.raises(ValueError, match=r"^max_cycles must be an integer from 1 to 1000000; got"):
+        make(max_cycles=max_cycles)
+
+
+def test_an_unknown_keyword_is_a_value_error():
+    with pytest.raises(ValueError, match=r"^unknown keyword\(s\) \['colour', 'speed'\]; expected"):
+        caretaking_v0.parallel_env(speed=2, colour="red")
+    assert crisis_v0.env(size=5).unwrapped.params.size == 5

@@ -198,12 +198,21 @@ def bench(
         emit_json(results)
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder (False for a name the system cannot even look up)."""
+    try:
+        return path.is_dir()
+    except OSError:  # e.g. a name too long
+        return False
+
+
 @app.command()
 def demo(
     host: Annotated[
         str,
         typer.Option(
-            help="Address to bind (default: loopback only; any other address opens the app to a network)."
+            help="Address to bind (default: loopback only; any other address opens the app to a "
+            "network, with a warning: add --auth)."
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 7860,
@@ -213,25 +222,49 @@ def demo(
             help="Folder of trained checkpoints (<scenario>/policy.safetensors); default: the package's checkpoints/."
         ),
     ] = None,
+    auth: Annotated[
+        str | None,
+        typer.Option(
+            envvar="EMOTION_ENGINE_AUTH",
+            show_envvar=True,
+            help="USER:PASSWORD that the page and the API ask for (sent over plain HTTP); "
+            "default: no login.",
+        ),
+    ] = None,
 ) -> None:
-    """Start the web app: simulation, neuromodulator lab, compare runs, and the simulate API."""
+    """Start the web app: simulation, neuromodulator lab, compare runs, and the simulate API.
+
+    At most 4 episodes and 2 comparisons run at once; up to 64 calls wait in the queue.
+    """
+    from emotion_engine.app.inputs import clip
     from emotion_engine.app.ui import MissingExtra, require_demo
 
     if not 1 <= port <= 65535:
         fail(f"--port must be from 1 to 65535; got {port}")
-    if checkpoints is not None and not checkpoints.is_dir():
-        fail(f"--checkpoints {checkpoints} is not a folder")
+    if checkpoints is not None and not _is_folder(checkpoints):
+        fail(f"--checkpoints {clip(str(checkpoints))} is not a folder")
     try:
         require_demo()
     except MissingExtra as e:
         fail(str(e))
-    from emotion_engine.app.server import serve
+    from emotion_engine.app.server import check_address, credentials, serve
 
-    typer.echo(f"Emotion Engine web app on http://{host}:{port} (Ctrl+C to stop)", err=True)
     try:
-        serve(host=host, port=port, checkpoints=checkpoints)
+        login = None if auth is None else credentials(auth)
+    except ValueError as e:
+        fail(str(e))
+    where = f"{clip(host)}:{port}"
+    try:
+        check_address(host, port)
     except OSError as e:
-        fail(f"cannot serve on {host}:{port}: {e}")
+        fail(
+            f"cannot serve on {where}: {clip(e.strerror or str(e))}; choose another --host or --port"
+        )
+    typer.echo(f"Emotion Engine web app on http://{where} (Ctrl+C to stop)", err=True)
+    try:
+        serve(host=host, port=port, checkpoints=checkpoints, auth=login)
+    except OSError as e:
+        fail(f"cannot serve on {where}: {clip(str(e))}")
 
 
 @app.command()

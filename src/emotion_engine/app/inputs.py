@@ -1,13 +1,13 @@
 """Validation of a run's inputs, shared by the page and the API, with messages people read.
 
 Every check raises :class:`InvalidInput` (a ValueError) whose message names the input, the
-allowed values and what was given; the UI turns it into a ``gr.Error`` so that the page and
-``gradio_client`` callers both see it.
+allowed values and what was given (cut to :data:`MAX_ECHO` characters); the UI turns it into a
+``gr.Error`` so that the page and ``gradio_client`` callers both see it.
 """
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass
 
 SCENARIO_LABELS: dict[str, str] = {
@@ -23,6 +23,11 @@ POLICY_LABELS: dict[str, str] = {
 MIN_STEPS, MAX_STEPS, DEFAULT_STEPS = 50, 500, 100
 MAX_SEED = 2**31 - 1
 MIN_EPISODES, MAX_EPISODES = 2, 100
+MAX_ECHO = 100
+"""Most characters of a given value that an error message repeats."""
+_MAX_WRITTEN_BITS = 4 * 3300
+"""Ints of more bits than this have more digits than ``repr`` writes by default (4300)."""
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
 
 
 class InvalidInput(ValueError):
@@ -39,18 +44,53 @@ class RunRequest:
     policy: str
 
 
+def clip(text: str, limit: int = MAX_ECHO) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def abridge(message: str, keep: int = MAX_ECHO) -> str:
+    """``message`` with its middle cut out if longer than twice ``keep``: the start and end
+    are kept (what was refused, and why) around an ellipsis."""
+    if len(message) <= 2 * keep:
+        return message
+    return f"{message[:keep].rstrip()} … {message[-keep:].lstrip()}"
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message repeats it: its repr, cut to :data:`MAX_ECHO` (an int with
+    more digits than Python writes out, by its size)."""
+    if isinstance(value, int) and value.bit_length() > _MAX_WRITTEN_BITS:
+        return f"an integer of {value.bit_length()} bits"
+    return clip(repr(value[: MAX_ECHO + 1] if isinstance(value, str) else value))
+
+
+def _integer(value: object) -> int | None:
+    """``value`` as an int if it is an int, an integral float or a digit string; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and _WHOLE.fullmatch(value):
+        try:
+            return int(value)
+        except ValueError:  # more digits than int() converts
+            return None
+    return None
+
+
 def whole_number(name: str, value: object, low: int, high: int) -> int:
     """``value`` as an int in [low, high]; accepts ints, integral floats and digit strings."""
-    number: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        number = float(value.strip())
-    if number is None or not math.isfinite(number) or number != int(number):
-        raise InvalidInput(f"{name} must be a whole number from {low} to {high}; got {value!r}")
+    number = _integer(value)
+    if number is None:
+        raise InvalidInput(
+            f"{name} must be a whole number from {low} to {high}; got {shown(value)}"
+        )
     if not low <= number <= high:
-        raise InvalidInput(f"{name} must be from {low} to {high}; got {int(number)}")
-    return int(number)
+        raise InvalidInput(f"{name} must be from {low} to {high}; got {shown(number)}")
+    return number
 
 
 def choice(name: str, value: object, allowed: dict[str, str]) -> str:
@@ -62,7 +102,7 @@ def choice(name: str, value: object, allowed: dict[str, str]) -> str:
         for k, label in allowed.items():
             if value == label:
                 return k
-    raise InvalidInput(f"unknown {name} {value!r}; expected one of: {', '.join(allowed)}")
+    raise InvalidInput(f"unknown {name} {shown(value)}; expected one of: {', '.join(allowed)}")
 
 
 def validate(scenario: object, steps: object, seed: object, policy: object) -> RunRequest:

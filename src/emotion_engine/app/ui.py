@@ -1,11 +1,17 @@
 """The Gradio page: Simulation, Neuromodulator lab, Compare runs, How it works; and the API.
 
-:func:`build` returns the ``gr.Blocks``; :mod:`.server` launches it. Gradio is imported only
-here (and lazily by :func:`require_demo`), so the rest of :mod:`emotion_engine.app` works
-without the ``demo`` extra. Every handler validates its inputs with :mod:`.inputs` and turns
-an :class:`~emotion_engine.app.inputs.InvalidInput` or
+:func:`build` returns the ``gr.Blocks`` (a :class:`~emotion_engine.app.strict.StrictBlocks`),
+queued; :mod:`.server` launches it. Gradio is imported only here and in :mod:`.strict` (both
+lazily, by :func:`require_demo` and :func:`build`), so the rest of :mod:`emotion_engine.app`
+works without the ``demo`` extra. Every handler validates its inputs with :mod:`.inputs` and
+turns an :class:`~emotion_engine.app.inputs.InvalidInput` or
 :class:`~emotion_engine.app.policies.PolicyUnavailable` into a ``gr.Error``, which the page
 shows and API clients receive as the error's message.
+
+Load limits: at most :data:`EPISODE_CONCURRENCY` episodes (page runs and ``/simulate``) and
+:data:`COMPARE_CONCURRENCY` comparisons run at once, other events :data:`CONCURRENCY`; the
+rest wait in one queue of at most :data:`QUEUE_SIZE` calls, and a call beyond that is refused
+("queue is full").
 
 API endpoints (``gradio_client``): ``/simulate`` (scenario, steps, seed, policy → the episode's
 summary as JSON) and ``/compare`` (scenario, steps, episodes, first seed, two policies → a
@@ -49,6 +55,14 @@ LAB_TICK = 0.25
 """Seconds between the lab's updates."""
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 CSS = STAGE_CSS
+CONCURRENCY = 8
+"""Events of one kind (lab updates and other light page events) that run at once."""
+EPISODE_CONCURRENCY = 4
+"""Episodes (the page's runs and ``/simulate`` together) that run at once."""
+COMPARE_CONCURRENCY = 2
+"""Comparisons (the page's and ``/compare`` together; up to 200 episodes each) at once."""
+QUEUE_SIZE = 64
+"""Calls that may wait in the queue; more are refused until it drains."""
 
 
 class MissingExtra(ImportError):
@@ -319,6 +333,11 @@ def docs_sections(folder: Path = DOCS) -> list[tuple[str, str, list[Path]]]:
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 """Page events other than the stream are not API endpoints."""
+EPISODES: dict[str, Any] = {"concurrency_id": "episode", "concurrency_limit": EPISODE_CONCURRENCY}
+COMPARISONS: dict[str, Any] = {
+    "concurrency_id": "compare",
+    "concurrency_limit": COMPARE_CONCURRENCY,
+}
 
 
 def _scenario_choices() -> list[tuple[str, str]]:
@@ -377,6 +396,7 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> Any:
         show_progress="minimal",
         api_name="stream",
         api_visibility="undocumented",
+        **EPISODES,
     )
     return policy
 
@@ -409,9 +429,7 @@ def _lab_tab(gr: ModuleType) -> tuple[Any, tuple]:
     timer = gr.Timer(LAB_TICK, active=False)
     outputs = [state, face, feeling, levels_plot, emotions_plot]
     quiet = {"show_progress": "hidden", **PRIVATE}
-    timer.tick(
-        lab_tick, [state, speed, true_pixels, *drives], outputs, concurrency_limit=None, **quiet
-    )
+    timer.tick(lab_tick, [state, speed, true_pixels, *drives], outputs, **quiet)
     for button, modulator in zip(doses, MODULATORS, strict=True):
         button.click(lab_dose(modulator), [state, true_pixels], outputs, **quiet)
     start = (lab_reset, [temperament, true_pixels], outputs)
@@ -446,6 +464,7 @@ def _compare_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> Any:
         compare_runs,
         [scenario, steps, episodes, seed, policy_a, policy_b],
         [table, plot],
+        **COMPARISONS,
         **PRIVATE,
     )
     return policy_a
@@ -461,11 +480,15 @@ def _how_tab(gr: ModuleType) -> None:
             gr.Markdown(body)
 
 
-def build() -> Any:
-    """The app's ``gr.Blocks`` (not launched)."""
+def build(warning: str | None = None) -> Any:
+    """The app's ``gr.Blocks``, queued (not launched); ``warning``, if given, heads the page."""
     gr = require_demo()
+    from emotion_engine.app.strict import StrictBlocks
+
     statuses = all_trained_status()
-    with gr.Blocks(title="Emotion Engine", analytics_enabled=False) as demo:
+    with StrictBlocks(title="Emotion Engine", analytics_enabled=False) as demo:
+        if warning:
+            gr.Markdown(f"**{warning}**", elem_id="warning")
         gr.Markdown(
             "# Emotion Engine\nA parent and a child with layered emotions: neuromodulators → "
             "primary emotions → social primitives → complex emotions → named feelings."
@@ -501,6 +524,6 @@ def build() -> Any:
 
         demo.load(refresh_status, None, [banner, use_untrained], **PRIVATE)
         demo.load(*lab_start, **PRIVATE)
-        gr.api(simulate, api_name="simulate")
-        gr.api(compare, api_name="compare")
-    return demo
+        gr.api(simulate, api_name="simulate", **EPISODES)
+        gr.api(compare, api_name="compare", **COMPARISONS)
+    return demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)

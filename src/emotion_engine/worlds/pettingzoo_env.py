@@ -2,18 +2,25 @@
 
 :class:`WorldEnv` holds a one-env :class:`~emotion_engine.worlds.core.WorldState` and calls
 :func:`~emotion_engine.worlds.core.reset` / :func:`~emotion_engine.worlds.core.step`; it adds
-only the dict interface, action validation and rendering. ``caretaking_v0`` and ``crisis_v0``
-are two presets of it.
+only the dict interface, action validation and rendering. :class:`WorldAEC` is its AEC form.
+``caretaking_v0`` and ``crisis_v0`` are two presets of it.
+
+A refused action raises ValueError at the step that gives it and changes nothing: the next
+valid step goes on as if the refused one had never been tried.
 """
 
 from __future__ import annotations
 
+import reprlib
+from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
 from gymnasium import spaces
 from pettingzoo import AECEnv, ParallelEnv
-from pettingzoo.utils.conversions import parallel_to_aec
+from pettingzoo.utils.conversions import parallel_to_aec_wrapper
+from pettingzoo.utils.wrappers import OrderEnforcingWrapper
 
 from emotion_engine.worlds import core, render
 from emotion_engine.worlds.core import (
@@ -25,6 +32,7 @@ from emotion_engine.worlds.core import (
     STAY,
     WorldParams,
 )
+from emotion_engine.worlds.spec import is_integer
 
 RENDER_MODES = ("human", "rgb_array", "ansi")
 
@@ -42,6 +50,10 @@ class WorldEnv(ParallelEnv):
         render_mode: ``None``, ``"rgb_array"``, ``"ansi"`` or ``"human"`` (prints ansi).
         max_cycles: steps before truncation.
         **params: any other :class:`~emotion_engine.worlds.core.WorldParams` field.
+
+    Raises:
+        ValueError: an unknown render mode or keyword, or a parameter of the wrong type or
+            out of its range (see ``WorldParams``).
     """
 
     def __init__(
@@ -53,7 +65,13 @@ class WorldEnv(ParallelEnv):
     ) -> None:
         if render_mode is not None and render_mode not in RENDER_MODES:
             raise ValueError(
-                f"unknown render_mode {render_mode!r}; expected one of: {', '.join(RENDER_MODES)}"
+                f"unknown render_mode {reprlib.repr(render_mode)}; expected one of: {', '.join(RENDER_MODES)}"
+            )
+        unknown = sorted(set(params) - {f.name for f in fields(WorldParams)})
+        if unknown:
+            raise ValueError(
+                f"unknown keyword(s) {reprlib.repr(unknown)}; expected render_mode, max_cycles "
+                "or a WorldParams field"
             )
         self.params = WorldParams(scenario=scenario, max_cycles=max_cycles, **params)
         self.metadata = {
@@ -131,13 +149,18 @@ class WorldEnv(ParallelEnv):
             self.render()
         return result
 
-    def _validate(self, actions: dict[str, Any]) -> list[int]:
+    def _validate(self, actions: Mapping[str, Any]) -> list[int]:
         """The actions of both agents as ints, or ValueError naming the agent and space."""
+        if not isinstance(actions, Mapping):
+            raise ValueError(
+                f"actions must be a dict mapping each live agent ({', '.join(self.agents)}) to "
+                f"an integer in Discrete({N_ACTIONS}); got {type(actions).__name__}"
+            )
         unknown = [str(a) for a in actions if a not in self.agents]
         if unknown:
             raise ValueError(
-                f"unknown agent(s) {unknown}; expected actions for {self.agents}, each an "
-                f"integer in Discrete({N_ACTIONS})"
+                f"unknown agent(s) {reprlib.repr(unknown)}; expected actions for {self.agents}, "
+                f"each an integer in Discrete({N_ACTIONS})"
             )
         out = []
         for agent in AGENTS:
@@ -148,15 +171,18 @@ class WorldEnv(ParallelEnv):
                 raise ValueError(
                     f"missing action for {agent}; expected an integer in Discrete({N_ACTIONS})"
                 )
-            a = actions[agent]
-            value = a.item() if isinstance(a, np.generic | np.ndarray) and np.ndim(a) == 0 else a
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < N_ACTIONS:
-                raise ValueError(
-                    f"invalid action {a!r} for {agent}: expected an integer in "
-                    f"Discrete({N_ACTIONS}) (0..{N_ACTIONS - 1}: {', '.join(ACTIONS)})"
-                )
-            out.append(value)
+            out.append(self.checked_action(agent, actions[agent]))
         return out
+
+    def checked_action(self, agent: str, action: Any) -> int:
+        """``action`` of ``agent`` as an int, or ValueError naming the agent and the space."""
+        value = action.item() if isinstance(action, np.ndarray) and action.ndim == 0 else action
+        if not is_integer(value) or not 0 <= value < N_ACTIONS:
+            raise ValueError(
+                f"invalid action {reprlib.repr(action)} for {agent}: expected an integer in "
+                f"Discrete({N_ACTIONS}) (0..{N_ACTIONS - 1}: {', '.join(ACTIONS)})"
+            )
+        return int(value)
 
     def _split(self, obs: np.ndarray) -> dict[str, np.ndarray]:
         return {a: np.ascontiguousarray(obs[0, i]) for i, a in enumerate(AGENTS)}
@@ -177,6 +203,27 @@ class WorldEnv(ParallelEnv):
         """Nothing to release."""
 
 
+class WorldAEC(parallel_to_aec_wrapper):
+    """PettingZoo's AEC form of a :class:`WorldEnv` that checks each action at the step that
+    gives it (PettingZoo's own keeps it until the last agent's step, then fails on every step
+    until ``reset()``)."""
+
+    def step(self, action: Any) -> None:
+        """Take the selected agent's action: an int in Discrete(10), or None once it is done.
+
+        Raises:
+            ValueError: an invalid action (or one for a done agent); nothing is changed.
+        """
+        agent = self.agent_selection
+        if self.terminations[agent] or self.truncations[agent]:
+            if action is not None:
+                raise ValueError(f"{agent} is done: step(None), not {reprlib.repr(action)}")
+            super().step(None)
+        else:
+            super().step(self.env.checked_action(agent, action))
+
+
 def make_aec(scenario: str, **kwargs: Any) -> AECEnv:
-    """The AEC form of ``scenario``, by PettingZoo's ``parallel_to_aec``."""
-    return parallel_to_aec(WorldEnv(scenario, **kwargs))
+    """The AEC form of ``scenario``: a :class:`WorldAEC`, in PettingZoo's order checks (as
+    ``parallel_to_aec`` gives)."""
+    return OrderEnforcingWrapper(WorldAEC(WorldEnv(scenario, **kwargs)))

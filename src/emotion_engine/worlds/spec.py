@@ -8,8 +8,11 @@ indexes envs (agent 0 = ``parent_0``, agent 1 = ``child_0``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+import reprlib
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from numbers import Integral, Real
 
 import numpy as np
 from numpy.typing import NDArray
@@ -108,7 +111,32 @@ MAX_FOOD = STREAM_WIDTH // 2 - 2
 """The most food items a world can hold: reset draws two numbers per agent and per item
 from one random stream."""
 
+MAX_SIZE = 64
+"""The largest grid side (a ``rgb_array`` frame is 40 pixels a cell)."""
+MAX_CYCLES = 1_000_000
+"""The most steps an episode may last (``max_cycles``), and the longest ``threat_period``."""
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "size": (3, MAX_SIZE),
+    "n_food": (1, MAX_FOOD),
+    "max_cycles": (1, MAX_CYCLES),
+    "threat_period": (1, MAX_CYCLES),
+    "threat_strikes": (1, MAX_CYCLES),
+    "near_radius": (0, MAX_SIZE),
+    "separation_radius": (0, MAX_SIZE),
+    "threat_radius": (1, MAX_SIZE),
+    "start_radius": (0, MAX_SIZE),
+}
+"""The integer parameters of :class:`WorldParams` and their ranges (inclusive); a radius of
+the grid's side or more already reaches every cell."""
+
 Pair = tuple[float, float]
+
+
+def is_integer(value: object) -> bool:
+    """Whether ``value`` is an integer (a Python or NumPy one), not a bool."""
+    return isinstance(value, Integral) and not isinstance(value, bool | np.bool_)
+
+
 """A per-agent parameter: (parent, child)."""
 
 
@@ -196,21 +224,27 @@ class WorldParams:
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:
             raise ValueError(
-                f"unknown scenario {self.scenario!r}; expected one of: {', '.join(SCENARIOS)}"
+                f"unknown scenario {reprlib.repr(self.scenario)}; expected one of: {', '.join(SCENARIOS)}"
             )
         if self.reward_mode not in REWARD_MODES:
             raise ValueError(
-                f"unknown reward_mode {self.reward_mode!r}; "
+                f"unknown reward_mode {reprlib.repr(self.reward_mode)}; "
                 f"expected one of: {', '.join(REWARD_MODES)}"
             )
-        if self.n_food > MAX_FOOD:
+        if isinstance(self.n_food, Integral) and self.n_food > MAX_FOOD:
             raise ValueError(
                 f"n_food must be <= {MAX_FOOD} (random draws per stream); got {self.n_food}"
             )
-        if self.size < 3 or self.n_food < 1 or self.max_cycles < 1 or self.threat_period < 1:
-            raise ValueError("need size >= 3, n_food >= 1, max_cycles >= 1, threat_period >= 1")
-        if self.start_radius < 0:
-            raise ValueError(f"start_radius must be >= 0; got {self.start_radius!r}")
+        for name, (low, high) in INT_RANGES.items():
+            value = getattr(self, name)
+            if not is_integer(value) or not low <= value <= high:
+                raise ValueError(
+                    f"{name} must be an integer from {low} to {high}; got {reprlib.repr(value)}"
+                )
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.type == "float" and (not isinstance(value, Real) or not math.isfinite(value)):
+                raise ValueError(f"{f.name} must be a finite number; got {reprlib.repr(value)}")
         if not self.dt > 0:
             raise ValueError(f"dt must be > 0; got {self.dt!r}")
 
