@@ -318,7 +318,7 @@ def simulate(
     ] = None,
 ) -> None:
     """Run one episode of a world with a policy and print its metrics."""
-    from emotion_engine.gif import GifWriter
+    from emotion_engine.gif import GifWriter, frame_ms
     from emotion_engine.policies import LEARNED_POLICIES, make_policy
     from emotion_engine.worlds.core import WorldParams
     from emotion_engine.worlds.runner import EPISODE_GIF_FPS
@@ -337,7 +337,7 @@ def simulate(
         result = run(scenario, steps, seed, act, reward_mode=reward_mode)
     else:
         with writing(gif, "--gif"), open(gif, "wb") as file:
-            writer = GifWriter(file, round(1000 / EPISODE_GIF_FPS))
+            writer = GifWriter(file, frame_ms(EPISODE_GIF_FPS))
             result = run(scenario, steps, seed, act, on_frame=writer.add, reward_mode=reward_mode)
             writer.close()
         typer.echo(f"wrote {gif} ({writer.frames} frames)", err=True)

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from emotion_engine.face.params import FaceParams
 from emotion_engine.face.renderer import HEIGHT, WIDTH, render, upscale
 from emotion_engine.face.ssd1306 import pack
-from emotion_engine.gif import write_gif
+from emotion_engine.gif import frame_ms, write_gif
 
 MAX_GIF_FRAMES = 10_000
 """The most frames a face GIF may have (faces of ``--sequence`` × ``--hold`` × ``--fps``):
@@ -27,9 +27,7 @@ def save_gif(frames: Iterable[Image.Image], path: Path, fps: float, scale: int =
     """Frames as a looping animated GIF at ``fps`` (GIF delays are in 10 ms steps), written
     one at a time as ``frames`` yields them; returns how many there were."""
     with open(path, "wb") as file:
-        return write_gif(
-            (upscale(f, scale) for f in frames), file, max(20, round(1000.0 / fps / 10.0) * 10)
-        )
+        return write_gif((upscale(f, scale) for f in frames), file, frame_ms(fps))
 
 
 def save_ssd1306(image: Image.Image, path: Path) -> None:

@@ -52,7 +52,7 @@ class ComplexMeans:
 
 MAX_STEPS = 100_000
 """The longest episode the runner plays (``--steps`` of simulate, evaluate and calibrate):
-about half a minute of one world on one core."""
+about half a minute of one world on one core (some minutes more with a GIF of every step)."""
 
 MAX_EPISODES = 10_000
 """The most episodes played at once (``--episodes`` of evaluate and calibrate): they step
