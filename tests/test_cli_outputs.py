@@ -6,6 +6,7 @@ import os
 import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
@@ -79,6 +80,20 @@ def test_a_write_that_fails_midway_leaves_no_half_written_file(place, monkeypatc
     monkeypatch.setattr(Image.Image, "save", fail_midway)
     one_line_error(["face", "--png", "joy.png"], "cannot write --png joy.png: No space left")
     assert not (place / "joy.png").exists()
+
+
+def test_an_interrupted_gif_is_removed(place, monkeypatch):
+    import emotion_engine.worlds.runner as runner_module
+
+    def interrupted(*args, on_frame, **kwargs):
+        on_frame(np.zeros((8, 8, 3), dtype=np.uint8))
+        on_frame(np.ones((8, 8, 3), dtype=np.uint8))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner_module, "simulate", interrupted)
+    result = runner.invoke(app, ["simulate", "--steps", "5", "--gif", "cut.gif"])
+    assert result.exit_code == 130  # click turns Ctrl-C into exit 130
+    assert not (place / "cut.gif").exists()
 
 
 def test_a_file_the_failed_write_did_not_touch_is_kept(place):

@@ -86,15 +86,17 @@ def _fingerprint(path: Path) -> tuple[int, int, int] | None:
 
 @contextmanager
 def writing(path: Path, option: str) -> Iterator[Path]:
-    """Write ``path`` inside this block; an OSError (a full disk, no permission) becomes a
-    one-line error, and a regular file left half-written there is removed."""
+    """Write ``path`` inside this block: if it fails, a regular file left half-written there is
+    removed, and an OSError (a full disk, no permission) becomes a one-line error."""
     before = _fingerprint(path)
     try:
         yield path
-    except OSError as e:
+    except BaseException as e:  # Ctrl-C included: never leave half a file
         if path.is_file() and _fingerprint(path) != before:
             path.unlink()
-        fail(f"cannot write {option} {_shown(path)}: {e.strerror or e}")
+        if isinstance(e, OSError):
+            fail(f"cannot write {option} {_shown(path)}: {e.strerror or e}")
+        raise
 
 
 def emit_json(obj: object) -> None:

@@ -206,8 +206,11 @@ def open_display(
     if out is None:
         raise DisplayError(f"the {kind} display needs an output path (--out)")
     if kind == "gifanim":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return GifDisplay(out, fps)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            return GifDisplay(out, fps)
+        except OSError as e:
+            raise DisplayError(f"cannot write the GIF {out}: {e.strerror or e}") from e
     emulator = _import("luma.emulator.device", kind)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     out.mkdir(parents=True, exist_ok=True)
