@@ -12,7 +12,7 @@ from emotion_engine.worlds.runner import simulate
 def test_both_policies_play_the_same_seeds():
     c = compare("crisis", 60, 4, 10, "scripted", "random")
     assert c.seeds == [10, 11, 12, 13] and list(c.metrics) == ["scripted", "random"]
-    single, _ = simulate("crisis", 60, 12, "scripted")  # deterministic: the same world
+    single = simulate("crisis", 60, 12, "scripted")  # deterministic: the same world
     assert c.metrics["scripted"]["attachment_parent_child"][2] == pytest.approx(
         single["attachment_final"]
     )

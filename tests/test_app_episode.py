@@ -25,7 +25,7 @@ def test_records_cover_every_step_with_the_right_shapes():
 @pytest.mark.parametrize(("scenario", "policy"), [("crisis", "scripted"), ("caretaking", "random")])
 def test_summary_agrees_with_the_worlds_runner(scenario, policy):
     summary = Episode(validate(scenario, 120, 5, policy)).run()
-    expected, _ = simulate(scenario, 120, 5, policy)
+    expected = simulate(scenario, 120, 5, policy)
     for key, value in expected.items():
         assert summary[key] == value, key
     assert summary["maternal_love_final"] is None

@@ -35,16 +35,27 @@ def test_capture_writes_one_png_a_frame_with_the_exact_pixels(tmp_path):
         np.testing.assert_array_equal(np.asarray(saved.convert("L")) > 127, np.asarray(frame))
 
 
-def test_gifanim_writes_the_animation_on_close(tmp_path):
+def test_gifanim_streams_the_animation_and_completes_it_on_close(tmp_path):
     out = tmp_path / "face.gif"
     display = open_display("gifanim", out=out, fps=25)
+    sizes = []
     for frame in frames():
         display.show(frame)
-    assert not out.exists()
+        sizes.append(out.stat().st_size)
+    assert 0 < sizes[1] < sizes[2]  # written as shown, not kept to the end
     display.close()
     display.close()  # closing twice is harmless
     gif = Image.open(out)
-    assert gif.n_frames == 3 and gif.size == (128, 64)
+    assert gif.n_frames == 3 and gif.size == (128, 64) and gif.info["duration"] == 40
+    for i, frame in enumerate(frames()):
+        gif.seek(i)
+        np.testing.assert_array_equal(np.asarray(gif.convert("L")) > 127, np.asarray(frame))
+
+
+def test_gifanim_that_showed_nothing_leaves_no_file(tmp_path):
+    out = tmp_path / "face.gif"
+    open_display("gifanim", out=out).close()
+    assert not out.exists()
 
 
 def test_pygame_window_runs_headless_and_keys_become_stimuli():

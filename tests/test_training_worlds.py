@@ -154,7 +154,7 @@ def test_train_and_evaluate_commands(tmp_path):
 
 def test_simulate_untrained_records_complex_emotions():
     policy = untrained_policy(WorldParams(max_cycles=50), seed=0)
-    out, _ = simulate("caretaking", 50, 0, policy)
+    out = simulate("caretaking", 50, 0, policy)
     assert all(0.0 <= out[f"{who}_{c}"] <= 1.0 for who in ("parent", "child")
                for c in COMPLEX_EMOTIONS)  # fmt: skip
     names = list(out)  # the means come after the world's statistics, as they always have

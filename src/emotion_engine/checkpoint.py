@@ -26,11 +26,10 @@ from safetensors.torch import save
 from torch import nn
 
 from emotion_engine import __version__
+from emotion_engine.text import clip
 
 FORMAT_VERSION = 1
 _META_KEY = "emotion_engine"
-MAX_SHOWN = 100
-"""The most characters of a file's value that an error message quotes."""
 
 
 class CheckpointError(ValueError):
@@ -100,9 +99,9 @@ def load_checkpoint(
 
 
 def shown(value: object) -> str:
-    """``repr(value)`` cut to :data:`MAX_SHOWN` characters, to quote a file's value in a message."""
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+    """``repr(value)`` cut to :data:`~emotion_engine.text.MAX_ECHO` characters, to quote a
+    file's value in a message."""
+    return clip(repr(value))
 
 
 def check_tensors(

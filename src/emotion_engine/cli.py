@@ -7,13 +7,17 @@ stderr; bad input exits with status 2 and a one-line message saying what was wro
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from emotion_engine import __version__
+from emotion_engine.text import clip
 
 app = typer.Typer(
     name="emotion-engine",
@@ -34,10 +38,65 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _cut(text: object, limit: int = 100) -> str:
-    """``text`` as a string of at most ``limit`` characters, for echoing user input."""
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _shown(value: object) -> str:
+    """User input as an error message echoes it: cut (:func:`emotion_engine.text.clip`)."""
+    return clip(str(value))
+
+
+def check_output(path: Path | None, option: str, suffixes: tuple[str, ...] = ()) -> None:
+    """Refuse, before any work, a file path given to ``option`` that cannot be written: a
+    folder, a name not ending in one of ``suffixes`` (any if empty), or a missing folder."""
+    if path is None:
+        return
+    if path.is_dir():
+        fail(f"{option} {_shown(path)} is a folder; give a file name")
+    if suffixes and path.suffix.lower() not in suffixes:
+        fail(f"{option} {_shown(path)}: the file name must end in {_one_of(suffixes)}")
+    _check_folder(path.parent, option, path)
+
+
+def _one_of(names: tuple[str, ...]) -> str:
+    return " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))
+
+
+def check_output_folder(path: Path | None, option: str) -> None:
+    """Refuse, before any work, a folder path given to ``option`` that is a file or whose
+    parent folder does not exist (the folder itself is made when written)."""
+    if path is None:
+        return
+    if path.exists() and not path.is_dir():
+        fail(f"{option} {_shown(path)} is a file; give a folder")
+    _check_folder(path.parent, option, path)
+
+
+def _check_folder(folder: Path, option: str, path: Path) -> None:
+    if not folder.exists():
+        fail(f"{option} {_shown(path)}: folder {_shown(folder)} does not exist; create it first")
+    if not folder.is_dir():
+        fail(f"{option} {_shown(path)}: {_shown(folder)} is not a folder")
+
+
+def _fingerprint(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+@contextmanager
+def writing(path: Path, option: str) -> Iterator[Path]:
+    """Write ``path`` inside this block: if it fails, a regular file left half-written there is
+    removed, and an OSError (a full disk, no permission) becomes a one-line error."""
+    before = _fingerprint(path)
+    try:
+        yield path
+    except BaseException as e:  # Ctrl-C included: never leave half a file
+        if path.is_file() and _fingerprint(path) != before:
+            path.unlink()
+        if isinstance(e, OSError):
+            fail(f"cannot write {option} {_shown(path)}: {e.strerror or e}")
+        raise
 
 
 def emit_json(obj: object) -> None:
@@ -70,6 +129,10 @@ def main(
     """Emotion Engine: neuromodulators → emotions → social emotions → feelings, for agents."""
 
 
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+"""The kinds of picture ``affect --plot`` writes (matplotlib's format follows the name)."""
+
+
 @app.command()
 def affect(
     stimulus: Annotated[
@@ -89,7 +152,8 @@ def affect(
     temperament: Annotated[str, typer.Option(help="Temperament preset.")] = "balanced",
     as_json: JsonFlag = False,
     plot: Annotated[
-        Path | None, typer.Option(help="Write a PNG of levels and emotions here.")
+        Path | None,
+        typer.Option(help="Write a plot of levels and emotions here (.png, .svg or .pdf)."),
     ] = None,
 ) -> None:
     """Run the emotion model alone on a stimulus schedule and print the time series."""
@@ -98,6 +162,7 @@ def affect(
     from emotion_engine.affect.schedule import run_schedule
     from emotion_engine.affect.stimuli import parse_stimulus
 
+    check_output(plot, "--plot", PLOT_SUFFIXES)
     try:
         stimuli = [parse_stimulus(s, timed=True) for s in stimulus or []]
         params = get_temperament(temperament)
@@ -107,7 +172,8 @@ def affect(
     if plot is not None:
         from emotion_engine.plots import plot_affect
 
-        plot_affect(series, plot, title=f"emotion-engine affect ({temperament})")
+        with writing(plot, "--plot"):
+            plot_affect(series, plot, title=f"emotion-engine affect ({temperament})")
         typer.echo(f"wrote {plot}", err=True)
     levels, primary = series["levels"], series["primary"]
     if as_json:
@@ -178,6 +244,7 @@ def bench(
     from emotion_engine.bench import BENCHMARKS, load
 
     names = only or list(BENCHMARKS)
+    check_output_folder(out, "--out")
     try:
         runners = {name: load(name) for name in names}
     except ValueError as e:
@@ -187,8 +254,9 @@ def bench(
         typer.echo(f"running benchmark {name} ...", err=True)
         results[name] = run(quick=quick)
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / f"{name}.json").write_text(json.dumps(results[name], indent=2) + "\n")
+            with writing(out / f"{name}.json", "--out") as path:
+                out.mkdir(exist_ok=True)
+                path.write_text(json.dumps(results[name], indent=2) + "\n")
         if not as_json:
             for r in results[name]:
                 typer.echo(
@@ -236,7 +304,6 @@ def demo(
 
     At most 4 episodes and 2 comparisons run at once; up to 64 calls wait in the queue.
     """
-    from emotion_engine.app.inputs import clip
     from emotion_engine.app.ui import MissingExtra, require_demo
 
     if not 1 <= port <= 65535:
@@ -270,7 +337,7 @@ def demo(
 @app.command()
 def simulate(
     scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
-    steps: Annotated[int, typer.Option(help="Episode length (max_cycles).")] = 500,
+    steps: Annotated[int, typer.Option(help="Episode length (max_cycles), at most 100,000.")] = 500,
     seed: Annotated[int, typer.Option(help="World seed.")] = 0,
     policy: Annotated[
         str,
@@ -280,30 +347,34 @@ def simulate(
         str, typer.Option(help="extrinsic, emotional or explicit (reported returns).")
     ] = "extrinsic",
     as_json: JsonFlag = False,
-    gif: Annotated[Path | None, typer.Option(help="Write an animated GIF here.")] = None,
+    gif: Annotated[
+        Path | None, typer.Option(help="Write an animated GIF (.gif) here, a frame a step.")
+    ] = None,
 ) -> None:
     """Run one episode of a world with a policy and print its metrics."""
+    from emotion_engine.gif import GifWriter, frame_ms
     from emotion_engine.policies import LEARNED_POLICIES, make_policy
     from emotion_engine.worlds.core import WorldParams
+    from emotion_engine.worlds.runner import EPISODE_GIF_FPS
     from emotion_engine.worlds.runner import simulate as run
 
-    if steps < 1 or seed < 0:
-        fail("--steps must be >= 1 and --seed >= 0")
+    check_episodes(None, steps, seed)
+    check_output(gif, "--gif", (".gif",))
     if policy in LEARNED_POLICIES:
         _configure_torch()
     try:
         params = WorldParams(scenario=scenario, max_cycles=steps, reward_mode=reward_mode)
         act = make_policy(policy, params, seed)
-        result, frames = run(
-            scenario, steps, seed, act, record=gif is not None, reward_mode=reward_mode
-        )
     except ValueError as e:
         fail(str(e))
-    if gif is not None:
-        from emotion_engine.plots import save_gif
-
-        save_gif(frames, gif)
-        typer.echo(f"wrote {gif} ({len(frames)} frames)", err=True)
+    if gif is None:
+        result = run(scenario, steps, seed, act, reward_mode=reward_mode)
+    else:
+        with writing(gif, "--gif"), open(gif, "wb") as file:
+            writer = GifWriter(file, frame_ms(EPISODE_GIF_FPS))
+            result = run(scenario, steps, seed, act, on_frame=writer.add, reward_mode=reward_mode)
+            writer.close()
+        typer.echo(f"wrote {gif} ({writer.frames} frames)", err=True)
     if as_json:
         emit_json({"scenario": scenario, "policy": policy, "seed": seed, **result})
         return
@@ -311,27 +382,44 @@ def simulate(
         typer.echo(f"{key:<28} {value:.3f}" if isinstance(value, float) else f"{key:<28} {value}")
 
 
+def check_episodes(episodes: int | None, steps: int, seed: int) -> None:
+    """Refuse ``--episodes`` (None: not an option), ``--steps`` and ``--seed`` beyond the
+    runner's limits, in one line."""
+    from emotion_engine.worlds.runner import MAX_EPISODES, MAX_SEED, MAX_STEPS
+
+    if episodes is not None and not 1 <= episodes <= MAX_EPISODES:
+        fail(f"--episodes must be >= 1 and at most {MAX_EPISODES:,}; got {episodes}")
+    if not 1 <= steps <= MAX_STEPS:
+        fail(f"--steps must be >= 1 and at most {MAX_STEPS:,}; got {steps}")
+    last = MAX_SEED - (episodes or 1) + 1
+    if not 0 <= seed <= last:
+        fail(f"--seed must be from 0 to {last} (seeds are 64-bit); got {_shown(seed)}")
+
+
 @app.command()
 def calibrate(
-    episodes: Annotated[int, typer.Option(help="Episodes (seeds) per scenario and policy.")] = 100,
-    steps: Annotated[int, typer.Option(help="Episode length.")] = 500,
+    episodes: Annotated[
+        int, typer.Option(help="Episodes (seeds) per scenario and policy, at most 10,000.")
+    ] = 100,
+    steps: Annotated[int, typer.Option(help="Episode length, at most 100,000.")] = 500,
     seed: Annotated[int, typer.Option(help="First seed.")] = 0,
     out: Annotated[
-        Path | None, typer.Option(help="Write the Markdown table here (docs/calibration.md).")
+        Path | None,
+        typer.Option(help="Write the Markdown table (.md) here (docs/calibration.md)."),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Survival of the baseline policies in both worlds: the calibration table."""
     from emotion_engine.worlds.runner import calibration, calibration_markdown
 
-    if episodes < 1 or steps < 1 or seed < 0:
-        fail("--episodes and --steps must be >= 1 and --seed >= 0")
+    check_episodes(episodes, steps, seed)
+    check_output(out, "--out", (".md",))
     rows = calibration(episodes, steps, seed)
     command = f"emotion-engine calibrate --episodes {episodes} --steps {steps} --seed {seed}"
     table = calibration_markdown(rows, command)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(table)
+        with writing(out, "--out"):
+            out.write_text(table)
         typer.echo(f"wrote {out}", err=True)
     if as_json:
         emit_json({"command": command, "rows": rows})
@@ -348,13 +436,18 @@ def face(
         str | None, typer.Option(help="A mix of presets, e.g. joy=0.6,surprise=0.4.")
     ] = None,
     intensity: Annotated[float, typer.Option(help="Scales the expression (0 = neutral).")] = 1.0,
-    png: Annotated[Path | None, typer.Option(help="Write the face as PNG here.")] = None,
-    gif: Annotated[Path | None, typer.Option(help="Write an animated GIF here.")] = None,
+    png: Annotated[Path | None, typer.Option(help="Write the face as PNG (.png) here.")] = None,
+    gif: Annotated[
+        Path | None,
+        typer.Option(help="Write an animated GIF (.gif) here, at most 10,000 frames."),
+    ] = None,
     sequence: Annotated[
         str | None,
         typer.Option(help="GIF: presets to move through, e.g. neutral,joy,sad,surprise."),
     ] = None,
-    fps: Annotated[float, typer.Option(help="Frames per second (GIF and --live).")] = 30.0,
+    fps: Annotated[
+        float, typer.Option(help="Frames per second (GIF and --live, at most 1000).")
+    ] = 30.0,
     hold: Annotated[float, typer.Option(help="GIF: seconds on each face.")] = 1.0,
     scale: Annotated[int, typer.Option(help="Enlarge PNG and GIF output (square pixels).")] = 1,
     ssd1306: Annotated[
@@ -364,7 +457,8 @@ def face(
         bool, typer.Option(help="Print the face in half blocks (the default output).")
     ] = False,
     sheet: Annotated[
-        Path | None, typer.Option(help="Write a labelled contact sheet of all presets here.")
+        Path | None,
+        typer.Option(help="Write a labelled contact sheet of all presets (.png) here."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the animation (blinks, saccades).")] = 0,
     live: Annotated[
@@ -381,8 +475,12 @@ def face(
     out: Annotated[
         Path | None, typer.Option(help="--live: folder (capture) or GIF file (gifanim).")
     ] = None,
-    frames: Annotated[int | None, typer.Option(help="--live: stop after N frames.")] = None,
-    duration: Annotated[float | None, typer.Option(help="--live: stop after S seconds.")] = None,
+    frames: Annotated[
+        int | None, typer.Option(help="--live: stop after N frames (N >= 1).")
+    ] = None,
+    duration: Annotated[
+        float | None, typer.Option(help="--live: stop after S seconds (S > 0).")
+    ] = None,
     temperament: Annotated[str, typer.Option(help="--live: temperament preset.")] = "balanced",
     speed: Annotated[float, typer.Option(help="--live: model seconds per second.")] = 1.0,
     no_stdin: Annotated[
@@ -393,10 +491,17 @@ def face(
     """Render an emotion or a blend to PNG / GIF / SSD1306 bytes, or drive a live display."""
     from emotion_engine.face import animate_sequence, expression, parse_blend, render
     from emotion_engine.face import blend as blend_faces
+    from emotion_engine.face.animation import frames_per_face
     from emotion_engine.face.display import DisplayError, open_display
-    from emotion_engine.face.export import contact_sheet, save_gif, save_png, save_ssd1306
+    from emotion_engine.face.export import (
+        MAX_GIF_FRAMES,
+        contact_sheet,
+        save_gif,
+        save_png,
+        save_ssd1306,
+    )
     from emotion_engine.face.expressions import PRESETS
-    from emotion_engine.face.live import read_lines, run_live
+    from emotion_engine.face.live import check_session, read_lines, run_live
     from emotion_engine.face.terminal import half_blocks
 
     if emotion is not None and blend is not None:
@@ -410,6 +515,14 @@ def face(
     except ValueError as e:
         fail(str(e))
     if live:
+        if device == "capture":
+            check_output_folder(out, "--out")
+        elif device == "gifanim":
+            check_output(out, "--out", (".gif",))
+        try:
+            check_session(fps, frames, duration, speed)
+        except ValueError as e:
+            fail(str(e))
         try:
             addr = int(address, 0)
             display = open_display(
@@ -417,10 +530,10 @@ def face(
                 rotate=rotate, out=out, fps=fps, stream=sys.stderr if as_json else sys.stdout,
             )  # fmt: skip
         except ValueError:
-            fail(f"--address must be a number such as 0x3C; got {address!r}")
+            fail(f"--address must be a number such as 0x3C; got {_shown(repr(address))}")
         except DisplayError as e:
             fail(str(e))
-        with display:
+        with writing(out, "--out") if out is not None else nullcontext(), display:
             try:
                 summary = run_live(
                     display, fps=fps, frames=frames, duration=duration,
@@ -436,23 +549,36 @@ def face(
                 f"live face ended ({summary['ended']}) after {summary['frames']} frames", err=True
             )
         return
+    check_output(png, "--png", (".png",))
+    check_output(gif, "--gif", (".gif",))
+    check_output(ssd1306, "--ssd1306")
+    check_output(sheet, "--sheet", (".png",))
+    if gif is not None:
+        try:
+            length = len(faces) * frames_per_face(fps, hold)
+        except ValueError as e:
+            fail(str(e))
+        if length > MAX_GIF_FRAMES:
+            fail(f"--gif would have {length:,} frames (--sequence faces × --hold × --fps); "
+                 f"at most {MAX_GIF_FRAMES:,}: lower --hold or --fps")  # fmt: skip
     wrote: list[str] = []
     image = render(target)
     if png is not None:
-        save_png(image, png, scale)
+        with writing(png, "--png"):
+            save_png(image, png, scale)
         wrote.append(str(png))
     if gif is not None:
-        try:
-            moving = animate_sequence(faces, fps=fps, hold=hold, seed=seed)
-        except ValueError as e:
-            fail(str(e))
-        save_gif([render(f) for f in moving], gif, fps, scale)
+        moving = animate_sequence(faces, fps=fps, hold=hold, seed=seed)
+        with writing(gif, "--gif"):
+            save_gif((render(f) for f in moving), gif, fps, scale)
         wrote.append(str(gif))
     if ssd1306 is not None:
-        save_ssd1306(image, ssd1306)
+        with writing(ssd1306, "--ssd1306"):
+            save_ssd1306(image, ssd1306)
         wrote.append(str(ssd1306))
     if sheet is not None:
-        contact_sheet(PRESETS).save(sheet)
+        with writing(sheet, "--sheet"):
+            contact_sheet(PRESETS).save(sheet, format="PNG")
         wrote.append(str(sheet))
     for path in wrote:
         typer.echo(f"wrote {path}", err=True)
@@ -594,7 +720,7 @@ def train(
     except (RunFolderError, CheckpointError) as e:
         fail(str(e))
     except OSError as e:
-        fail(f"cannot write the run into --out {_cut(out)}: {e.strerror or _cut(e)}")
+        fail(f"cannot write the run into --out {_shown(out)}: {e.strerror or _shown(e)}")
     last = result.history[-1] if result.history else {}
     summary = {"out": str(out), "env_steps": result.env_steps, "seconds": result.seconds,
                "stopped": result.stopped_reason, "last_update": last}  # fmt: skip
@@ -623,9 +749,11 @@ def evaluate(
             help="A policy.safetensors trained for --scenario, to evaluate instead of --policy."
         ),
     ] = None,
-    episodes: Annotated[int, typer.Option(help="Episodes (held-out world seeds).")] = 200,
+    episodes: Annotated[
+        int, typer.Option(help="Episodes (held-out world seeds), at most 10,000.")
+    ] = 200,
     seed: Annotated[int, typer.Option(help="Evaluation seed.")] = 0,
-    steps: Annotated[int, typer.Option(help="Episode length.")] = 500,
+    steps: Annotated[int, typer.Option(help="Episode length, at most 100,000.")] = 500,
     as_json: JsonFlag = False,
 ) -> None:
     """Many episodes on held-out seeds: survival, attachment, self-sacrifice, with 95% CIs."""
@@ -633,6 +761,7 @@ def evaluate(
     from emotion_engine.training.evaluate import METRIC_FIELDS
     from emotion_engine.training.evaluate import evaluate as run
 
+    check_episodes(episodes, steps, seed)
     if checkpoint is not None or policy in LEARNED_POLICIES:
         _configure_torch()
     try:
@@ -786,16 +915,18 @@ def results(
             "section per sweep, e.g. one per scenario."
         ),
     ] = [Path("runs/sweep")],  # noqa: B006 (typer reads the default, never mutates it)
-    out: Annotated[Path, typer.Option(help="The Markdown report to write.")] = Path(
-        "docs/RESULTS.md"
-    ),
+    out: Annotated[
+        Path, typer.Option(help="The Markdown report (.md) to write; its plots go beside it.")
+    ] = Path("docs/RESULTS.md"),
 ) -> None:
     """Regenerate the experiment's report (tables with 95% CIs, plots, findings) from sweeps."""
     from emotion_engine.training.results import write_report
 
+    check_output(out, "--out", (".md",))
     command = "emotion-engine results " + " ".join(f"--runs {r}" for r in runs) + f" --out {out}"
     try:
-        path = write_report(runs, out, command)
-    except FileNotFoundError as e:
-        fail(str(e))
+        with writing(out, "--out"):
+            path = write_report(runs, out, command)
+    except (FileNotFoundError, ValueError) as e:
+        fail(clip(str(e), 300))
     typer.echo(f"wrote {path}", err=True)

@@ -57,14 +57,3 @@ def plot_affect(series: dict, path: str | Path, title: str = "Emotion model") ->
     bottom.set_ylim(0, 1.0)
     bottom.legend(ncol=4, fontsize=8, loc="upper right")
     return save_figure(fig, path)
-
-
-def save_gif(frames: list[np.ndarray], path: str | Path, fps: int = 8) -> Path:
-    """Write RGB frames (H, W, 3) uint8 as an animated GIF."""
-    from PIL import Image
-
-    if not frames:
-        raise ValueError("save_gif needs at least one frame")
-    images = [Image.fromarray(f) for f in frames]
-    images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
-    return Path(path)

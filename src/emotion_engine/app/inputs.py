@@ -1,7 +1,7 @@
 """Validation of a run's inputs, shared by the page and the API, with messages people read.
 
 Every check raises :class:`InvalidInput` (a ValueError) whose message names the input, the
-allowed values and what was given (cut to :data:`MAX_ECHO` characters); the UI turns it into a
+allowed values and what was given (cut to :data:`~emotion_engine.text.MAX_ECHO` characters); the UI turns it into a
 ``gr.Error`` so that the page and ``gradio_client`` callers both see it.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from emotion_engine.text import MAX_ECHO, clip
 
 SCENARIO_LABELS: dict[str, str] = {
     "caretaking": "Caretaking (parent–child)",
@@ -23,8 +25,6 @@ POLICY_LABELS: dict[str, str] = {
 MIN_STEPS, MAX_STEPS, DEFAULT_STEPS = 50, 500, 100
 MAX_SEED = 2**31 - 1
 MIN_EPISODES, MAX_EPISODES = 2, 100
-MAX_ECHO = 100
-"""Most characters of a given value that an error message repeats."""
 _MAX_WRITTEN_BITS = 4 * 3300
 """Ints of more bits than this have more digits than ``repr`` writes by default (4300)."""
 _WHOLE = re.compile(r"\s*[+-]?\d+\s*")
@@ -42,11 +42,6 @@ class RunRequest:
     steps: int
     seed: int
     policy: str
-
-
-def clip(text: str, limit: int = MAX_ECHO) -> str:
-    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def abridge(message: str, keep: int = MAX_ECHO) -> str:

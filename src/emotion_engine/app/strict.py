@@ -4,7 +4,7 @@ Gradio passes an event's function as many values as it has inputs and drops any 
 (a fifth value sent to ``/simulate`` would vanish unseen); its own refusals of a component's
 value (a choice not offered, a number out of bounds) repeat the value whole. A
 :class:`StrictBlocks` refuses a call whose values do not match the inputs one for one, and
-abridges every refusal of its inputs to about :data:`~emotion_engine.app.inputs.MAX_ECHO`
+abridges every refusal of its inputs to about :data:`~emotion_engine.text.MAX_ECHO`
 characters on each side of the cut. :func:`app_options` does the same for the web server's
 own refusal of a malformed request (FastAPI repeats the whole body in it).
 """

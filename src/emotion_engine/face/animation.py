@@ -227,6 +227,16 @@ class Animator:
         return compose(self.state, self.params)
 
 
+def frames_per_face(fps: float, hold: float) -> int:
+    """Frames that show each face of :func:`animate_sequence`: ``hold`` seconds at ``fps``,
+    at least one."""
+    if not (math.isfinite(fps) and fps > 0):
+        raise ValueError(f"fps must be > 0; got {fps!r}")
+    if not (math.isfinite(hold) and hold > 0):
+        raise ValueError(f"hold must be > 0; got {hold!r}")
+    return max(1, round(hold * fps))
+
+
 def animate_sequence(
     faces: Sequence[FaceParams],
     fps: float = 30.0,
@@ -235,15 +245,11 @@ def animate_sequence(
     params: AnimationParams = AnimationParams(),
 ) -> list[FaceParams]:
     """Frames of a face moving to each of ``faces`` in turn, ``hold`` seconds each."""
-    if not (math.isfinite(fps) and fps > 0):
-        raise ValueError(f"fps must be > 0; got {fps!r}")
-    if not (math.isfinite(hold) and hold > 0):
-        raise ValueError(f"hold must be > 0; got {hold!r}")
+    per_face = frames_per_face(fps, hold)
     if not faces:
         raise ValueError("need at least one face")
     animator = Animator(faces[0], seed, params)
     frames = []
-    per_face = max(1, round(hold * fps))
     for face in faces:
         animator.target = face
         frames += [animator.update(1.0 / fps) for _ in range(per_face)]

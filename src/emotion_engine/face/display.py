@@ -1,6 +1,6 @@
 """Displays: where frames go. A real SSD1306 (I2C or SPI) through luma.oled, luma.emulator's
-``capture`` (PNG files), ``gifanim`` (an animated GIF) and ``pygame`` (a window) devices,
-luma.core's ``dummy`` device, and a terminal preview in half blocks.
+``capture`` (PNG files) and ``pygame`` (a window) devices, luma.core's ``dummy`` device, an
+animated GIF written frame by frame (``gifanim``), and a terminal preview in half blocks.
 
 luma is imported only when a luma device is opened; without it, opening one fails with the
 ``pip install`` to run. Every failure to open a display raises :class:`DisplayError` with a
@@ -9,7 +9,6 @@ one-line message: a missing package, a bus that is not there, a display that is 
 
 from __future__ import annotations
 
-import atexit
 import importlib
 import os
 import sys
@@ -23,6 +22,7 @@ from PIL import Image
 from emotion_engine.affect import MODULATORS
 from emotion_engine.face.renderer import HEIGHT, WIDTH
 from emotion_engine.face.terminal import half_blocks
+from emotion_engine.gif import GifWriter, frame_ms
 
 DEVICES: tuple[str, ...] = ("ssd1306", "pygame", "terminal", "capture", "gifanim", "dummy")
 """Names accepted by :func:`open_display`."""
@@ -93,8 +93,6 @@ class LumaDisplay(Display):
         self.device = device
         self.kind = kind
         self._closed = False
-        if kind == "gifanim":  # write the GIF on close, not at interpreter exit
-            atexit.unregister(device.write_animation)
 
     def show(self, image: Image.Image) -> None:
         try:
@@ -116,9 +114,32 @@ class LumaDisplay(Display):
         if self._closed:
             return
         self._closed = True
-        if self.kind == "gifanim":
-            self.device.write_animation()
         self.device.cleanup()
+
+
+class GifDisplay(Display):
+    """Frames written to an animated GIF as they are shown, so a session of any length holds
+    one frame in memory; the GIF is complete on close (and removed if no frame was shown)."""
+
+    def __init__(self, path: Path, fps: float) -> None:
+        self.path = path
+        self._file = open(path, "wb")  # closed by close()
+        self._writer = GifWriter(self._file, frame_ms(fps))
+
+    def show(self, image: Image.Image) -> None:
+        self._writer.add(image)
+        self._file.flush()  # each frame on disk once the next one is shown
+
+    def close(self) -> None:
+        if self._file.closed:
+            return
+        try:
+            if self._writer.frames:
+                self._writer.close()
+        finally:
+            self._file.close()
+        if not self._writer.frames:
+            self.path.unlink()
 
 
 def _import(module: str, kind: str) -> ModuleType:
@@ -147,7 +168,7 @@ def open_display(
     Args:
         kind: ``ssd1306`` (real hardware), ``pygame`` (a window), ``terminal`` (half blocks on
             ``stream``), ``capture`` (a PNG a frame into the folder ``out``), ``gifanim`` (an
-            animated GIF written to ``out`` on close) or ``dummy`` (keeps the last frame).
+            animated GIF written to ``out`` frame by frame) or ``dummy`` (keeps the last frame).
         interface, port, address, spi_device: the SSD1306's bus: ``i2c`` on ``port``
             (/dev/i2c-PORT) at ``address``, or ``spi`` on /dev/spidevPORT.SPI_DEVICE.
         rotate: luma's rotation, 0–3 (quarter turns clockwise); 1 and 3 make the display
@@ -184,19 +205,19 @@ def open_display(
         return LumaDisplay(device, kind)
     if out is None:
         raise DisplayError(f"the {kind} display needs an output path (--out)")
+    if kind == "gifanim":
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            return GifDisplay(out, fps)
+        except OSError as e:
+            raise DisplayError(f"cannot write the GIF {out}: {e.strerror or e}") from e
     emulator = _import("luma.emulator.device", kind)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    if kind == "capture":
-        out.mkdir(parents=True, exist_ok=True)
-        template = str(out / "face_{0:06}.png")
-        return LumaDisplay(
-            emulator.capture(transform="none", scale=1, file_template=template, **common), kind
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    device = emulator.gifanim(
-        transform="none", scale=1, filename=str(out), duration=1.0 / fps, **common
+    out.mkdir(parents=True, exist_ok=True)
+    template = str(out / "face_{0:06}.png")
+    return LumaDisplay(
+        emulator.capture(transform="none", scale=1, file_template=template, **common), kind
     )
-    return LumaDisplay(device, kind)
 
 
 def _open_ssd1306(interface: str, port: int, address: int, spi_device: int, rotate: int) -> Any:

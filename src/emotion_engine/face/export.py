@@ -3,7 +3,7 @@ sheet of expressions (``docs/faces.png``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -11,36 +11,28 @@ from PIL import Image, ImageDraw, ImageFont
 from emotion_engine.face.params import FaceParams
 from emotion_engine.face.renderer import HEIGHT, WIDTH, render, upscale
 from emotion_engine.face.ssd1306 import pack
+from emotion_engine.gif import frame_ms, write_gif
 
-
-def _parent(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+MAX_GIF_FRAMES = 10_000
+"""The most frames a face GIF may have (faces of ``--sequence`` × ``--hold`` × ``--fps``):
+over five minutes at 30 frames a second."""
 
 
 def save_png(image: Image.Image, path: Path, scale: int = 1) -> None:
     """A frame as PNG, enlarged ``scale`` times with square pixels."""
-    upscale(image, scale).save(_parent(path), format="PNG")
+    upscale(image, scale).save(path, format="PNG")
 
 
-def save_gif(frames: Sequence[Image.Image], path: Path, fps: float, scale: int = 1) -> None:
-    """Frames as a looping animated GIF at ``fps`` (GIF delays are in 10 ms steps)."""
-    if not frames:
-        raise ValueError("a GIF needs at least one frame")
-    images = [upscale(f, scale) for f in frames]
-    images[0].save(
-        _parent(path),
-        format="GIF",
-        save_all=True,
-        append_images=images[1:],
-        duration=max(20, round(1000.0 / fps / 10.0) * 10),
-        loop=0,
-    )
+def save_gif(frames: Iterable[Image.Image], path: Path, fps: float, scale: int = 1) -> int:
+    """Frames as a looping animated GIF at ``fps`` (GIF delays are in 10 ms steps), written
+    one at a time as ``frames`` yields them; returns how many there were."""
+    with open(path, "wb") as file:
+        return write_gif((upscale(f, scale) for f in frames), file, frame_ms(fps))
 
 
 def save_ssd1306(image: Image.Image, path: Path) -> None:
     """A frame as the SSD1306's 1024 raw bytes (page layout, see :mod:`.ssd1306`)."""
-    _parent(path).write_bytes(pack(image))
+    path.write_bytes(pack(image))
 
 
 def contact_sheet(faces: Mapping[str, FaceParams], scale: int = 3, columns: int = 3) -> Image.Image:

@@ -36,6 +36,9 @@ from emotion_engine.face.display import Display
 from emotion_engine.face.expressions import face_from_emotions
 from emotion_engine.face.renderer import render
 
+MAX_FPS = 1000.0
+"""The fastest live face (``--fps``): frames of a millisecond; a display shows far fewer."""
+
 
 def read_lines(stream: TextIO) -> queue.Queue[str | None]:
     """A queue filled with the lines of ``stream`` by a daemon thread; None marks its end."""
@@ -48,6 +51,20 @@ def read_lines(stream: TextIO) -> queue.Queue[str | None]:
 
     threading.Thread(target=pump, name="face-stdin", daemon=True).start()
     return lines
+
+
+def check_session(
+    fps: float, frames: int | None, duration: float | None, speed: float = 1.0
+) -> None:
+    """Refuse, with a ValueError naming it, a frame rate, limit or speed a session cannot run."""
+    if not (math.isfinite(fps) and 0 < fps <= MAX_FPS):
+        raise ValueError(f"fps must be > 0 and <= {MAX_FPS:g}; got {fps!r}")
+    if frames is not None and frames < 1:
+        raise ValueError(f"frames must be >= 1 (or no limit); got {frames}")
+    if duration is not None and not (math.isfinite(duration) and duration > 0):
+        raise ValueError(f"duration must be > 0 seconds (or no limit); got {duration!r}")
+    if not (math.isfinite(speed) and speed > 0):
+        raise ValueError(f"speed must be > 0; got {speed!r}")
 
 
 def run_live(
@@ -68,18 +85,16 @@ def run_live(
     """Drive ``display`` with the live face until a limit, Ctrl-C or the end of ``lines``.
 
     Args:
-        fps: frames per second; the model and the animation advance 1/fps each frame.
-        frames, duration: stop after this many frames or (model) seconds.
+        fps: frames per second (at most :data:`MAX_FPS`); the model and the animation
+            advance 1/fps each frame.
+        frames, duration: stop after this many frames (>= 1) or (model) seconds (> 0).
         speed: model seconds per frame-second (e.g. 10 to watch slow moods change).
         lines: stimulus lines; None at the end of input. Bad lines are reported on ``log``.
 
     Returns a summary: frames shown, why the session ended, stimuli applied, and the final
     levels, emotions and dominant emotion.
     """
-    if not (math.isfinite(fps) and fps > 0):
-        raise ValueError(f"fps must be > 0; got {fps!r}")
-    if not (math.isfinite(speed) and speed > 0):
-        raise ValueError(f"speed must be > 0; got {speed!r}")
+    check_session(fps, frames, duration, speed)
     session = EmotionSession(temperament(temperament_name))
     animator = Animator(seed=seed)
     dt = 1.0 / fps

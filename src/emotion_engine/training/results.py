@@ -45,22 +45,68 @@ TARGET_WINDOW = 5
 over this many updates (those in which episodes ended), reaches it."""
 
 
+SWEEP_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "scenario": str, "conditions": list, "total_steps": int, "rows": list,
+}  # fmt: skip
+ROW_FIELDS: dict[str, type | tuple[type, ...]] = {"condition": str, "seed": int, "status": str}
+LINE_FIELDS: dict[str, type | tuple[type, ...]] = {"env_steps": int, "sps": (int, float)}
+"""The fields (and their types) of sweep.json, of its rows and of a metrics.jsonl line that
+the report reads; anything else a file may hold or lack."""
+
+
+def _check_fields(obj: object, fields: dict, where: str) -> None:
+    """A ValueError naming ``where`` unless ``obj`` is an object with ``fields`` so typed."""
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where} is not a JSON object")
+    for name, kind in fields.items():
+        value = obj.get(name)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ValueError(f"{where} lacks {name!r} (or it has the wrong type)")
+
+
+def _read_json(text: str, where: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{where} is not valid JSON ({e.msg} at line {e.lineno})") from None
+
+
 def load_sweep(folder: str | Path) -> dict:
-    """The sweep.json of a results folder, with a clear error if it is missing."""
+    """The sweep.json of a results folder; FileNotFoundError if it is missing, ValueError
+    (saying what is wrong) if it is not a sweep's results."""
     path = Path(folder) / SWEEP_FILE
     if not path.is_file():
         raise FileNotFoundError(
             f"no sweep results at {path}; run `emotion-engine sweep --out {folder}` first"
         )
-    return json.loads(path.read_text())
+    again = f"; rerun `emotion-engine sweep --out {folder}` to rewrite it"
+    try:
+        sweep = _read_json(path.read_text(errors="replace"), str(path))
+        _check_fields(sweep, SWEEP_FIELDS, str(path))
+        for i, row in enumerate(sweep["rows"]):  # type: ignore[index]
+            _check_fields(row, ROW_FIELDS, f"{path}: row {i + 1}")
+            if any(not isinstance(row.get(key), int | float | None) for key, _ in METRICS):
+                raise ValueError(f"{path}: row {i + 1} has a metric that is not a number")
+        if not all(isinstance(c, str) for c in sweep["conditions"]):  # type: ignore[index]
+            raise ValueError(f"{path}: 'conditions' are not all names")
+    except ValueError as e:
+        raise ValueError(f"{e}{again}") from None
+    return sweep  # type: ignore[return-value]
 
 
 def read_metrics(folder: str | Path, condition: str, seed: int) -> list[dict]:
-    """The lines of one trial's ``metrics.jsonl`` (empty if it has none)."""
+    """The lines of one trial's ``metrics.jsonl`` (empty if it has none); ValueError, naming
+    the line, for one that is not a metrics line."""
     path = trial_dir(folder, condition, seed) / METRICS_FILE
     if not path.is_file():
         return []
-    return [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+    lines = []
+    for n, text in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        if text.strip():
+            line = _read_json(text, f"{path} line {n}")
+            _check_fields(line, LINE_FIELDS, f"{path} line {n}")
+            lines.append(line)
+    return lines
 
 
 def time_to_target(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,18 +50,39 @@ class ComplexMeans:
         return {k: episode[k] for k in names[:cut]} | means | {k: episode[k] for k in names[cut:]}
 
 
+MAX_STEPS = 100_000
+"""The longest episode the runner plays (``--steps`` of simulate, evaluate and calibrate):
+about half a minute of one world on one core (some minutes more with a GIF of every step)."""
+
+MAX_EPISODES = 10_000
+"""The most episodes played at once (``--episodes`` of evaluate and calibrate): they step
+together as one batch, whose memory grows with their number."""
+
+MAX_SEED = 2**64 - 1
+"""The largest world seed (seeds are unsigned 64-bit integers)."""
+
+EPISODE_GIF_FPS = 8
+"""Frames per second of an episode's GIF (``simulate --gif``: one frame a step)."""
+
+FrameSink = Callable[[NDArray[np.uint8]], None]
+"""Takes each rgb frame (H, W, 3) of a recorded episode as it is drawn."""
+
+
 @dataclass(frozen=True)
 class Episodes:
-    """The first episode of each env: metric name → (n_envs,) array, and optional frames."""
+    """The first episode of each env: metric name → (n_envs,) array."""
 
     metrics: dict[str, NDArray]
-    frames: list[NDArray[np.uint8]]
 
 
 def run_episodes(
-    params: WorldParams, policy: str | Policy, seeds: Sequence[int], record: bool = False
+    params: WorldParams,
+    policy: str | Policy,
+    seeds: Sequence[int],
+    on_frame: FrameSink | None = None,
 ) -> Episodes:
-    """One episode per seed, all at once; ``record`` keeps rgb frames of the first env.
+    """One episode per seed, all at once; ``on_frame`` gets the first env's rgb frames, one
+    at a time as they are drawn (none is kept).
 
     ``policy`` is a policy or the name of one in
     :data:`~emotion_engine.worlds.policies.POLICIES` (ValueError for an unknown name). The
@@ -73,7 +94,8 @@ def run_episodes(
     """
     state, obs = reset(params, np.asarray(seeds))
     act = make_policy(policy, params, seed=int(seeds[0])) if isinstance(policy, str) else policy
-    frames = [rgb_array(state, params)] if record else []
+    if on_frame is not None:
+        on_frame(rgb_array(state, params))
     metrics: dict[str, NDArray] = {}
     finished = np.zeros(state.n_envs, dtype=bool)
     means = ComplexMeans(state.n_envs)
@@ -81,8 +103,8 @@ def run_episodes(
         actions, extras = act(state, obs)
         means.add(extras)
         state, obs, _, _, _, info = step(params, state, actions)
-        if record and not finished[0]:
-            frames.append(rgb_array(state, params))
+        if on_frame is not None and not finished[0]:
+            on_frame(rgb_array(state, params))
         first = ~finished[info.episode_envs]
         envs = info.episode_envs[first]
         episode = means.metrics(info.episode, info.episode_envs) if envs.size else {}
@@ -90,7 +112,7 @@ def run_episodes(
             metrics.setdefault(name, np.zeros(state.n_envs, dtype=value.dtype))
             metrics[name][envs] = value[first]
         finished[envs] = True
-    return Episodes(metrics, frames)
+    return Episodes(metrics)
 
 
 SUMMARY_KEYS: tuple[str, ...] = (
@@ -128,13 +150,12 @@ def simulate(
     steps: int,
     seed: int,
     policy: str | Policy,
-    record: bool = False,
+    on_frame: FrameSink | None = None,
     **params: object,
-) -> tuple[dict[str, object], list[NDArray[np.uint8]]]:
-    """One episode: its summary and (if ``record``) its rgb frames."""
+) -> dict[str, object]:
+    """One episode's summary; ``on_frame`` gets its rgb frames as they are drawn."""
     world = WorldParams(scenario=scenario, max_cycles=steps, **params)  # type: ignore[arg-type]
-    episodes = run_episodes(world, policy, [seed], record=record)
-    return summary(episodes.metrics), episodes.frames
+    return summary(run_episodes(world, policy, [seed], on_frame).metrics)
 
 
 def calibration(
