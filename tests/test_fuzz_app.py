@@ -100,18 +100,14 @@ def compare_accepts(position: int, value: object) -> bool:
         return False
 
 
-def checkpoint_folder(write) -> str:
-    folder = tempfile.mkdtemp(prefix="fuzz-checkpoints-")
-    (Path(folder) / "crisis").mkdir()
-    write(Path(folder) / "crisis" / POLICY_FILE)
-    return folder
-
-
 def assert_reported(write) -> None:
-    """The page's status loads every scenario and names the refused crisis checkpoint."""
-    folder = checkpoint_folder(write)
-    with mock.patch.dict(os.environ, {"EMOTION_ENGINE_CHECKPOINTS": folder}):
-        statuses = {s.scenario: s for s in all_trained_status()}
+    """With ``write``'s file as the crisis checkpoint, the page's status loads every scenario
+    and names the refused crisis checkpoint."""
+    with tempfile.TemporaryDirectory(prefix="fuzz-checkpoints-") as folder:
+        (Path(folder) / "crisis").mkdir()
+        write(Path(folder) / "crisis" / POLICY_FILE)
+        with mock.patch.dict(os.environ, {"EMOTION_ENGINE_CHECKPOINTS": folder}):
+            statuses = {s.scenario: s for s in all_trained_status()}
     assert not statuses["crisis"].loaded and POLICY_FILE in statuses["crisis"].message
 
 
