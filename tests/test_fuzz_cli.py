@@ -362,7 +362,7 @@ LIVE = ["face", "--live", "--no-stdin", "--device", "dummy"]
                    "--duration -1 exit 0)")  # fmt: skip
 @fuzz(20)
 @given(st.one_of(st.tuples(st.just("--frames"), NOT_POSITIVE.map(str)),
-                 st.tuples(st.just("--duration"), BAD_FLOATS)))  # fmt: skip
+                 st.tuples(st.just("--duration"), BAD_FLOATS.filter(lambda v: v != "inf"))))  # fmt: skip
 @counted
 def test_face_live_bad_stop(option_value):
     assert_cli_refuses([*LIVE, *option_value, "--fps", "50"])
