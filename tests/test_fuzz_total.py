@@ -1,0 +1,29 @@
+"""The fuzz suite as a whole: it asks for, and (when every family ran) tries, at least
+MIN_CASES bad inputs per run. Collected after the other tests/test_fuzz_*.py files."""
+
+import pytest
+
+import test_fuzz_app
+import test_fuzz_checkpoints
+import test_fuzz_cli
+import test_fuzz_grammars
+import test_fuzz_worlds
+from fuzzing import COMPLETED, FAMILIES, GENERATED, MIN_CASES
+
+MODULES = (test_fuzz_app, test_fuzz_checkpoints, test_fuzz_cli, test_fuzz_grammars,
+           test_fuzz_worlds)  # fmt: skip
+
+
+def test_the_families_ask_for_enough_cases():
+    families = {name for m in MODULES for name in dir(m) if name in FAMILIES}
+    assert families == set(FAMILIES) and len(FAMILIES) >= 40
+    assert sum(FAMILIES.values()) >= MIN_CASES
+
+
+def test_the_families_that_ran_tried_enough_cases():
+    ran = sum(GENERATED.get(name, 0) for name in COMPLETED)
+    print(f"fuzz: {ran} cases in {len(COMPLETED)} of {len(FAMILIES)} families")
+    if COMPLETED != set(FAMILIES):
+        pytest.skip(f"{len(set(FAMILIES) - COMPLETED)} families did not run or failed; "
+                    f"the {len(COMPLETED)} that passed tried {ran} cases")  # fmt: skip
+    assert ran >= MIN_CASES
