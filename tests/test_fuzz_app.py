@@ -68,7 +68,6 @@ def test_run_request_with_a_bad_value(position, data):
     assert_short_refusal(lambda: validate(*GOOD[:position], value, *GOOD[position + 1 :]))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 8 (error messages echo the input whole)")
 @fuzz(10)
 @given(st.integers(0, 3), st.integers(300, 10**6), st.sampled_from(["x", "9", "crisis ", "1e"]))
 @counted
@@ -118,8 +117,6 @@ def test_unreadable_checkpoint_is_reported(data):
     assert_reported(lambda path: path.write_bytes(data))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 3 (demo --checkpoints: a bad header "
-                   "raises instead of being reported)")  # fmt: skip
 @fuzz(10)
 @given(st.sampled_from(['[]', '1', '"x"', '{"format": 1, "kind": "policy"}',
                         '{"format": 1, "kind": "policy", "spec": {"obs_dim": 45, "n_actions": 10}}',
@@ -130,8 +127,6 @@ def test_checkpoint_with_a_bad_header_is_reported(header):
     assert_reported(crafted(valid_policy()[0], header))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 8 (a fifth /simulate argument ignored; "
-                   "messages echo input whole)")  # fmt: skip
 @pytest.mark.timeout(120)
 def test_live_server_refuses_briefly_and_stays_up(app_server):
     from gradio_client import Client

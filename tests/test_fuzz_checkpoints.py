@@ -76,8 +76,6 @@ def test_header_that_is_not_json(text):
     assert_refused(crafted(valid_policy()[0], text))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 3 (a header that is not an object: "
-                   "AttributeError)")  # fmt: skip
 @fuzz(30)
 @given(JSON.filter(lambda v: not isinstance(v, dict)))
 @counted
@@ -96,8 +94,6 @@ def test_header_of_another_format_or_kind(key, value):
     assert_refused(crafted(valid_policy()[0], json.dumps(meta)))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 3 (header trusted before it is checked: "
-                   "KeyError, TypeError, RuntimeError, networks built at the claimed size)")  # fmt: skip
 @fuzz(60)
 @given(st.data())
 @counted
@@ -124,7 +120,6 @@ def test_header_with_a_bad_spec(data):
     assert_refused(crafted(valid_policy()[0], json.dumps(meta)))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 5 (a header naming an unknown scenario)")
 @fuzz(10)
 @given(st.one_of(st.sampled_from(["mars", "", "Crisis", "caretaking ", None, 1, []]),
                  st.text(max_size=8).filter(lambda s: s not in ("caretaking", "crisis"))))  # fmt: skip
@@ -178,7 +173,6 @@ def test_tensor_missing_extra_or_misshapen(name, data):
     assert_refused(crafted(tensors, json.dumps(valid_policy()[1])))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 3 (tensor dtypes are not checked)")
 @fuzz(20)
 @given(WEIGHTS, st.sampled_from([torch.float16, torch.float64, torch.int32, torch.int64,
                                  torch.bool, torch.uint8, torch.bfloat16]))  # fmt: skip
@@ -188,7 +182,6 @@ def test_tensor_of_another_dtype(name, dtype):
     assert_refused(crafted(with_tensor(name, tensor.to(dtype)), json.dumps(valid_policy()[1])))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 5 (NaN or Inf weights accepted)")
 @fuzz(15)
 @given(WEIGHTS, st.sampled_from([math.nan, math.inf, -math.inf]), st.data())
 @counted
@@ -201,7 +194,6 @@ def test_tensor_with_non_finite_values(name, value, data):
     assert_evaluate_refuses(with_tensor(name, tensor), valid_policy()[1])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 5 (a moved or out-of-range primitive_index)")
 @fuzz(15)
 @given(st.sampled_from([0, 1]), st.one_of(st.integers(-100, -1), st.integers(OBS_DIM, 10**6),
                                           st.integers(0, OBS_DIM - 1)), st.integers(0, 9))  # fmt: skip

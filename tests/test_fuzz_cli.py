@@ -59,8 +59,6 @@ def bad_path(kind: str, name: str) -> tuple[str, callable]:
 # --- every subcommand ------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason="NEW (no item): click/typer usage errors print a "
-                   "rich panel of 5-6 lines on stderr, not one line")  # fmt: skip
 @fuzz(40)
 @given(st.sampled_from(SUBCOMMANDS), st.data())
 @counted
@@ -110,7 +108,6 @@ def test_affect_unknown_temperament(name):
     assert_cli_refuses(["affect", "--temperament", name, "--duration", "1"])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (odd or unwritable output paths)")
 @fuzz(8)
 @given(st.sampled_from([*BAD_PATH_KINDS[:3], "no-image-suffix"]))  # /dev/full: see below
 @counted
@@ -119,8 +116,6 @@ def test_affect_bad_plot_path(kind):
     assert_cli_refuses(["affect", "--duration", "1", "--plot", path], prepare=prepare)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 13 (affect --plot PATH without a suffix "
-                   "writes PATH.png and reports PATH)")  # fmt: skip
 @fuzz(2)
 @given(st.sampled_from(["plot", "a-dir"]))  # never /dev/full: /dev/full.png would be written
 @counted
@@ -144,7 +139,6 @@ def test_bench_unknown_names(names):
     assert_cli_refuses(["bench", *(a for n in names for a in ("--only", n)), "--quick"])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (bench --out FILE)")
 @fuzz(2)
 @given(st.sampled_from(["a-file", "a-file/sub"]))
 @counted
@@ -179,8 +173,6 @@ def test_demo_checkpoints_not_a_folder(path):
     assert_demo_refuses(["--checkpoints", path], prepare=lambda _: Path("a-file").write_text("x"))
 
 
-@pytest.mark.xfail(strict=False, reason="NEW (no item): demo --host is not validated; any "
-                   "text reaches the server's launch")  # fmt: skip
 @fuzz(15)
 @given(st.sampled_from(["", " ", "not a host", "999.1.1.1", "1.2.3", "::zz", "http://x",
                         "localhost:80", "-", "a" * 300, "127.0.0.1 ", "é.example"]))  # fmt: skip
@@ -208,7 +200,6 @@ def test_simulate_bad_values(data):
     assert_cli_refuses(["simulate", "--steps", "3", option, value, "--json"])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 7 (unbounded work)")
 @pytest.mark.timeout(60)
 @fuzz(3)
 @given(HUGE)
@@ -217,7 +208,6 @@ def test_simulate_too_many_steps(steps):
     assert_cli_refuses(["simulate", "--steps", str(steps)])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (simulate --gif to odd paths)")
 @fuzz(4)
 @given(st.sampled_from(BAD_PATH_KINDS))
 @counted
@@ -226,7 +216,6 @@ def test_simulate_bad_gif_path(kind):
     assert_cli_refuses(["simulate", "--steps", "3", "--gif", path], prepare=prepare)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (seeds beyond 64 bits: tracebacks)")
 @fuzz(20)
 @given(st.sampled_from(["simulate", "calibrate", "evaluate"]),
        st.integers(min_value=2**64, max_value=2**80))  # fmt: skip
@@ -245,7 +234,6 @@ def test_calibrate_bad_values(option, data):
     assert_cli_refuses(["calibrate", "--episodes", "1", "--steps", "3", option, str(value)])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 7 (unbounded work)")
 @pytest.mark.timeout(60)
 @fuzz(4)
 @given(st.sampled_from(["calibrate", "evaluate"]), HUGE)
@@ -255,7 +243,6 @@ def test_too_many_episodes(command, episodes):
     assert_cli_refuses([command, *policy, "--episodes", str(episodes), "--steps", "3"])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (calibrate --out a folder or FILE/x.md)")
 @fuzz(4)
 @given(st.sampled_from(BAD_PATH_KINDS[1:]))  # a missing folder is created
 @counted
@@ -295,8 +282,6 @@ def _copy_shipped(scenario: str):
     return lambda _: shutil.copy(shipped_policy_path(scenario), "policy.safetensors")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 5 (a caretaking checkpoint evaluated "
-                   "as crisis)")  # fmt: skip
 @fuzz(2)
 @given(st.sampled_from([("crisis", "caretaking"), ("caretaking", "crisis")]))
 @counted
@@ -335,7 +320,6 @@ def test_face_bad_values(data):
     assert_cli_refuses(["face", *args], output="x.gif")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 7 (face --hold / --fps unbounded)")
 @pytest.mark.timeout(60)
 @fuzz(4)
 @given(st.sampled_from([("--hold", "1e6"), ("--fps", "1e9"), ("--hold", "1e300"),
@@ -345,7 +329,6 @@ def test_face_gif_too_long(option_value):
     assert_cli_refuses(["face", "--gif", "x.gif", *option_value], output="x.gif")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (face --png /dev/full and odd paths)")
 @fuzz(8)
 @given(st.sampled_from(["--png", "--gif", "--ssd1306", "--sheet"]),
        st.sampled_from(BAD_PATH_KINDS[1:]))  # a missing folder is created  # fmt: skip
@@ -358,8 +341,6 @@ def test_face_bad_output_path(option, kind):
 LIVE = ["face", "--live", "--no-stdin", "--device", "dummy"]
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 13 (face --live --frames 0 / -1, "
-                   "--duration -1 exit 0)")  # fmt: skip
 @fuzz(20)
 @given(st.one_of(st.tuples(st.just("--frames"), NOT_POSITIVE.map(str)),
                  st.tuples(st.just("--duration"), BAD_FLOATS.filter(lambda v: v != "inf"))))  # fmt: skip
@@ -391,7 +372,6 @@ def test_face_live_bad_display_settings(option_value):
                         *option_value])  # fmt: skip
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (face --live --device capture --out FILE)")
 @fuzz(2)
 @given(st.sampled_from(["a-file", "a-file/sub"]))
 @counted
@@ -419,8 +399,6 @@ def test_train_bad_values(data):
     assert_cli_refuses([*TRAIN, *args])
 
 
-@pytest.mark.xfail(strict=False, reason="NEW (no item): a train or sweep refused after its "
-                   "progress bar started leaves the bar's line on stderr as a second line")  # fmt: skip
 @fuzz(6)
 @given(st.sampled_from([[*["train", "--total-steps", "64", "--out", "run"], "--resume"],
                         ["sweep", "--total-steps", "64", "--out", "sw", "--workers", "0"],
@@ -431,7 +409,6 @@ def test_refused_after_the_progress_bar_started(args):
     assert_cli_refuses(args, output="sw")
 
 
-@pytest.mark.xfail(strict=False, reason="NEW (no item): face --sequence '' is ignored silently")
 @fuzz(2)
 @given(st.just(""))
 @counted
@@ -439,7 +416,6 @@ def test_face_empty_sequence(sequence):
     assert_cli_refuses(["face", "--gif", "x.gif", "--sequence", sequence], output="x.gif")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (train --seed -1 / beyond 64 bits)")
 @fuzz(10)
 @given(st.one_of(NEGATIVE, st.integers(min_value=2**64, max_value=2**80)))
 @counted
@@ -447,7 +423,6 @@ def test_train_bad_seed(seed):
     assert_cli_refuses([*TRAIN, "--seed", str(seed)])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (train --out under a file)")
 @fuzz(2)
 @given(st.sampled_from(["a-file/run", "/dev/full/run"]))
 @counted
@@ -456,7 +431,6 @@ def test_train_out_under_a_file(out):
                        prepare=lambda _: Path("a-file").write_text("x"))  # fmt: skip
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 1 (train overwrites a finished policy)")
 @pytest.mark.timeout(300)
 @fuzz(1)
 @given(st.just("crisis"))
@@ -495,7 +469,6 @@ def test_sweep_bad_values(data):
     assert_cli_refuses([*SWEEP, *args], output="sw")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 10 (sweep --set values unchecked)")
 @pytest.mark.timeout(120)
 @fuzz(10)
 @given(st.sampled_from(["n_envs=1.5", "n_epochs=0.5", "torch_threads=0", "adam_eps=0",
@@ -507,7 +480,6 @@ def test_sweep_bad_override_values(pair):
     assert_cli_refuses([*SWEEP, "--set", pair], output="sw")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (sweep --out FILE/sw)")
 @fuzz(2)
 @given(st.sampled_from(["a-file", "a-file/sw"]))
 @counted
@@ -538,8 +510,6 @@ def test_results_without_a_sweep(kind):
     assert_cli_refuses(["results", "--runs", "sw", "--out", "r.md"], output="r.md", prepare=prepare)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 9 (results on a corrupt or incomplete "
-                   "sweep.json)")  # fmt: skip
 @fuzz(20)
 @given(st.one_of(
     st.sampled_from(["", "{", "[]", "null", "1", '"x"', "{}", '{"rows": []}', '{"scenario": 1}',

@@ -63,8 +63,6 @@ def test_blend_is_parsed_and_checked_or_refused_in_one_line(text):
     blend(weights)  # a parsed blend always makes a face
 
 
-@pytest.mark.xfail(strict=False, reason="NEW (no item): parse_blend sums repeated names without "
-                   "a finiteness check: joy=1e308,joy=1e308 gives an infinite weight")  # fmt: skip
 @fuzz(10)
 @given(st.sampled_from(EXPRESSIONS), st.integers(2, 4))
 @counted
@@ -84,8 +82,6 @@ def test_sequence_names_are_presets_or_refused_in_one_line(names):
             assert_one_line(e)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 8 (errors echo the input whole; cut it "
-                   "to ~100 characters)")  # fmt: skip
 @fuzz(10)
 @given(LONG_TEXT, st.sampled_from(["stimulus", "live stimulus", "blend", "sequence"]))
 @counted

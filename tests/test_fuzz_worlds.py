@@ -59,8 +59,6 @@ def test_parallel_step_with_unknown_or_missing_agents(world, actions):
     env.step(valid_actions(env.agents))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 12 (parallel_env().step(None) raises "
-                   "TypeError)")  # fmt: skip
 @fuzz(20)
 @given(WORLDS, st.one_of(st.none(), st.integers(), st.text(max_size=4),
                          st.lists(GOOD_ACTION, max_size=2), st.just(np.zeros(2, int))))  # fmt: skip
@@ -73,8 +71,6 @@ def test_parallel_step_with_something_not_a_dict(world, actions):
     env.step(valid_actions(env.agents))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 12 (AEC env() raises at the next agent's "
-                   "step, then on every step until reset)")  # fmt: skip
 @fuzz(40)
 @given(WORLDS, st.sampled_from([0, 1]), BAD_ACTION, st.integers(0, 3))
 @counted
@@ -105,8 +101,6 @@ def test_reset_with_a_bad_seed(world, seed):
     env.step(valid_actions(env.agents))
 
 
-@pytest.mark.xfail(strict=False, reason="NEW (no item): reset() ignores options silently, "
-                   "whatever they are")  # fmt: skip
 @fuzz(10)
 @given(WORLDS, st.one_of(st.integers(), st.text(max_size=4), st.lists(st.integers(), max_size=2),
                          st.dictionaries(st.text(min_size=1, max_size=6), st.integers(),
@@ -120,7 +114,6 @@ def test_reset_with_bad_options(world, options):
     env.step(valid_actions(env.agents))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 12 (max_cycles nan, 1.5, 2**70 accepted)")
 @fuzz(20)
 @given(WORLDS, st.one_of(
     st.integers(max_value=0), st.integers(min_value=2**40),
@@ -133,8 +126,6 @@ def test_bad_max_cycles(world, max_cycles):
         world.parallel_env(max_cycles=max_cycles)
 
 
-@pytest.mark.xfail(strict=False, reason="NEW (no item): other WorldParams numbers (size, n_food, "
-                   "dt, threat_period) accept NaN, floats and text")  # fmt: skip
 @fuzz(20)
 @given(WORLDS, st.sampled_from(["size", "n_food", "threat_period", "dt", "near_radius"]),
        st.sampled_from([math.nan, math.inf, 1.5, -1, "9", None, 10**12]))  # fmt: skip
