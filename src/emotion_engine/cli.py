@@ -598,17 +598,33 @@ def sweep(
     """Train and evaluate every (condition, seed) pair, locally or on Ray; rerun to resume."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from emotion_engine.training.sweep import SweepError, SweepSettings, run_sweep
+    from emotion_engine.training.config import ConfigError
+    from emotion_engine.training.sweep import (
+        SweepError,
+        SweepSettings,
+        check_out,
+        import_ray,
+        run_sweep,
+    )
 
     try:
+        ppo = _parse_overrides(overrides or [])
         settings = SweepSettings(
             scenario, tuple(c.strip() for c in conditions.split(",") if c.strip()), seeds,
-            total_steps, eval_episodes, eval_steps, _parse_overrides(overrides or []),
+            total_steps, eval_episodes, eval_steps, ppo,
         )  # fmt: skip
-    except (ValueError, TypeError) as e:
+    except ConfigError as e:
+        fail(f"--set {e.name}: {e}" if e.name in ppo else f"--{e.name.replace('_', '-')}: {e}")
+    except ValueError as e:
         fail(str(e))
     if retries < 0:
         fail(f"--retries must be >= 0; got {retries}")
+    try:  # before the progress bar, so that these errors stay one line
+        check_out(out.resolve(), settings)
+        if backend == "ray":
+            import_ray(local=address is None)
+    except (ValueError, SweepError) as e:
+        fail(str(e))
     columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("trials"))
     console = _stderr_console()
     with Progress(*columns, console=console, transient=as_json) as bar:
@@ -622,9 +638,12 @@ def sweep(
                           + (f" ({row['error']})" if row["error"] else ""))  # fmt: skip
 
         try:
-            rows = run_sweep(settings, out, backend, workers, address, retries + 1, on_row=show)
+            rows = run_sweep(settings, out, backend, workers, address, retries + 1,
+                             on_row=show, on_note=console.print)  # fmt: skip
         except (ValueError, SweepError) as e:
             fail(str(e))
+        except OSError as e:
+            fail(f"cannot write the sweep to --out {out}: {e.strerror or e}")
     if as_json:
         emit_json({"rows": rows})
     else:
@@ -645,10 +664,10 @@ def _parse_overrides(pairs: list[str]) -> dict[str, object]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise ValueError(f"--set takes KEY=VALUE; got {pair!r}")
+            raise ValueError(f"--set takes KEY=VALUE; got {pair[:100]!r}")
         try:
             parsed[key.strip()] = json.loads(value)
-        except json.JSONDecodeError:
+        except ValueError:  # not JSON, or a number too long to read
             parsed[key.strip()] = value
     return parsed
 
