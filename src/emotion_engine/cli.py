@@ -567,15 +567,18 @@ def sweep(
             "no_learning_signals."
         ),
     ] = "emotional,extrinsic,explicit",
-    seeds: Annotated[int, typer.Option(help="Training seeds 0 … N−1 per condition.")] = 3,
+    seeds: Annotated[
+        int, typer.Option(help="Training seeds 0 … N−1 per condition (at most 1000).")
+    ] = 3,
     total_steps: Annotated[int, typer.Option(help="Env steps per training run.")] = 2_000_000,
     backend: Annotated[
-        str, typer.Option(help="local (a process pool) or ray (a Ray cluster).")
+        str, typer.Option(help="local (processes on this machine) or ray (a Ray cluster).")
     ] = "local",
     address: Annotated[
         str | None,
         typer.Option(
-            help="Ray cluster to join: auto, or HEAD_IP:6379 (default: start a local Ray)."
+            help="Ray cluster to join: auto, or HEAD_IP:6379 (default: start a local Ray, "
+            "listening on 127.0.0.1 only, with a token)."
         ),
     ] = None,
     workers: Annotated[
@@ -590,7 +593,10 @@ def sweep(
     overrides: Annotated[
         list[str] | None,
         typer.Option(
-            "--set", help="Override a PPO setting, KEY=VALUE (repeatable), e.g. n_envs=8."
+            "--set",
+            help="Override a PPO setting, KEY=VALUE (repeatable), e.g. n_envs=8; checked before "
+            "any trial by the config's rules (type, finite, range: n_envs 1–4096, n_epochs "
+            "1–100, torch_threads 1–256, n_envs × n_steps ≤ 1048576, coefficients ≥ 0 or > 0).",
         ),
     ] = None,
     as_json: JsonFlag = False,
