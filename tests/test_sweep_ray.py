@@ -9,13 +9,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 if importlib.util.find_spec("ray") is None:
     pytest.skip("needs Ray (the scale extra)", allow_module_level=True)
-pytestmark = pytest.mark.slow  # a Ray start-up and three sweeps: ~40 s
+pytestmark = pytest.mark.slow  # a Ray start-up, a refused client and two sweeps: 25–60 s
 
 import sweep_trials  # noqa: E402
 from emotion_engine.training import sweep  # noqa: E402
@@ -67,6 +68,17 @@ def test_the_local_ray_listens_on_loopback_only_with_a_token(local_ray):
     exposed = [host for host, ip in sockets if ip is None or not _loopback(ip)]
     assert exposed == []
     assert os.environ["RAY_AUTH_MODE"] == "token" and len(os.environ["RAY_AUTH_TOKEN"]) >= 32
+
+
+def test_the_local_ray_refuses_a_client_without_its_token(local_ray):
+    address = ray.get_runtime_context().gcs_address
+    env = {**os.environ, "RAY_AUTH_TOKEN": "not-the-token-" + "0" * 32,
+           "RAY_NUM_REDIS_GET_RETRIES": "1"}  # one try, not twenty  # fmt: skip
+    client = subprocess.run(
+        [sys.executable, "-c", f"import ray; ray.init(address={address!r})"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert client.returncode != 0 and "InvalidAuthToken" in client.stderr
 
 
 def _loopback(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
