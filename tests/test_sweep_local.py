@@ -204,6 +204,12 @@ def test_sweep_set_values_are_checked_before_any_trial(tmp_path, value, says):
     assert result.stderr.count("\n") == 1 and not out.exists()
 
 
+def test_sweep_cuts_what_it_echoes(tmp_path):
+    for value in ("k" * 10_000 + "=1", "n_envs=" + "9" * 10_000, "gamma" * 2_000):
+        result = runner.invoke(app(), ["sweep", "--out", str(tmp_path), "--set", value])
+        assert result.exit_code == 2 and len(result.stderr) < 400 and "…" in result.stderr
+
+
 def test_sweep_refuses_an_out_that_cannot_be_a_folder(tmp_path):
     (tmp_path / "file").write_text("")
     for out in (tmp_path / "file" / "sw", tmp_path / "file"):

@@ -604,7 +604,7 @@ def sweep(
     """Train and evaluate every (condition, seed) pair, locally or on Ray; rerun to resume."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from emotion_engine.training.config import ConfigError
+    from emotion_engine.training.config import ConfigError, cut
     from emotion_engine.training.sweep import (
         SweepError,
         SweepSettings,
@@ -649,7 +649,7 @@ def sweep(
         except (ValueError, SweepError) as e:
             fail(str(e))
         except OSError as e:
-            fail(f"cannot write the sweep to --out {out}: {e.strerror or e}")
+            fail(f"cannot write the sweep to --out {cut(str(out))}: {e.strerror or e}")
     if as_json:
         emit_json({"rows": rows})
     else:
@@ -666,11 +666,13 @@ def sweep(
 
 def _parse_overrides(pairs: list[str]) -> dict[str, object]:
     """KEY=VALUE pairs; values are read as JSON (numbers, true/false, null) or kept as text."""
+    from emotion_engine.training.config import cut
+
     parsed: dict[str, object] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise ValueError(f"--set takes KEY=VALUE; got {pair[:100]!r}")
+            raise ValueError(f"--set takes KEY=VALUE; got {cut(repr(pair))}")
         try:
             parsed[key.strip()] = json.loads(value)
         except ValueError:  # not JSON, or a number too long to read

@@ -124,7 +124,7 @@ def check_setting(name: str, value: object, hint: object) -> None:
     low, high, with_low = RULES.get(name, (-math.inf, math.inf, True))
     if not _fits(value, kind, low, high, with_low):
         where = "" if kind is bool else _range_text(low, high, with_low)
-        raise ConfigError(name, f"{name} must be {kinds[kind]}{where}; got {_shown(value)}")
+        raise ConfigError(name, f"{name} must be {kinds[kind]}{where}; got {cut(repr(value))}")
 
 
 def _fits(value: object, kind: type, low: float, high: float, with_low: bool) -> bool:
@@ -150,8 +150,8 @@ def _range_text(low: float, high: float, with_low: bool) -> str:
     return f" in {'[' if with_low else '('}{low}, {high}]"
 
 
-def _shown(value: object, limit: int = 100) -> str:
-    text = repr(value)
+def cut(text: str, limit: int = 100) -> str:
+    """``text`` as an error message echoes it: at most ``limit`` characters."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
