@@ -1,12 +1,18 @@
 """Tiny sweep settings and trial functions that inject faults, for the sweep tests."""
 
 import os
+import signal
+import time
+from pathlib import Path
 
+from emotion_engine.training.layout import EVAL_FILE, trial_dir
 from emotion_engine.training.sweep import SweepSettings, run_trial
 
 BATCH = 4 * 32
 TINY = {"config_overrides": {"n_envs": 4, "n_steps": 32, "n_minibatches": 2, "n_epochs": 1},
         "eval_episodes": 4, "eval_steps": 40, "checkpoint_every": 1}  # fmt: skip
+KILLED = "seed_1_killed"
+"""The file in OUT that :func:`killed_once` writes just before its worker is killed."""
 
 
 def tiny(conditions: tuple[str, ...] = ("emotional", "extrinsic"), seeds: int = 2) -> SweepSettings:
@@ -15,13 +21,20 @@ def tiny(conditions: tuple[str, ...] = ("emotional", "extrinsic"), seeds: int = 
 
 
 def killed_once(settings, condition, seed, out, attempt):
-    """The worker of seed 1's first attempt dies (os._exit) after two updates."""
+    """The worker of seed 1's first attempt is killed (SIGKILL) after two updates, while seed
+    0's first attempt, after its first update, waits for that (at most a minute)."""
 
     def die(done: int, total: int) -> None:
         if done >= 2 * BATCH:
-            os._exit(1)
+            (Path(out) / KILLED).touch()
+            os.kill(os.getpid(), signal.SIGKILL)
 
-    progress = die if (seed, attempt) == (1, 1) else None
+    def wait_for_the_kill(done: int, total: int) -> None:
+        deadline = time.monotonic() + 60
+        while done == BATCH and not (Path(out) / KILLED).exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    progress = {(1, 1): die, (0, 1): wait_for_the_kill}.get((seed, attempt))
     return run_trial(settings, condition, seed, out, attempt, progress=progress)
 
 
@@ -35,6 +48,28 @@ def always_failing(settings, condition, seed, out, attempt):
     if seed == 1 or attempt > 1:
         raise RuntimeError("injected fault before training")
     return run_trial(settings, condition, seed, out, attempt, progress=stop)
+
+
+def logged(settings, condition, seed, out, attempt):
+    """No training: writes "start|end condition seed pid" lines to OUT/trials.log around a
+    one-second sleep and an empty evaluation, and is done."""
+    log, folder = Path(out) / "trials.log", trial_dir(out, condition, seed)
+    with log.open("a") as f:
+        f.write(f"start {condition} {seed} {os.getpid()}\n")
+    time.sleep(1.0)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / EVAL_FILE).write_text("{}")
+    with log.open("a") as f:
+        f.write(f"end {condition} {seed} {os.getpid()}\n")
+    return {"status": "done", "env_steps": 0, "error": None, "eval": {}}
+
+
+def sleeping(settings, condition, seed, out, attempt):
+    """Writes its pid to OUT/pids/<condition>_<seed>, then sleeps for ten minutes."""
+    pids = Path(out) / "pids"
+    pids.mkdir(exist_ok=True)
+    (pids / f"{condition}_{seed}").write_text(str(os.getpid()))
+    time.sleep(600)
 
 
 def emotional_rows(rows: list[dict]) -> list[dict]:

@@ -1,8 +1,15 @@
 """Sweeps on this machine: the results layout, skipping finished trials, a killed worker,
-partial and failed trials, a corrupt checkpoint, and the ``sweep`` command."""
+a killed sweep, two sweeps on one folder, partial and failed trials, a corrupt checkpoint,
+and the ``sweep`` command."""
 
 import json
+import os
+import signal
+import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -10,7 +17,17 @@ from typer.testing import CliRunner
 from emotion_engine.training.layout import LAST_POLICY_FILE, trial_dir
 from emotion_engine.training.results import condition_table, load_sweep, read_metrics
 from emotion_engine.training.sweep import EVAL_FIELDS, run_sweep
-from sweep_trials import BATCH, TINY, always_failing, emotional_rows, killed_once, tiny
+from sweep_trials import (
+    BATCH,
+    TINY,
+    always_failing,
+    emotional_rows,
+    killed_once,
+    logged,
+    tiny,
+)
+
+TESTS = Path(__file__).parent
 
 runner = CliRunner()
 
@@ -66,12 +83,60 @@ def test_finished_trials_are_not_run_again(local):
 
 
 @pytest.mark.slow
-def test_a_killed_worker_is_retried_and_resumes(local, tmp_path):
+def test_a_killed_worker_fails_only_its_own_attempt_which_resumes(local, tmp_path):
     _, reference = local
     rows = run_sweep(tiny(("emotional",)), tmp_path, trial_fn=killed_once)
-    assert [r["status"] for r in rows] == ["done", "done"]
-    assert rows[1]["attempts"] == 2 and "BrokenProcessPool" not in str(rows[1]["error"])
+    assert [(r["status"], r["attempts"], r["error"]) for r in rows] == [
+        ("done", 1, None), ("done", 2, None)]  # seed 0 ran on while seed 1's worker died  # fmt: skip
     assert metrics(rows) == metrics(emotional_rows(reference))  # resuming changes nothing
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_workers_of_a_killed_sweep_exit_with_it(tmp_path):
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); "
+              "from emotion_engine.training.sweep import run_sweep; "
+              "from sweep_trials import sleeping, tiny; "
+              "run_sweep(tiny(), sys.argv[2], workers=2, trial_fn=sleeping)")  # fmt: skip
+    sweep = subprocess.Popen([sys.executable, "-c", script, str(TESTS), str(tmp_path)])
+    pids_dir, deadline = tmp_path / "pids", time.monotonic() + 120
+    while len(list(pids_dir.glob("*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    pids = [int(p.read_text()) for p in pids_dir.glob("*")]
+    assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+    os.kill(sweep.pid, signal.SIGKILL)
+    sweep.wait()
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def test_two_sweeps_on_one_folder_never_run_a_trial_twice(tmp_path):
+    settings, results, notes = tiny(("emotional",)), {}, []
+
+    def sweep(name: str) -> None:
+        results[name] = run_sweep(settings, tmp_path, trial_fn=logged, on_note=notes.append)
+
+    threads = [threading.Thread(target=sweep, args=(name,)) for name in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    log = (tmp_path / "trials.log").read_text().split("\n")[:-1]
+    starts = sorted(line.split()[1:3] for line in log if line.startswith("start"))
+    assert starts == [["emotional", "0"], ["emotional", "1"]]  # each trial once
+    assert results["a"] == results["b"]
+    assert [(r["status"], r["attempts"]) for r in results["a"]] == [("done", 1)] * 2
+    assert notes and all("is being run by another sweep" in note for note in notes)
 
 
 @pytest.mark.slow
@@ -114,6 +179,52 @@ def test_sweep_command_prints_rows_and_refuses_bad_input(local, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # as if the extra were not installed
     no_ray = runner.invoke(app(), [*args, "--backend", "ray"])
     assert no_ray.exit_code == 2 and 'pip install "emotion-engine[scale]"' in no_ray.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("n_envs=1.5", "--set n_envs: n_envs must be an integer in [1, 4096]; got 1.5"),
+        ("n_epochs=0.5", "--set n_epochs: n_epochs must be an integer in [1, 100]; got 0.5"),
+        ("torch_threads=0", "--set torch_threads: torch_threads must be an integer in [1, 256]"),
+        ("adam_eps=0", "--set adam_eps: adam_eps must be a finite number > 0; got 0"),
+        ("max_grad_norm=NaN", "--set max_grad_norm: max_grad_norm must be a finite number > 0"),
+        ("ent_coef=Infinity", "--set ent_coef: ent_coef must be a finite number >= 0; got inf"),
+        ("n_envs=100000000", "--set n_envs: n_envs must be an integer in [1, 4096]"),
+        ("clip_coef=-1", "--set clip_coef: clip_coef must be a finite number > 0; got -1"),
+        ("target_kl=-1", "--set target_kl: target_kl must be a finite number > 0; got -1"),
+        ("anneal_lr=no", "--set anneal_lr: anneal_lr must be true or false; got 'no'"),
+        ("n_steps=1000000", "--set n_steps: n_envs × n_steps = 64000000 is more than 1048576"),
+    ],
+)
+def test_sweep_set_values_are_checked_before_any_trial(tmp_path, value, says):
+    out = tmp_path / "sweep"
+    result = runner.invoke(app(), ["sweep", "--out", str(out), "--set", value])
+    assert result.exit_code == 2 and result.stderr.startswith(f"error: {says}")
+    assert result.stderr.count("\n") == 1 and not out.exists()
+
+
+def test_sweep_cuts_what_it_echoes(tmp_path):
+    for value in ("k" * 10_000 + "=1", "n_envs=" + "9" * 10_000, "gamma" * 2_000):
+        result = runner.invoke(app(), ["sweep", "--out", str(tmp_path), "--set", value])
+        assert result.exit_code == 2 and len(result.stderr) < 400 and "…" in result.stderr
+
+
+def test_sweep_refuses_an_out_that_cannot_be_a_folder(tmp_path):
+    (tmp_path / "file").write_text("")
+    for out in (tmp_path / "file" / "sw", tmp_path / "file"):
+        result = runner.invoke(app(), ["sweep", "--out", str(out), "--seeds", "1"])
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1
+        assert result.stderr.startswith(f"error: cannot make the sweep folder {out}: ")
+
+
+def test_sweep_refuses_too_many_seeds_and_steps(tmp_path):
+    result = runner.invoke(app(), ["sweep", "--out", str(tmp_path), "--seeds", "1001"])
+    assert result.exit_code == 2 and result.stderr == "error: seeds must be <= 1000; got 1001\n"
+    result = runner.invoke(app(), ["sweep", "--out", str(tmp_path), "--total-steps", "10" * 6])
+    assert result.exit_code == 2 and result.stderr == (
+        "error: --total-steps: total_steps must be an integer in [1, 10000000000]; "
+        "got 101010101010\n")  # fmt: skip
 
 
 def app():

@@ -798,15 +798,18 @@ def sweep(
             "no_learning_signals."
         ),
     ] = "emotional,extrinsic,explicit",
-    seeds: Annotated[int, typer.Option(help="Training seeds 0 … N−1 per condition.")] = 3,
+    seeds: Annotated[
+        int, typer.Option(help="Training seeds 0 … N−1 per condition (at most 1000).")
+    ] = 3,
     total_steps: Annotated[int, typer.Option(help="Env steps per training run.")] = 2_000_000,
     backend: Annotated[
-        str, typer.Option(help="local (a process pool) or ray (a Ray cluster).")
+        str, typer.Option(help="local (processes on this machine) or ray (a Ray cluster).")
     ] = "local",
     address: Annotated[
         str | None,
         typer.Option(
-            help="Ray cluster to join: auto, or HEAD_IP:6379 (default: start a local Ray)."
+            help="Ray cluster to join: auto, or HEAD_IP:6379 (default: start a local Ray, "
+            "listening on 127.0.0.1 only, with a token)."
         ),
     ] = None,
     workers: Annotated[
@@ -821,7 +824,10 @@ def sweep(
     overrides: Annotated[
         list[str] | None,
         typer.Option(
-            "--set", help="Override a PPO setting, KEY=VALUE (repeatable), e.g. n_envs=8."
+            "--set",
+            help="Override a PPO setting, KEY=VALUE (repeatable), e.g. n_envs=8; checked before "
+            "any trial by the config's rules (type, finite, range: n_envs 1–4096, n_epochs "
+            "1–100, torch_threads 1–256, n_envs × n_steps ≤ 1048576, coefficients ≥ 0 or > 0).",
         ),
     ] = None,
     as_json: JsonFlag = False,
@@ -829,17 +835,33 @@ def sweep(
     """Train and evaluate every (condition, seed) pair, locally or on Ray; rerun to resume."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from emotion_engine.training.sweep import SweepError, SweepSettings, run_sweep
+    from emotion_engine.training.config import ConfigError, cut
+    from emotion_engine.training.sweep import (
+        SweepError,
+        SweepSettings,
+        check_out,
+        import_ray,
+        run_sweep,
+    )
 
     try:
+        ppo = _parse_overrides(overrides or [])
         settings = SweepSettings(
             scenario, tuple(c.strip() for c in conditions.split(",") if c.strip()), seeds,
-            total_steps, eval_episodes, eval_steps, _parse_overrides(overrides or []),
+            total_steps, eval_episodes, eval_steps, ppo,
         )  # fmt: skip
-    except (ValueError, TypeError) as e:
+    except ConfigError as e:
+        fail(f"--set {e.name}: {e}" if e.name in ppo else f"--{e.name.replace('_', '-')}: {e}")
+    except ValueError as e:
         fail(str(e))
     if retries < 0:
         fail(f"--retries must be >= 0; got {retries}")
+    try:  # before the progress bar, so that these errors stay one line
+        check_out(out.resolve(), settings)
+        if backend == "ray":
+            import_ray(local=address is None)
+    except (ValueError, SweepError) as e:
+        fail(str(e))
     columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("trials"))
     console = _stderr_console()
     with Progress(*columns, console=console, transient=as_json) as bar:
@@ -853,9 +875,12 @@ def sweep(
                           + (f" ({row['error']})" if row["error"] else ""))  # fmt: skip
 
         try:
-            rows = run_sweep(settings, out, backend, workers, address, retries + 1, on_row=show)
+            rows = run_sweep(settings, out, backend, workers, address, retries + 1,
+                             on_row=show, on_note=console.print)  # fmt: skip
         except (ValueError, SweepError) as e:
             fail(str(e))
+        except OSError as e:
+            fail(f"cannot write the sweep to --out {cut(str(out))}: {e.strerror or e}")
     if as_json:
         emit_json({"rows": rows})
     else:
@@ -872,14 +897,16 @@ def sweep(
 
 def _parse_overrides(pairs: list[str]) -> dict[str, object]:
     """KEY=VALUE pairs; values are read as JSON (numbers, true/false, null) or kept as text."""
+    from emotion_engine.training.config import cut
+
     parsed: dict[str, object] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise ValueError(f"--set takes KEY=VALUE; got {pair!r}")
+            raise ValueError(f"--set takes KEY=VALUE; got {cut(repr(pair))}")
         try:
             parsed[key.strip()] = json.loads(value)
-        except json.JSONDecodeError:
+        except ValueError:  # not JSON, or a number too long to read
             parsed[key.strip()] = value
     return parsed
 

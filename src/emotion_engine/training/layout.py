@@ -9,6 +9,7 @@ Layout of a sweep's ``OUT/`` (``docs/RESULTS.md`` is generated from it):
 | ``<condition>/seed_<k>/``            | the trial's training run (see training/run.py)      |
 | ``<condition>/seed_<k>/eval.json``   | the evaluation of its policy                        |
 | ``<condition>/seed_<k>/status.json`` | ``{"status", "attempts", "error", "env_steps"}``    |
+| ``<condition>/seed_<k>.lock``        | locked by the sweep that runs the trial             |
 
 A training run's folder holds its last checkpoint (``state.safetensors``) and one JSON line
 per PPO update (``metrics.jsonl``), among others.
@@ -27,3 +28,8 @@ LAST_POLICY_FILE = "last_policy.safetensors"
 def trial_dir(out: str | Path, condition: str, seed: int) -> Path:
     """The folder of one trial."""
     return Path(out) / condition / f"seed_{seed}"
+
+
+def trial_lock(out: str | Path, condition: str, seed: int) -> Path:
+    """The lock file of one trial (beside its folder, which a trial may remove and rebuild)."""
+    return Path(out) / condition / f"seed_{seed}.lock"
