@@ -7,11 +7,11 @@ import test_fuzz_app
 import test_fuzz_checkpoints
 import test_fuzz_cli
 import test_fuzz_grammars
-import test_fuzz_worlds
+import test_fuzz_pettingzoo
 from fuzzing import COMPLETED, FAMILIES, GENERATED, MIN_CASES
 
 MODULES = (test_fuzz_app, test_fuzz_checkpoints, test_fuzz_cli, test_fuzz_grammars,
-           test_fuzz_worlds)  # fmt: skip
+           test_fuzz_pettingzoo)  # fmt: skip
 
 
 def test_the_families_ask_for_enough_cases():

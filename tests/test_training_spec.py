@@ -17,7 +17,9 @@ runner = CliRunner()
 
 @pytest.mark.parametrize("scenario", ["caretaking", "crisis"])
 def test_to_dict_is_the_spec_the_shipped_checkpoint_stores(scenario):
-    stored = json.loads((ROOT / "src" / "emotion_engine" / "checkpoints" / scenario / "policy.json").read_text())["spec"]
+    stored = json.loads(
+        (ROOT / "src" / "emotion_engine" / "checkpoints" / scenario / "policy.json").read_text()
+    )["spec"]
     spec = RunSpec.from_dict(stored)
     assert spec == RunSpec(scenario) and spec.condition == "emotional"
     assert json.dumps(spec.to_dict()) == json.dumps(stored)  # same keys, order and values

@@ -12,15 +12,43 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer's own click
+from typer.core import TyperGroup
 
 from emotion_engine import __version__
 from emotion_engine.text import clip
 
+
+class _OneLineErrors(TyperGroup):
+    """The command group, whose usage errors (an unknown option, a value that does not parse)
+    are one line on stderr, exit 2, like every other error of the command line."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _one_line_usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _one_line_usage_errors():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except UsageError as e:
+        if isinstance(e, NoArgsIsHelpError):  # a bare command shows its help
+            raise
+        where = e.ctx.command_path if e.ctx is not None else "emotion-engine"
+        fail(f"{clip(e.format_message(), 300)} (see `{where} --help`)")
+
+
 app = typer.Typer(
     name="emotion-engine",
+    cls=_OneLineErrors,
     help="A layered, inspectable emotion model for artificial agents.",
     no_args_is_help=True,
     add_completion=False,
@@ -511,6 +539,8 @@ def face(
     try:
         weights = parse_blend(blend) if blend is not None else {emotion or "neutral": 1.0}
         target = blend_faces(weights, intensity)
+        if sequence is not None and not sequence.strip(", "):
+            raise ValueError("--sequence is empty; give expression names, e.g. joy,sad")
         faces = [expression(s.strip()) for s in sequence.split(",")] if sequence else [target]
     except ValueError as e:
         fail(str(e))
@@ -559,8 +589,8 @@ def face(
         except ValueError as e:
             fail(str(e))
         if length > MAX_GIF_FRAMES:
-            fail(f"--gif would have {length:,} frames (--sequence faces × --hold × --fps); "
-                 f"at most {MAX_GIF_FRAMES:,}: lower --hold or --fps")  # fmt: skip
+            fail(f"--gif would have more than {MAX_GIF_FRAMES:,} frames (--sequence faces × "
+                 f"--hold × --fps; at most {MAX_GIF_FRAMES:,}): lower --hold or --fps")  # fmt: skip
     wrote: list[str] = []
     image = render(target)
     if png is not None:
@@ -835,7 +865,7 @@ def sweep(
     """Train and evaluate every (condition, seed) pair, locally or on Ray; rerun to resume."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from emotion_engine.training.config import ConfigError, cut
+    from emotion_engine.training.config import ConfigError
     from emotion_engine.training.sweep import (
         SweepError,
         SweepSettings,
@@ -856,6 +886,10 @@ def sweep(
         fail(str(e))
     if retries < 0:
         fail(f"--retries must be >= 0; got {retries}")
+    if workers < 1:
+        fail(f"--workers must be >= 1; got {workers}")
+    if backend not in ("local", "ray"):
+        fail(f"--backend must be local or ray; got {clip(repr(backend))}")
     try:  # before the progress bar, so that these errors stay one line
         check_out(out.resolve(), settings)
         if backend == "ray":
@@ -880,7 +914,7 @@ def sweep(
         except (ValueError, SweepError) as e:
             fail(str(e))
         except OSError as e:
-            fail(f"cannot write the sweep to --out {cut(str(out))}: {e.strerror or e}")
+            fail(f"cannot write the sweep to --out {clip(str(out))}: {e.strerror or e}")
     if as_json:
         emit_json({"rows": rows})
     else:
@@ -897,13 +931,12 @@ def sweep(
 
 def _parse_overrides(pairs: list[str]) -> dict[str, object]:
     """KEY=VALUE pairs; values are read as JSON (numbers, true/false, null) or kept as text."""
-    from emotion_engine.training.config import cut
 
     parsed: dict[str, object] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise ValueError(f"--set takes KEY=VALUE; got {cut(repr(pair))}")
+            raise ValueError(f"--set takes KEY=VALUE; got {clip(repr(pair))}")
         try:
             parsed[key.strip()] = json.loads(value)
         except ValueError:  # not JSON, or a number too long to read

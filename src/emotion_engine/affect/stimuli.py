@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from emotion_engine.affect.modulators import MODULATORS
 from emotion_engine.affect.primary import EMOTION_MODULATOR, EMOTIONS
+from emotion_engine.text import clip
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _LINE = re.compile(
@@ -45,38 +46,49 @@ class Stimulus:
     end: float | None = None
 
 
+def _quoted(text: str) -> str:
+    """``text`` quoted for a message, cut (:func:`emotion_engine.text.clip`)."""
+    return clip(repr(text))
+
+
 def parse_stimulus(text: str, *, timed: bool) -> Stimulus:
     """Parse one stimulus line: the schedule form if ``timed``, else the form that acts now."""
     line = text.strip()
     m = _LINE.match(line)
     if m is None:
-        raise ValueError(f"malformed stimulus {line!r}; write {_FORMS[timed]}")
+        raise ValueError(f"malformed stimulus {_quoted(line)}; write {_FORMS[timed]}")
     held = m["op"] == "="
     modulator = _modulator(m["name"], line)
     amount = _number(m["value"], line)
     if held and not 0.0 <= amount <= 1.0:
-        raise ValueError(f"stimulus {line!r}: drive must lie in [0, 1]; got {m['value']}")
+        raise ValueError(
+            f"stimulus {_quoted(line)}: drive must lie in [0, 1]; got {clip(m['value'])}"
+        )
     if not held and amount < 0:
-        raise ValueError(f"stimulus {line!r}: a dose must be >= 0; got {m['value']}")
+        raise ValueError(f"stimulus {_quoted(line)}: a dose must be >= 0; got {clip(m['value'])}")
     when = m["when"]
     if not timed:
         if when is not None:
-            raise ValueError(f"stimulus {line!r}: {'@' + when!r} — a live stimulus takes no time")
+            raise ValueError(
+                f"stimulus {_quoted(line)}: {_quoted('@' + when)} — a live stimulus takes no time"
+            )
         return Stimulus(modulator, amount, held)
     if when is None:
-        raise ValueError(f"stimulus {line!r}: a schedule needs a time; write {_FORMS[True]}")
+        raise ValueError(f"stimulus {_quoted(line)}: a schedule needs a time; write {_FORMS[True]}")
     when = when.replace(" ", "")
     if not held:
         start = _number(when, line)
         if start < 0:
-            raise ValueError(f"stimulus {line!r}: need TIME >= 0; got {when}")
+            raise ValueError(f"stimulus {_quoted(line)}: need TIME >= 0; got {clip(when)}")
         return Stimulus(modulator, amount, held, start)
     span = re.fullmatch(rf"({_NUMBER.pattern})-({_NUMBER.pattern})", when)
     if span is None:
-        raise ValueError(f"stimulus {line!r}: a drive needs @START-END (e.g. @0-5); got @{when}")
+        raise ValueError(
+            f"stimulus {_quoted(line)}: a drive needs @START-END (e.g. @0-5); got @{clip(when)}"
+        )
     start, end = _number(span[1], line), _number(span[2], line)
     if start < 0 or end <= start:
-        raise ValueError(f"stimulus {line!r}: need 0 <= START < END; got {when}")
+        raise ValueError(f"stimulus {_quoted(line)}: need 0 <= START < END; got {clip(when)}")
     return Stimulus(modulator, amount, held, start, end)
 
 
@@ -85,7 +97,7 @@ def _modulator(name: str, line: str) -> str:
     modulator = EMOTION_MODULATOR.get(name, name)
     if modulator not in MODULATORS:
         raise ValueError(
-            f"stimulus {line!r}: unknown modulator {name!r}; expected one of: "
+            f"stimulus {_quoted(line)}: unknown modulator {_quoted(name)}; expected one of: "
             f"{', '.join(MODULATORS)} (or an emotion: {', '.join(EMOTIONS)})"
         )
     return modulator
@@ -94,5 +106,5 @@ def _modulator(name: str, line: str) -> str:
 def _number(token: str, line: str) -> float:
     """A finite decimal number, or a ValueError naming the token."""
     if _NUMBER.fullmatch(token) is None or not math.isfinite(value := float(token)):
-        raise ValueError(f"stimulus {line!r}: {token!r} is not a number")
+        raise ValueError(f"stimulus {_quoted(line)}: {_quoted(token)} is not a number")
     return value

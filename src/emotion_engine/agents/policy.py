@@ -55,4 +55,3 @@ class LearnedPolicy:
         logits, complex_emotions = self.actor(obs)
         actions = logits.argmax(-1) if self.greedy else sample(logits, self.rng)
         return actions, {"complex_emotions": complex_emotions}
-

@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect import EMOTIONS, ModulatorParams, primary_emotions
 from emotion_engine.face.params import NEUTRAL, FaceParams, clip, lookup
+from emotion_engine.text import clip as clip_text
 
 _PRESET_CHANGES: dict[str, dict[str, float]] = {
     "neutral": {},
@@ -186,15 +187,21 @@ def parse_blend(text: str) -> dict[str, float]:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep:
-            raise ValueError(f"blend item {item!r} is not NAME=WEIGHT")
+            raise ValueError(f"blend item {clip_text(repr(item))} is not NAME=WEIGHT")
         try:
             weight = float(value)
         except ValueError:
-            raise ValueError(f"weight of {name!r} is not a number: {value.strip()!r}") from None
+            raise ValueError(
+                f"weight of {clip_text(repr(name))} is not a number: {clip_text(repr(value.strip()))}"
+            ) from None
         expression(name)
         if not (np.isfinite(weight) and weight >= 0):
-            raise ValueError(f"weight of {name!r} must be finite and >= 0; got {value.strip()}")
-        weights[name] = weights.get(name, 0.0) + weight
+            raise ValueError(
+                f"weight of {clip_text(repr(name))} must be finite and >= 0; got {clip_text(value.strip())}"
+            )
+        if name in weights:
+            raise ValueError(f"{clip_text(repr(name))} is given twice; give each expression once")
+        weights[name] = weight
     if not weights:
         raise ValueError("empty blend; give NAME=WEIGHT pairs, e.g. joy=0.6,surprise=0.4")
     return weights

@@ -47,6 +47,8 @@ from typing import NamedTuple, Self, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from emotion_engine.text import clip as clip_text
+
 
 class Param(NamedTuple):
     """One parameter: its name, neutral value, bounds and meaning."""
@@ -124,7 +126,9 @@ def lookup(table: Mapping[str, T], name: str, what: str) -> T:
     try:
         return table[name]
     except KeyError:
-        raise ValueError(f"unknown {what} {name!r}; expected one of: {', '.join(table)}") from None
+        raise ValueError(
+            f"unknown {what} {clip_text(repr(name))}; expected one of: {', '.join(table)}"
+        ) from None
 
 
 def param_index(name: str) -> int:

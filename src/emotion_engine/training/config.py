@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, fields
 from numbers import Integral, Real
 from typing import get_type_hints
 
+from emotion_engine.text import clip
+
 MAX_N_ENVS = 4096
 """Most envs per run (the batched worlds are measured up to 4096)."""
 MAX_BATCH = 1 << 20
@@ -124,7 +126,7 @@ def check_setting(name: str, value: object, hint: object) -> None:
     low, high, with_low = RULES.get(name, (-math.inf, math.inf, True))
     if not _fits(value, kind, low, high, with_low):
         where = "" if kind is bool else _range_text(low, high, with_low)
-        raise ConfigError(name, f"{name} must be {kinds[kind]}{where}; got {cut(repr(value))}")
+        raise ConfigError(name, f"{name} must be {kinds[kind]}{where}; got {clip(repr(value))}")
 
 
 def _fits(value: object, kind: type, low: float, high: float, with_low: bool) -> bool:
@@ -148,11 +150,6 @@ def _range_text(low: float, high: float, with_low: bool) -> str:
     if math.isinf(high):
         return f" {'>=' if with_low else '>'} {low}"
     return f" in {'[' if with_low else '('}{low}, {high}]"
-
-
-def cut(text: str, limit: int = 100) -> str:
-    """``text`` as an error message echoes it: at most ``limit`` characters."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def known_fields(cls: type, d: dict) -> dict:

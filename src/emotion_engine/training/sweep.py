@@ -54,7 +54,8 @@ from emotion_engine.checkpoint import (
     load_checkpoint,
     load_module_state,
 )
-from emotion_engine.training.config import PPOConfig, cut
+from emotion_engine.text import clip
+from emotion_engine.training.config import PPOConfig
 from emotion_engine.training.evaluate import METRIC_FIELDS, evaluate
 from emotion_engine.training.experiment import default_config, train_run
 from emotion_engine.training.layout import (
@@ -116,7 +117,7 @@ class SweepSettings:
         allowed = set(PPOConfig().to_dict()) - {"total_steps", "seed"}
         if set(self.config_overrides) - allowed:
             raise ValueError(
-                f"cannot override {cut(repr(sorted(set(self.config_overrides) - allowed)))}; "
+                f"cannot override {clip(repr(sorted(set(self.config_overrides) - allowed)))}; "
                 f"the PPO settings are: {', '.join(sorted(allowed))}"
             )
         self.ppo_config(0)
@@ -373,14 +374,14 @@ def check_out(out: Path, settings: SweepSettings) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise ValueError(f"cannot make the sweep folder {cut(str(out))}: {e.strerror}") from e
+        raise ValueError(f"cannot make the sweep folder {clip(str(out))}: {e.strerror}") from e
     old = _read_json(out / SWEEP_FILE)
     if old is None:
         return
     differ = [k for k in _MATCHING if old.get(k) != settings.header()[k]]
     if differ:
         raise ValueError(
-            f"{cut(str(out))} holds a sweep with other settings ({', '.join(differ)}); "
+            f"{clip(str(out))} holds a sweep with other settings ({', '.join(differ)}); "
             "use the same settings to continue it, or another --out"
         )
 

@@ -100,7 +100,8 @@ class WorldEnv(ParallelEnv):
         self, seed: int | None = None, options: dict | None = None
     ) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
         """Start an episode; the same seed gives the same episode. Without a seed, the next
-        episode of the last seeded one (or a random one if never seeded)."""
+        episode of the last seeded one (or a random one if never seeded). ``options`` are
+        ignored, as PettingZoo's API test expects of an env that has none."""
         if seed is not None:
             keys = core.seed_keys([seed])
         elif self.state is not None:
