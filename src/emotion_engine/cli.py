@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -378,16 +378,27 @@ def simulate(
     gif: Annotated[
         Path | None, typer.Option(help="Write an animated GIF (.gif) here, a frame a step.")
     ] = None,
+    trace: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write a JSON line per step (.jsonl) here: each agent's health, hunger, "
+            "expressed emotions, valence, attachment, reward terms and events (the infos of "
+            "the PettingZoo envs)."
+        ),
+    ] = None,
 ) -> None:
     """Run one episode of a world with a policy and print its metrics."""
     from emotion_engine.gif import GifWriter, frame_ms
     from emotion_engine.policies import LEARNED_POLICIES, make_policy
     from emotion_engine.worlds.core import WorldParams
+    from emotion_engine.worlds.infos import trace_line
     from emotion_engine.worlds.runner import EPISODE_GIF_FPS
     from emotion_engine.worlds.runner import simulate as run
+    from emotion_engine.worlds.spec import StepInfo, WorldState
 
     check_episodes(None, steps, seed)
     check_output(gif, "--gif", (".gif",))
+    check_output(trace, "--trace", (".jsonl",))
     if policy in LEARNED_POLICIES:
         _configure_torch()
     try:
@@ -395,14 +406,28 @@ def simulate(
         act = make_policy(policy, params, seed)
     except ValueError as e:
         fail(str(e))
-    if gif is None:
-        result = run(scenario, steps, seed, act, reward_mode=reward_mode)
-    else:
-        with writing(gif, "--gif"), open(gif, "wb") as file:
-            writer = GifWriter(file, frame_ms(EPISODE_GIF_FPS))
-            result = run(scenario, steps, seed, act, on_frame=writer.add, reward_mode=reward_mode)
+    with ExitStack() as outputs:
+        on_frame = on_step = None
+        if gif is not None:
+            outputs.enter_context(writing(gif, "--gif"))
+            writer = GifWriter(outputs.enter_context(open(gif, "wb")), frame_ms(EPISODE_GIF_FPS))
+            on_frame = writer.add
+        if trace is not None:
+            outputs.enter_context(writing(trace, "--trace"))
+            lines = outputs.enter_context(open(trace, "w", encoding="utf-8"))
+
+            def on_step(state: WorldState, info: StepInfo) -> None:
+                lines.write(json.dumps(trace_line(int(state.t[0]), state, info)) + "\n")
+
+        result = run(
+            scenario, steps, seed, act, on_frame=on_frame, on_step=on_step, reward_mode=reward_mode
+        )
+        if gif is not None:
             writer.close()
+    if gif is not None:
         typer.echo(f"wrote {gif} ({writer.frames} frames)", err=True)
+    if trace is not None:
+        typer.echo(f"wrote {trace} ({result['steps']} lines)", err=True)
     if as_json:
         emit_json({"scenario": scenario, "policy": policy, "seed": seed, **result})
         return

@@ -32,6 +32,7 @@ from emotion_engine.worlds.core import (
     STAY,
     WorldParams,
 )
+from emotion_engine.worlds.infos import agent_infos
 from emotion_engine.worlds.spec import is_integer
 
 RENDER_MODES = ("human", "rgb_array", "ansi")
@@ -132,10 +133,10 @@ class WorldEnv(ParallelEnv):
         index = {a: i for i, a in enumerate(AGENTS)}
         terms = {a: bool(info.died[0, index[a]] or terminated[0]) for a in live}
         truncs = dict.fromkeys(live, bool(truncated[0]))
-        infos: dict[str, dict] = {}
-        for agent in live:
-            infos[agent] = {"events": info.events[0, index[agent]].astype(np.float32)}
-            if info.episode:
+        every = agent_infos(self.state, info)
+        infos = {agent: every[agent] for agent in live}
+        if info.episode:
+            for agent in live:
                 infos[agent]["episode"] = {k: v[0].item() for k, v in info.episode.items()}
         split = self._split(obs)
         result = (

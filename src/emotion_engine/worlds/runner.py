@@ -13,6 +13,7 @@ from emotion_engine.stats import wilson
 from emotion_engine.worlds.core import WorldParams, reset, step
 from emotion_engine.worlds.policies import Extras, Policy, make_policy
 from emotion_engine.worlds.render import rgb_array
+from emotion_engine.worlds.spec import StepInfo, WorldState
 
 COMPLEX_METRICS: tuple[str, ...] = tuple(
     f"{who}_{c}" for who in ("parent", "child") for c in COMPLEX_EMOTIONS
@@ -66,6 +67,8 @@ EPISODE_GIF_FPS = 8
 
 FrameSink = Callable[[NDArray[np.uint8]], None]
 """Takes each rgb frame (H, W, 3) of a recorded episode as it is drawn."""
+StepSink = Callable[[WorldState, StepInfo], None]
+"""Takes the state and step info after each step of a recorded episode."""
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,11 @@ def run_episodes(
     policy: str | Policy,
     seeds: Sequence[int],
     on_frame: FrameSink | None = None,
+    on_step: StepSink | None = None,
 ) -> Episodes:
     """One episode per seed, all at once; ``on_frame`` gets the first env's rgb frames, one
-    at a time as they are drawn (none is kept).
+    at a time as they are drawn (none is kept), and ``on_step`` the state and step info after
+    each step of the first env's episode (e.g. for :func:`~emotion_engine.worlds.infos.trace_line`).
 
     ``policy`` is a policy or the name of one in
     :data:`~emotion_engine.worlds.policies.POLICIES` (ValueError for an unknown name). The
@@ -105,6 +110,8 @@ def run_episodes(
         state, obs, _, _, _, info = step(params, state, actions)
         if on_frame is not None and not finished[0]:
             on_frame(rgb_array(state, params))
+        if on_step is not None and not finished[0]:
+            on_step(state, info)
         first = ~finished[info.episode_envs]
         envs = info.episode_envs[first]
         episode = means.metrics(info.episode, info.episode_envs) if envs.size else {}
@@ -151,11 +158,12 @@ def simulate(
     seed: int,
     policy: str | Policy,
     on_frame: FrameSink | None = None,
+    on_step: StepSink | None = None,
     **params: object,
 ) -> dict[str, object]:
-    """One episode's summary; ``on_frame`` gets its rgb frames as they are drawn."""
+    """One episode's summary; ``on_frame`` and ``on_step`` as in :func:`run_episodes`."""
     world = WorldParams(scenario=scenario, max_cycles=steps, **params)  # type: ignore[arg-type]
-    return summary(run_episodes(world, policy, [seed], on_frame).metrics)
+    return summary(run_episodes(world, policy, [seed], on_frame, on_step).metrics)
 
 
 def calibration(

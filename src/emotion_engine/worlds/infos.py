@@ -1,0 +1,52 @@
+"""What each agent's ``infos`` entry says after a step: one home for the PettingZoo views and
+``simulate --trace`` (one JSON line per step, the same fields).
+
+| key            | what                                                                  |
+|----------------|-----------------------------------------------------------------------|
+| `health`       | the agent's health after the step, in [0, 1]                          |
+| `hunger`       | its hunger after the step, in [0, 1]                                  |
+| `expressed`    | its seven primary emotions (name → share), what its face shows        |
+| `valence`      | the valence of those emotions (their core affect), in [−1, 1]         |
+| `attachment`   | its attachment to each other agent, by name                           |
+| `reward_terms` | each weighted reward term of the step (name → value; they sum to the reward) |
+| `events`       | the step's events that happened to it (name → intensity > 0)          |
+"""
+
+from __future__ import annotations
+
+from emotion_engine.affect import EMOTIONS, EVENTS, PRIMITIVES, core_affect
+from emotion_engine.worlds.spec import AGENTS, StepInfo, WorldState
+
+_ATTACHMENT = PRIMITIVES.index("attachment")
+
+
+def agent_infos(state: WorldState, info: StepInfo, env: int = 0) -> dict[str, dict]:
+    """The infos of every agent of world ``env`` after the step that gave ``state`` and
+    ``info`` (plain Python floats, JSON-ready)."""
+    primary = state.affect.primary[env]
+    valence = core_affect(primary)[:, 0]
+    out: dict[str, dict] = {}
+    for i, agent in enumerate(AGENTS):
+        events = info.events[env, i]
+        out[agent] = {
+            "health": float(state.health[env, i]),
+            "hunger": float(state.hunger[env, i]),
+            "expressed": dict(zip(EMOTIONS, primary[i].tolist(), strict=True)),
+            "valence": float(valence[i]),
+            "attachment": {
+                other: float(state.affect.social[env, i, _ATTACHMENT])
+                for other in AGENTS
+                if other != agent
+            },
+            "reward_terms": {k: float(v[env, i]) for k, v in info.reward_terms.items()},
+            "events": {e: float(events[j]) for j, e in enumerate(EVENTS) if events[j] > 0},
+        }
+    return out
+
+
+def trace_line(t: int, state: WorldState, info: StepInfo, env: int = 0) -> dict:
+    """One line of ``simulate --trace``: the step number and every agent's infos."""
+    return {"t": t, "agents": agent_infos(state, info, env)}
+
+
+__all__ = ["agent_infos", "trace_line"]

@@ -1,0 +1,76 @@
+"""Each agent's infos after a step (the PettingZoo views and ``simulate --trace``): the
+world's own values, named."""
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from emotion_engine.affect import EMOTIONS, EVENTS, PRIMITIVES, core_affect
+from emotion_engine.cli import app
+from emotion_engine.worlds import AGENTS, WorldParams, crisis_v0
+from emotion_engine.worlds.core import reset, step
+from emotion_engine.worlds.infos import agent_infos
+
+ATTACHMENT = PRIMITIVES.index("attachment")
+
+
+def stepped(n_steps: int = 30):
+    params = WorldParams(scenario="crisis")
+    state, _ = reset(params, [3, 4])
+    rng = np.random.default_rng(0)
+    for _ in range(n_steps):
+        state, _, rewards, _, _, info = step(params, state, rng.integers(0, 10, (2, 2)))
+    return state, rewards, info
+
+
+@pytest.mark.parametrize("env", [0, 1])
+def test_infos_are_the_worlds_values_by_name(env):
+    state, rewards, info = stepped()
+    infos = agent_infos(state, info, env)
+    assert list(infos) == list(AGENTS)
+    for i, (agent, other) in enumerate([("parent_0", "child_0"), ("child_0", "parent_0")]):
+        got = infos[agent]
+        assert got["health"] == state.health[env, i] and got["hunger"] == state.hunger[env, i]
+        assert list(got["expressed"]) == list(EMOTIONS)
+        assert list(got["expressed"].values()) == state.affect.primary[env, i].tolist()
+        assert got["valence"] == core_affect(state.affect.primary[env])[i, 0]
+        assert got["attachment"] == {other: state.affect.social[env, i, ATTACHMENT]}
+        assert sum(got["reward_terms"].values()) == pytest.approx(float(rewards[env, i]), abs=1e-6)
+        happened = {
+            e: info.events[env, i, j] for j, e in enumerate(EVENTS) if info.events[env, i, j]
+        }
+        assert got["events"] == happened and all(v > 0 for v in got["events"].values())
+
+
+def test_pettingzoo_infos_carry_the_named_fields():
+    env = crisis_v0.parallel_env(max_cycles=40)
+    env.reset(seed=1)
+    for _ in range(5):
+        *_, infos = env.step({a: 8 for a in env.agents})  # comfort
+    state = env.state
+    assert infos["parent_0"]["health"] == state.health[0, 0]
+    assert infos["child_0"]["attachment"] == {"parent_0": state.affect.social[0, 1, ATTACHMENT]}
+    assert set(infos["parent_0"]) == {
+        "health", "hunger", "expressed", "valence", "attachment", "reward_terms", "events"
+    }  # fmt: skip
+
+
+def test_simulate_trace_writes_a_line_per_step(tmp_path):
+    trace = tmp_path / "run.jsonl"
+    result = CliRunner().invoke(
+        app, ["simulate", "--scenario", "crisis", "--steps", "25", "--trace", str(trace), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert [line["t"] for line in lines] == list(range(1, 26))
+    assert set(lines[-1]["agents"]) == set(AGENTS)
+    assert json.loads(result.stdout)["steps"] == 25
+    # the trace's last health is the episode's final health
+    assert lines[-1]["agents"]["child_0"]["health"] == json.loads(result.stdout)["child_health"]
+
+
+def test_simulate_trace_refuses_another_suffix(tmp_path):
+    result = CliRunner().invoke(app, ["simulate", "--trace", str(tmp_path / "run.txt")])
+    assert result.exit_code == 2 and "--trace" in result.stderr and "jsonl" in result.stderr
