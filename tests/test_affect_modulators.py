@@ -100,7 +100,7 @@ def test_fixed_point_matches_analytic_root(u):
     p = temperament()
     n_star = equilibrium(np.full(7, u), p)
     r, k, s, m = p.growth, p.capacity, p.decay, p.baseline
-    # the positive root of (u r / K) N^2 - (u r - s) N - s M = 0, written from REFERENCE.md §1
+    # the positive root of (u r / K) N^2 - (u r - s) N - s M = 0, written from docs/references.md, Modulator equation
     a, b, c = u * r / k, -(u * r - s), -s * m
     expected = np.where(a > 0, (-b + np.sqrt(b * b - 4 * a * c)) / (2 * np.where(a > 0, a, 1)), m)
     np.testing.assert_allclose(n_star, expected, rtol=1e-10)
@@ -112,7 +112,7 @@ def test_fixed_point_matches_analytic_root(u):
 
 
 def test_literal_equation_rest_point_matches_reference_example():
-    # REFERENCE.md §1: with growth always on (u = 1), r = s = K = 1, M = 0.5 rests at ≈ 0.707
+    # docs/references.md, Modulator equation: with growth always on (u = 1), r = s = K = 1, M = 0.5 rests at ≈ 0.707
     p = ModulatorParams(np.ones(7), np.ones(7), np.ones(7), np.full(7, 0.5))
     np.testing.assert_allclose(equilibrium(np.ones(7), p), np.sqrt(0.5), rtol=1e-12)
 

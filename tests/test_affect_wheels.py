@@ -1,4 +1,4 @@
-"""Layer 5: wheel data against REFERENCE.md §3, lookups and the context rules."""
+"""Layer 5: wheel data against docs/references.md (Feeling wheels), lookups and the context rules."""
 
 import numpy as np
 import pytest

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from emotion_engine.affect import EMOTIONS, apply_dose, resting_levels, temperament
 from emotion_engine.affect.modulators import modulator_index
 from emotion_engine.face.expressions import (
-    COMPLEX_EMOTIONS,
+    COMPLEX_PRESETS,
     EXPRESSIONS,
     PRESETS,
     blend,
@@ -26,7 +26,7 @@ NEUTRAL_FACE = PRESETS["neutral"].values
 
 def test_presets_cover_the_seven_emotions_neutral_and_the_complex_ones():
     assert set(EMOTIONS) <= set(PRESETS)
-    assert {"neutral", *COMPLEX_EMOTIONS} <= set(PRESETS)
+    assert {"neutral", *COMPLEX_PRESETS} <= set(PRESETS)
     assert list(PRESETS) == list(EXPRESSIONS)
 
 

@@ -57,7 +57,7 @@ class CapturingSerial:
         pass
 
 
-# luma.oled 3.16 calls Image.getdata, deprecated in Pillow 12 (REFERENCE.md §7).
+# luma.oled 3.16 calls Image.getdata, deprecated in Pillow 12 (docs/references.md, Face and display).
 @pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
 def test_bytes_match_what_luma_oled_sends_to_the_display():
     from luma.oled.device import ssd1306

@@ -1,4 +1,4 @@
-"""The import graph follows the layers (DESIGN.md): import-linter's contract in pyproject.toml
+"""The import graph follows the layers (the README's "Layout"): import-linter's contract in pyproject.toml
 holds, and it breaks when a lower layer imports a higher one, even lazily."""
 
 import os

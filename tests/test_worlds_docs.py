@@ -6,7 +6,7 @@ import inspect
 from dataclasses import replace
 
 import emotion_engine.worlds as worlds
-from emotion_engine.worlds import caretaking_v0, crisis_v0, rewards, rules
+from emotion_engine.worlds import caretaking_v0, core, crisis_v0, rewards, rules
 from emotion_engine.worlds.rewards import RewardWeights, reward_table
 from emotion_engine.worlds.spec import WorldParams
 from emotion_engine.worlds.tables import rules_table, world_doc
@@ -40,13 +40,23 @@ def test_an_episode_ends_when_both_agents_are_dead_as_documented():
     assert "terminates when both agents are dead" in rules_table()
 
 
-def test_no_rule_phase_is_longer_than_40_lines():
-    tree = ast.parse(inspect.getsource(rules))
-    lengths = {
+def _function_lengths(module) -> dict[str, int]:
+    tree = ast.parse(inspect.getsource(module))
+    return {
         node.name: node.end_lineno - node.lineno + 1
         for node in ast.walk(tree)
         if isinstance(node, ast.FunctionDef)
     }
+
+
+def test_no_rule_phase_is_longer_than_40_lines():
+    lengths = _function_lengths(rules)
     assert {"moves", "take_food", "meals", "comfort", "threats", "harm", "health"} <= set(lengths)
     assert {"events", "emotions", "rewards", "tally"} <= set(lengths)
+    assert max(lengths.values()) <= 40, lengths
+
+
+def test_no_function_of_the_world_step_is_longer_than_40_lines():
+    lengths = _function_lengths(core)
+    assert {"step", "_advance", "initial", "episode_metrics"} <= set(lengths)
     assert max(lengths.values()) <= 40, lengths

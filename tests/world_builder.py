@@ -20,8 +20,6 @@ def one_world(params: WorldParams | None = None, **values: object) -> WorldState
     """The world of seed 0 with the given fields replaced, e.g. ``pos=[[2, 2], [2, 3]]``.
 
     Values are one env's (no batch axis) and take the dtype of the field they replace.
-    Whether the agents were apart before is never set by hand: where the state records it,
-    it follows from the positions.
     """
     params = params or WorldParams()
     state = initial(params, seed_keys([0]))
@@ -29,11 +27,7 @@ def one_world(params: WorldParams | None = None, **values: object) -> WorldState
         name: np.asarray(value, dtype=getattr(state, name).dtype)[None]
         for name, value in values.items()
     }
-    state = replace(state, **batched)
-    if "separated" in {f.name for f in fields(WorldState)}:
-        gap = np.abs(state.pos[:, PARENT] - state.pos[:, CHILD]).max(-1)
-        state = replace(state, separated=gap > params.separation_radius)
-    return state
+    return replace(state, **batched)
 
 
 def act(params: WorldParams, state: WorldState, parent: int = STAY, child: int = STAY):

@@ -27,7 +27,6 @@ from emotion_engine.affect.ops import dot
 EMOTIONS: tuple[str, ...] = ("fear", "mad", "joy", "love", "sad", "surprise", "power")
 """The seed's seven primary emotions; the last axis of every emotion array follows this order."""
 
-N_EMOTIONS = len(EMOTIONS)
 
 #                              DA    5-HT   OXT    NA    ADR   CORT   END
 EMOTION_WEIGHTS = np.array([

@@ -92,7 +92,6 @@ EVENTS: tuple[str, ...] = (
 """Typed events; the last axis of every event array follows this order."""
 
 N_PRIMITIVES = len(PRIMITIVES)
-N_EVENTS = len(EVENTS)
 
 EMPATHIC_EVENTS: tuple[str, ...] = (
     "other_harmed",

@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from emotion_engine.affect import EMOTIONS, MODULATORS, PRIMITIVES
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.app.episode import WHO, StepRecord
+from emotion_engine.worlds.render import AGENT_COLOURS as WORLD_COLOURS
 
 PALETTE = (
     "#1f77b4",
@@ -30,7 +31,8 @@ PALETTE = (
     "#bcbd22",
     "#17becf",
 )
-AGENT_COLOURS = ("#2857c8", "#f0961e")  # the world picture's parent blue and child orange
+AGENT_COLOURS = tuple("#{:02x}{:02x}{:02x}".format(*rgb) for rgb in WORLD_COLOURS)
+"""The world picture's parent blue and child orange, as CSS colours."""
 HEIGHT = 340
 _MARGIN = {"l": 40, "r": 10, "t": 60, "b": 10}
 

@@ -18,7 +18,7 @@ from emotion_engine.face.animation import (
 )
 from emotion_engine.face.display import DEVICES, DisplayError, open_display
 from emotion_engine.face.expressions import (
-    COMPLEX_EMOTIONS,
+    COMPLEX_PRESETS,
     EXPRESSIONS,
     PRESETS,
     blend,
@@ -34,7 +34,7 @@ from emotion_engine.face.renderer import HEIGHT, WIDTH, render, upscale
 from emotion_engine.face.ssd1306 import pack, unpack
 
 __all__ = [
-    "COMPLEX_EMOTIONS",
+    "COMPLEX_PRESETS",
     "DEVICES",
     "EXPRESSIONS",
     "HEIGHT",

@@ -75,8 +75,9 @@ _PRESET_CHANGES: dict[str, dict[str, float]] = {
 
 EXPRESSIONS: tuple[str, ...] = ("neutral", *EMOTIONS, "grief")
 """Every preset: neutral, the seven primary emotions (``EMOTIONS`` order), then grief."""
-COMPLEX_EMOTIONS: tuple[str, ...] = ("love", "grief")
-"""Complex emotions (layer 4) with a face of their own, usable as extra blend weights."""
+COMPLEX_PRESETS: tuple[str, ...] = ("love", "grief")
+"""Presets of complex feelings (love, grief) with a face of their own, usable as extra blend
+weights (what the face draws; layer 4's emotions are in :mod:`emotion_engine.affect.complex`)."""
 
 PRESETS: dict[str, FaceParams] = {
     name: FaceParams.make(**_PRESET_CHANGES[name]) for name in EXPRESSIONS
@@ -147,9 +148,9 @@ def emotion_weights(
     w = np.zeros((*p.shape[:-1], len(EXPRESSIONS)))
     w[..., _EMOTION_ROWS] = excess
     for name, value in (complex_emotions or {}).items():
-        if name not in COMPLEX_EMOTIONS:
+        if name not in COMPLEX_PRESETS:
             raise ValueError(
-                f"unknown complex emotion {name!r}; expected one of: {', '.join(COMPLEX_EMOTIONS)}"
+                f"unknown complex emotion {name!r}; expected one of: {', '.join(COMPLEX_PRESETS)}"
             )
         if not (np.isfinite(value) and value >= 0):
             raise ValueError(f"weight of {name!r} must be finite and >= 0; got {value!r}")

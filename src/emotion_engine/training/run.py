@@ -254,7 +254,7 @@ def _check_state_header(path: Path, meta: dict, tensors: dict, n_agents: int) ->
 
 def _rewrite_metrics(out: Path, history: list[dict]) -> None:
     # lines written after the checkpoint would be repeated by the resumed run: drop them
-    (out / METRICS_FILE).write_text("".join(json.dumps(h) + "\n" for h in history))
+    ck.atomic_write_text(out / METRICS_FILE, "".join(json.dumps(h) + "\n" for h in history))
 
 
 def _tensorboard(out: Path):

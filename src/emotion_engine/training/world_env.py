@@ -27,12 +27,10 @@ from emotion_engine.worlds.core import (
     AGENTS,
     N_ACTIONS,
     OBS_DIM,
-    OBS_FEATURES,
+    OBS_INDEX,
     WorldParams,
     WorldState,
 )
-
-_F = {name: i for i, (name, _, _) in enumerate(OBS_FEATURES)}
 
 LEARNING_SCALE = 0.1
 """TD errors and values are divided by this (about a typical step reward × 10) for the drive."""
@@ -42,9 +40,9 @@ def cumulants(final_obs: NDArray, events: NDArray, relief: NDArray) -> NDArray[n
     """The complex emotions' cumulants (n, 2, 4) (:func:`emotion_engine.affect.complex.cumulants`)
     read from each agent's observation after the step, its events and the relief it gave."""
     return complex_cumulants(
-        final_obs[..., _F["own_social_attachment"]],
-        final_obs[..., _F["other_health"]],
-        final_obs[..., _F["other_hunger"]],
+        final_obs[..., OBS_INDEX["own_social_attachment"]],
+        final_obs[..., OBS_INDEX["other_health"]],
+        final_obs[..., OBS_INDEX["other_hunger"]],
         events,
         relief,
     )

@@ -191,9 +191,27 @@ def step(
     Raises:
         ValueError: for invalid actions; nothing is changed.
     """
-    p = params
     alive = state.health > 0.0  # (n, 2): the dead act no more, and nothing reaches them
     a = np.where(alive, check_actions(actions, state.n_envs), STAY)
+    new, events, body, reward = _advance(params, state, a, alive, extra_drive)
+    terminated = ~body.lives.any(-1)
+    truncated = (new.t >= params.max_cycles) & ~terminated
+    done = np.flatnonzero(terminated | truncated)
+    info = StepInfo(
+        events=events,
+        died=body.died,
+        relief=reward.relief,
+        reward_terms=reward.terms,
+        episode_envs=done,
+        episode=episode_metrics(new, done) if done.size else {},
+    )
+    return new, observe(params, new), reward.rewards, terminated, truncated, info
+
+
+def _advance(
+    p: WorldParams, state: WorldState, a: NDArray, alive: NDArray, extra_drive: ArrayLike | None
+) -> tuple[WorldState, NDArray[np.float64], rules.Health, rules.Rewards]:
+    """The rule phases in their order (the rules table), and the state they leave."""
     moved = rules.moves(p, state, a, alive)
     taken = rules.take_food(p, state, a, moved.pos)
     meals = rules.meals(p, state, a, taken, moved.adjacent, alive)
@@ -204,12 +222,9 @@ def step(
     events = rules.events(p, state, alive, moved, meals, comfort, harm, body, threats)
     feeling = rules.emotions(p, state, events, meals, comfort, extra_drive)
     reward = rules.rewards(p, state, feeling, body, meals, comfort, harm, alive)
-    t = state.t + 1
-    terminated = ~body.lives.any(-1)
-    truncated = (t >= p.max_cycles) & ~terminated
     new = WorldState(
         key=state.key,
-        t=t,
+        t=state.t + 1,
         pos=moved.pos,
         health=body.health,
         hunger=meals.hunger,
@@ -222,16 +237,7 @@ def step(
         affect=feeling.affect,
         stats=rules.tally(p, state, meals, comfort, harm, reward.rewards, alive),
     )
-    done = np.flatnonzero(terminated | truncated)
-    info = StepInfo(
-        events=events,
-        died=body.died,
-        relief=reward.relief,
-        reward_terms=reward.terms,
-        episode_envs=done,
-        episode=episode_metrics(new, done) if done.size else {},
-    )
-    return new, observe(p, new), reward.rewards, terminated, truncated, info
+    return new, events, body, reward
 
 
 def episode_metrics(state: WorldState, envs: NDArray[np.intp]) -> dict[str, NDArray]:
