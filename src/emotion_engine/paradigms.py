@@ -57,7 +57,6 @@ policy reads rewards, so behaviour is the same in every mode.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -263,6 +262,43 @@ def world_seeds(seed: int, episodes: int) -> NDArray[np.uint64]:
     return np.arange(first, first + 2 * episodes, dtype=np.uint64)
 
 
+def play(
+    protocol: Protocol, params: WorldParams, policy: str, seeds: NDArray[np.uint64]
+) -> dict[str, NDArray]:
+    """Every per-step measure (steps, n) of one episode per seed in ``seeds[:n]`` under
+    ``protocol`` (the strangers come from ``seeds[n:]``)."""
+    n = seeds.shape[0] // 2
+    state, obs = reset(params, seeds[:n])
+    fresh = initial(params, seed_keys(seeds[n:]))
+    act = make_policy(policy, params, seed=int(seeds[0]))
+    per_step: dict[str, list[NDArray]] = {}
+    for phase, start, end in phases(protocol):
+        for t in range(start, end):
+            arranged = arrange(protocol, params, phase, t == start, state, fresh)
+            if arranged is not state:
+                state, obs = arranged, observe(params, arranged)
+            actions, _ = act(state, obs)
+            before = state
+            state, obs, _, _, _, info = step(
+                params, state, override(protocol, phase, np.asarray(actions))
+            )
+            for key, value in step_measures(before, state, info.reward_terms).items():
+                per_step.setdefault(key, []).append(value)
+    return {k: np.stack(v) for k, v in per_step.items()}
+
+
+def phase_row(
+    series: dict[str, NDArray], phase: str, start: int, end: int, seed: int
+) -> dict[str, object]:
+    """One phase's name, steps and measures (mean and 95% CI over episodes)."""
+    row: dict[str, object] = {"name": phase, "start": start, "end": end}
+    row |= {k: summary(v[start:end].mean(0), seed) for k, v in series.items()}
+    row["child_distress_at_end"] = summary(series["child_distress"][end - 1], seed)
+    if phase == "stranger":
+        row |= stranger_bond(series["attachment_parent_child"], start, end, seed)
+    return row
+
+
 def run_paradigm(
     name: str,
     scenario: str = "caretaking",
@@ -270,13 +306,12 @@ def run_paradigm(
     episodes: int = 20,
     seed: int = 0,
     protocol: Protocol | None = None,
-    on_step: Callable[[int, int], None] | None = None,
 ) -> dict[str, object]:
     """Run paradigm ``name`` (:data:`PARADIGMS`; ``protocol`` overrides its phase lengths)
     over ``episodes`` episodes at once; per phase, every measure's mean and 95% CI.
 
-    ``on_step(done, total)`` is told the progress. ValueError for an unknown paradigm,
-    scenario or policy, or episodes < 1.
+    ValueError for an unknown paradigm, scenario or policy, a phase shorter than a step,
+    episodes < 1 or a seed beyond the 64-bit world seeds.
     """
     if name not in PARADIGMS:
         raise ValueError(f"unknown paradigm {name!r}; expected one of: {', '.join(PARADIGMS)}")
@@ -284,31 +319,7 @@ def run_paradigm(
     spans = phases(protocol)
     params = WorldParams(scenario=scenario, max_cycles=spans[-1][2], reward_mode="emotional")
     seeds = world_seeds(seed, episodes)
-    state, obs = reset(params, seeds[:episodes])
-    fresh = initial(params, seed_keys(seeds[episodes:]))
-    act = make_policy(policy, params, seed=int(seeds[0]))
-    per_step: dict[str, list[NDArray]] = {}
-    for phase, start, end in spans:
-        for t in range(start, end):
-            arranged = arrange(protocol, params, phase, t == start, state, fresh)
-            if arranged is not state:
-                state, obs = arranged, observe(params, arranged)
-            actions, _ = act(state, obs)
-            actions = override(protocol, phase, np.asarray(actions))
-            before = state
-            state, obs, _, _, _, info = step(params, state, actions)
-            for key, value in step_measures(before, state, info.reward_terms).items():
-                per_step.setdefault(key, []).append(value)
-            if on_step is not None:
-                on_step(t + 1, spans[-1][2])
-    series = {k: np.stack(v) for k, v in per_step.items()}  # (steps, n)
-    out_phases = []
-    for phase, start, end in spans:
-        row: dict[str, object] = {"name": phase, "start": start, "end": end}
-        row |= {k: summary(v[start:end].mean(0), seed) for k, v in series.items()}
-        row["child_distress_at_end"] = summary(series["child_distress"][end - 1], seed)
-        if phase == "stranger":
-            row |= stranger_bond(series["attachment_parent_child"], start, end, seed)
-        out_phases.append(row)
+    series = play(protocol, params, policy, seeds)
     return {"paradigm": name, "scenario": scenario, "policy": policy, "episodes": episodes,
-            "first_world_seed": int(seeds[0]), "phases": out_phases}  # fmt: skip
+            "first_world_seed": int(seeds[0]),
+            "phases": [phase_row(series, *span, seed) for span in spans]}  # fmt: skip
