@@ -19,7 +19,7 @@ from fuzzing import RUNNER, assert_cli_refuses, counted, fresh_folder, fuzz
 pytestmark = pytest.mark.timeout(120)
 
 SUBCOMMANDS = ("affect", "bench", "demo", "simulate", "calibrate", "face", "train", "evaluate",
-               "sweep", "results")  # fmt: skip
+               "sweep", "results", "paradigm")  # fmt: skip
 NUMBER_OPTIONS = {
     "affect": ("--duration", "--dt"),
     "demo": ("--port",),
@@ -29,6 +29,7 @@ NUMBER_OPTIONS = {
     "train": ("--total-steps", "--seed"),
     "evaluate": ("--episodes", "--seed", "--steps"),
     "sweep": ("--seeds", "--total-steps", "--workers", "--retries", "--eval-episodes"),
+    "paradigm": ("--episodes", "--seed"),
 }
 WORDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1,
                 max_size=12)  # fmt: skip
@@ -69,6 +70,21 @@ def test_unknown_options_and_unparsable_numbers(command, data):
     else:
         args = [command, "--no-such-" + data.draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True))]
     assert_cli_refuses(args)
+
+
+@fuzz(30)
+@given(st.one_of(
+    st.tuples(WORDS.filter(lambda w: w not in ("still-face", "strange-situation", "stranger")),
+              st.just("--episodes"), st.just("2")),
+    st.tuples(st.sampled_from(["still-face", "strange-situation", "stranger"]),
+              st.just("--episodes"), st.one_of(NOT_POSITIVE, HUGE).map(str)),
+    st.tuples(st.sampled_from(["still-face", "stranger"]), st.just("--seed"),
+              st.one_of(NEGATIVE, st.just(2**64)).map(str)),
+))  # fmt: skip
+@counted
+def test_paradigm_bad_names_and_counts(case):
+    name, option, value = case
+    assert_cli_refuses(["paradigm", name, option, value])
 
 
 # --- affect ---------------------------------------------------------------------------------

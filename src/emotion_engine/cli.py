@@ -844,6 +844,67 @@ def evaluate(
 
 
 @app.command()
+def paradigm(
+    name: Annotated[
+        str, typer.Argument(metavar="PARADIGM", help="still-face, strange-situation or stranger.")
+    ],
+    scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
+    policy: Annotated[
+        str, typer.Option(help="scripted, selfish, random, trained or untrained.")
+    ] = "scripted",
+    episodes: Annotated[
+        int, typer.Option(help="Episodes (held-out world seeds), at most 10,000.")
+    ] = 20,
+    seed: Annotated[int, typer.Option(help="Seed: world seeds from 1,000,000 + it.")] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """An attachment paradigm (Still-Face, Strange Situation, stranger) as phases of an
+    episode: per phase the child's distress and proximity seeking, the parent's empathic
+    distress, attachment and care acts, means over episodes with 95% CIs."""
+    from emotion_engine.paradigms import PARADIGMS, run_paradigm
+    from emotion_engine.policies import LEARNED_POLICIES
+
+    if name not in PARADIGMS:
+        fail(f"unknown paradigm {_shown(name)}; expected one of: {', '.join(PARADIGMS)}")
+    check_episodes(episodes, 1, seed)
+    if policy in LEARNED_POLICIES:
+        _configure_torch()
+    try:
+        result = run_paradigm(name, scenario, policy, episodes, seed)
+    except ValueError as e:
+        fail(str(e))
+    if as_json:
+        emit_json(result)
+        return
+    typer.echo(paradigm_table(result))
+
+
+def _ci_cell(measure: object) -> str:
+    """A {"mean", "ci95"} measure as "mean ±half-width" ("" for none)."""
+    if not isinstance(measure, dict):
+        return ""
+    low, high = measure["ci95"]
+    return f"{measure['mean']:.3f} ±{(high - low) / 2:.3f}"
+
+
+def paradigm_table(result: dict[str, Any]) -> str:
+    """A paradigm's phases as a plain table: a row per measure, a column per phase."""
+    phases = result["phases"]
+    rows = [["", *(f"{p['name']} {p['start']}-{p['end']}" for p in phases)]]
+    for key in phases[-1]:
+        cells = [_ci_cell(p.get(key)) for p in phases]
+        if any(cells):
+            rows.append([key, *cells])
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{r[0]:<{width}} " + " ".join(f"{c:>14}" for c in r[1:]) for r in rows]
+    title = (
+        f"{result['paradigm']} ({result['scenario']}, {result['policy']}): "
+        f"{result['episodes']} episodes, world seeds from {result['first_world_seed']}"
+    )
+    return "\n".join([title, *lines, "(mean ± half its 95% bootstrap CI over episodes)"])
+
+
+@app.command()
 def sweep(
     scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
     conditions: Annotated[
