@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode
+from gymnasium.wrappers.vector import RecordEpisodeStatistics
 from stable_baselines3 import PPO
 from stable_baselines3.common.vec_env import VecEnv
 
@@ -79,7 +80,7 @@ def test_stepping_equals_the_batched_core():
 def test_a_dead_childs_entry_terminates_once_then_plays_a_dead_stretch():
     env = vector_env("caretaking", 1, **DOOMED_CHILD)
     env.reset(seed=0)
-    flags = []
+    flags, died_at = [], -1
     for _ in range(DOOMED_CHILD["max_cycles"]):
         obs, rewards, term, trunc, infos = env.step(np.zeros(2, dtype=int))
         flags.append((term.tolist(), trunc.tolist(), float(rewards[1])))
@@ -105,6 +106,19 @@ def test_autoreset_at_max_cycles():
     np.testing.assert_array_equal(infos["final_obs"][:, time], np.ones(2 * N))
     np.testing.assert_array_equal(obs[:, time], np.zeros(2 * N))  # the next episode's start
     assert not np.array_equal(obs, env.reset(seed=3)[0])  # the next episode, not a replay
+
+
+def test_gymnasium_wrappers_see_the_episodes():
+    env = RecordEpisodeStatistics(vector_env("caretaking", N, max_cycles=5))
+    env.reset(seed=2)
+    total = np.zeros(2 * N)
+    for _ in range(5):
+        _, rewards, _, _, infos = env.step(np.full(2 * N, 6))  # eat
+        total += rewards
+    assert infos["_episode"].all()
+    np.testing.assert_array_equal(infos["episode"]["l"], np.full(2 * N, 5))
+    np.testing.assert_allclose(infos["episode"]["r"], total, rtol=1e-6)
+    assert total.min() > 0  # the extrinsic reward of staying alive, every step
 
 
 def test_same_seed_same_bytes_and_world_i_is_seeded_seed_plus_i():
