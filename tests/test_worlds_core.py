@@ -412,3 +412,14 @@ def test_reunited_fires_on_the_step_back_within_the_separation_radius():
     _, *_, info = step(params, apart, [[STAY, STAY]])  # still apart
     assert info.events[0, :, reunited].tolist() == [0.0, 0.0]
     assert info.events[0, :, separated].tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "actions",
+    [np.array([["a", "b"]]), np.array([[True, False]]), np.array([[1, None]], dtype=object)],
+)
+def test_actions_that_are_not_numbers_are_a_value_error(actions):
+    params = WorldParams()
+    state, _ = reset(params, [0])
+    with pytest.raises(ValueError, match=r"actions must be integers in Discrete\(10\); got an"):
+        step(params, state, actions)

@@ -1045,7 +1045,10 @@ def test_parameters_at_their_limits_are_fine():
             "invalid action np.float64(2.5) for child_0 in env 1: expected an "
             "integer in Discrete(10)",
         ),
-        ([[False, False], [False, False]], "invalid action np.False_ for parent_0 in env 0"),
+        (
+            [[False, False], [False, False]],
+            "actions must be integers in Discrete(10); got an array of bool",
+        ),
     ],
 )
 def test_actions_are_checked(actions, message):

@@ -5,6 +5,7 @@ Modules: :mod:`.spec` (names, observation features, statistics, parameters and s
 :mod:`.grid` (distances and moves), :mod:`.observation`, :mod:`.core` (reset and step),
 :mod:`.batch` (:class:`BatchedWorld`, automatic reset), :mod:`.rewards`, :mod:`.policies`
 (the baselines), :mod:`.render`, :mod:`.runner` (whole episodes, calibration),
+:mod:`.vector` (:func:`vector_env`, a Gymnasium vector env with agents as batch entries),
 :mod:`.caretaking_v0` and :mod:`.crisis_v0` (PettingZoo views, whose docstrings carry the
 observation, action, reward and event tables).
 
@@ -28,6 +29,7 @@ from emotion_engine.worlds.spec import (
     WorldState,
 )
 from emotion_engine.worlds.tables import rules_table
+from emotion_engine.worlds.vector import vector_env
 
 __doc__ = (__doc__ or "") + rules_table() + "\n"
 
@@ -45,4 +47,5 @@ __all__ = [
     "WorldState",
     "reset",
     "step",
+    "vector_env",
 ]

@@ -149,10 +149,14 @@ def check_actions(actions: ArrayLike, n_envs: int) -> NDArray[np.int64]:
         raise ValueError(
             f"actions must have shape ({n_envs}, 2) (envs × [parent_0, child_0]); got {a.shape}"
         )
-    if a.dtype.kind not in "iu":
+    if a.dtype.kind not in "iuf":
+        raise ValueError(
+            f"actions must be integers in Discrete({N_ACTIONS}); got an array of {a.dtype}"
+        )
+    if a.dtype.kind == "f":
         bad = np.flatnonzero(~np.isfinite(a) | (a != np.round(a)))
-        if a.dtype.kind != "f" or bad.size:
-            env, agent = divmod(int(bad[0]) if bad.size else 0, 2)
+        if bad.size:
+            env, agent = divmod(int(bad[0]), 2)
             raise ValueError(
                 f"invalid action {a.reshape(-1)[env * 2 + agent]!r} for {AGENTS[agent]} in env "
                 f"{env}: expected an integer in Discrete({N_ACTIONS})"
