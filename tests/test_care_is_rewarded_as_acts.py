@@ -3,9 +3,9 @@ parent's own care acts, and the bond term pays for that growth, so a feed earns 
 reward through the bond even when the child is sated (care is rewarded as an act)."""
 
 import pytest
-from world_builder import FEED, STAY, act, one_world
 
 from emotion_engine.worlds import WorldParams
+from world_builder import FEED, STAY, act, one_world
 
 EMOTIONAL = WorldParams(reward_mode="emotional")
 
