@@ -809,18 +809,32 @@ def evaluate(
     ] = 200,
     seed: Annotated[int, typer.Option(help="Evaluation seed.")] = 0,
     steps: Annotated[int, typer.Option(help="Episode length, at most 100,000.")] = 500,
+    per_episode: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write one row per episode (world seed and every episode metric) here: "
+            "JSON lines for .jsonl, CSV for .csv (an undefined metric is null / empty)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Many episodes on held-out seeds: survival, attachment, self-sacrifice, with 95% CIs."""
     from emotion_engine.policies import LEARNED_POLICIES
-    from emotion_engine.training.evaluate import METRIC_FIELDS
+    from emotion_engine.training.evaluate import (
+        EPISODE_FILE_SUFFIXES,
+        METRIC_FIELDS,
+        episode_rows,
+        write_episodes,
+    )
     from emotion_engine.training.evaluate import evaluate as run
 
     check_episodes(episodes, steps, seed)
+    check_output(per_episode, "--per-episode", EPISODE_FILE_SUFFIXES)
     if checkpoint is not None or policy in LEARNED_POLICIES:
         _configure_torch()
     try:
-        result = run(scenario, policy, checkpoint, episodes, seed, steps)
+        played: list[dict] = []
+        result = run(scenario, policy, checkpoint, episodes, seed, steps, played.append)
     except ValueError as e:
         message = str(e)
         if checkpoint is not None:  # torch and the agents are imported already
@@ -829,6 +843,9 @@ def evaluate(
             if isinstance(e, ScenarioMismatch):
                 message += f"; evaluate it with --scenario {e.trained_for}"
         fail(message)
+    if per_episode is not None:
+        with writing(per_episode, "--per-episode") as path:
+            write_episodes(path, episode_rows(played[0], int(result["first_world_seed"])))
     if as_json:
         emit_json(result)
         return

@@ -7,9 +7,14 @@ worlds they never trained on.
 
 from __future__ import annotations
 
+import csv
+import json
+import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emotion_engine.policies import make_policy
 from emotion_engine.stats import mean_ci
@@ -33,6 +38,11 @@ METRIC_FIELDS = (
     ("feeds_per_episode", "feeds_ci95", "feeds"),
     ("comfort_acts_per_episode", "comfort_acts_ci95", "comfort_acts"),
     ("time_to_help_mean", "time_to_help_ci95", "time_to_help"),
+    ("child_health_auc_mean", "child_health_auc_ci95", "child_health_auc"),
+    ("hunger_stilled_per_feed_mean", "hunger_stilled_per_feed_ci95", "hunger_stilled_per_feed"),
+    ("parent_cost_health_mean", "parent_cost_health_ci95", "parent_cost_health"),
+    ("items_given_per_episode", "items_given_ci95", "items_given"),
+    ("effective_shields_per_episode", "effective_shields_ci95", "effective_shields"),
 )
 
 
@@ -43,12 +53,15 @@ def evaluate(
     episodes: int = 200,
     seed: int = 0,
     steps: int = 500,
+    on_episodes: Callable[[dict[str, NDArray]], None] | None = None,
 ) -> dict[str, object]:
     """Metrics of ``episodes`` episodes of ``steps`` steps, means with 95% bootstrap CIs.
 
     ``checkpoint`` (a policy.safetensors of ``scenario``) overrides ``policy``. Every metric
-    comes with its ``*_ci95`` ([low, high]); complex emotions of policies that do not compose
-    them are None.
+    comes with its ``*_ci95`` ([low, high]), over the episodes where it is defined
+    (``hunger_stilled_per_feed``: those with a feed); a metric defined in no episode (complex
+    emotions of policies that do not compose them) is None. ``on_episodes`` gets the episode
+    metrics summarised (name → (episodes,) array in seed order, NaN where undefined).
     """
     if episodes < 1 or steps < 1 or seed < 0:
         raise ValueError("need episodes >= 1, steps >= 1 and seed >= 0")
@@ -63,13 +76,45 @@ def evaluate(
         act = LearnedPolicy(load_agents(checkpoint, scenario)[0], seed=seed)
         policy = str(checkpoint)
     metrics = run_episodes(params, act, seeds).metrics
+    if on_episodes is not None:
+        on_episodes(metrics)
     out: dict[str, object] = {"scenario": scenario, "policy": policy, "episodes": episodes,
                               "steps": steps, "first_world_seed": seeds[0]}  # fmt: skip
     for name, ci_name, key in METRIC_FIELDS:
         values = np.asarray(metrics[key], dtype=float)
-        if np.isnan(values).any():  # complex emotions of a policy that does not compose them
+        values = values[~np.isnan(values)]
+        if not values.size:  # complex emotions of a policy that does not compose them
             out[name], out[ci_name] = None, None
             continue
         summary = mean_ci(values, seed=seed)
         out[name], out[ci_name] = summary["mean"], summary["ci95"]
     return out
+
+
+EPISODE_FILE_SUFFIXES = (".jsonl", ".csv")
+"""The per-episode files :func:`write_episodes` writes (by the file name's suffix)."""
+
+
+def episode_rows(metrics: dict[str, NDArray], first_world_seed: int) -> list[dict[str, object]]:
+    """One row per episode: its world seed and every episode metric (None where undefined)."""
+    n = len(next(iter(metrics.values())))
+    rows = []
+    for i in range(n):
+        row: dict[str, object] = {"world_seed": first_world_seed + i}
+        for name, values in metrics.items():
+            value = values[i].item()
+            row[name] = None if isinstance(value, float) and math.isnan(value) else value
+        rows.append(row)
+    return rows
+
+
+def write_episodes(path: Path, rows: list[dict[str, object]]) -> None:
+    """Write ``rows`` to ``path``: JSON lines for ``.jsonl``, CSV (None left empty) for
+    ``.csv``."""
+    with path.open("w", newline="") as f:
+        if path.suffix.lower() == ".csv":
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            f.writelines(json.dumps(row) + "\n" for row in rows)

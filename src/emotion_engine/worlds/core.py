@@ -239,7 +239,7 @@ def _advance(
         threat_left=harm.threat_left,
         last_action=a,
         affect=feeling.affect,
-        stats=rules.tally(p, state, meals, comfort, harm, reward.rewards, alive),
+        stats=rules.tally(p, state, meals, comfort, harm, reward.rewards, alive, a, body.health),
     )
     return new, events, body, reward
 
@@ -251,6 +251,14 @@ def episode_metrics(state: WorldState, envs: NDArray[np.intp]) -> dict[str, NDAr
     An episode ends after ``max_cycles`` steps, or earlier if both agents die; an agent that
     dies drops out and the other lives on (and grieves). ``child_survived`` means the child
     is alive at the end.
+
+    Besides the world's ``STATS``, what care did and cost (issue-17 names, some the same
+    numbers as a statistic): ``hunger_stilled_per_feed``, the child's hunger stilled per feed
+    in meals (``hunger_stilled_by_feeds / feeds``; NaN without a feed); ``items_given``, the
+    food items the parent gave (= ``feeds``: a feed always lands); ``effective_shields``,
+    shields that stopped a blow aimed at the child (= ``shield_events``; ``shield_acts``
+    counts every shield action); ``parent_cost_health``, the health the parent lost to the
+    blows it took for the child (= ``shield_damage``); and ``child_health_auc`` (a statistic).
     """
     s = state.stats[envs]
     t = state.t[envs]
@@ -271,4 +279,15 @@ def episode_metrics(state: WorldState, envs: NDArray[np.intp]) -> dict[str, NDAr
     out["hungry_fraction_child"] = s[:, STAT_INDEX["child_steps_hungry"]] / np.maximum(t, 1)
     # the step of the parent's first care act; an episode without one counts its full length
     out["time_to_help"] = np.minimum(s[:, STAT_INDEX["care_steps"]] + 1, t)
-    return out
+    return out | _care_metrics(out)
+
+
+def _care_metrics(stats: dict[str, NDArray]) -> dict[str, NDArray]:
+    """What care did and cost, under issue 17's names, from the episode's statistics."""
+    feeds, stilled = stats["feeds"], stats["hunger_stilled_by_feeds"]
+    return {
+        "hunger_stilled_per_feed": np.where(feeds > 0, stilled / np.maximum(feeds, 1), np.nan),
+        "items_given": feeds,
+        "effective_shields": stats["shield_events"],
+        "parent_cost_health": stats["shield_damage"],
+    }

@@ -480,10 +480,16 @@ def tally(
     harm: Harm,
     rewards: NDArray,
     alive: NDArray,
+    a: NDArray,
+    health: NDArray,
 ) -> NDArray[np.float64]:
-    """The episode's accumulators (n, len(STATS)) after the step (see ``STATS``)."""
+    """The episode's accumulators (n, len(STATS)) after the step (see ``STATS``), from the
+    step's actions ``a`` and the health after it."""
     stats = state.stats.copy()
     stats[:, _S["feeds"]] += meals.feed[:, PARENT]
+    stats[:, _S["hunger_stilled_by_feeds"]] += meals.feed[:, PARENT] * meals.stilled[:, CHILD]
+    stats[:, _S["shield_acts"]] += a[:, PARENT] == SHIELD
+    stats[:, _S["child_health_auc"]] += health[:, CHILD] / p.max_cycles
     stats[:, _S["comfort_acts"]] += comfort.comfort[:, PARENT]
     stats[:, _S["parent_eats"] : _S["child_eats"] + 1] += meals.eaten
     stats[:, _S["parent_steps_hungry"] : _S["child_steps_hungry"] + 1] += (

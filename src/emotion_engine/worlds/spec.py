@@ -83,7 +83,14 @@ def obs_span(first: str, last: str | None = None) -> slice:
     return slice(OBS_INDEX[first], OBS_INDEX[last or first] + 1)
 
 
-# Per-episode accumulators, one column each of WorldState.stats.
+# Per-episode accumulators, one column each of WorldState.stats (summed in ``rules.tally``):
+# the parent's feeds, comfort acts and shield actions (``shield_acts``, whether or not a blow
+# came); ``shield_events``: the parent's shields that stopped a real blow aimed at the child,
+# and ``shield_damage`` the health those blows took from the parent; each agent's own meals,
+# hungry steps, threat damage and return; ``hunger_stilled_by_feeds``: the child's hunger the
+# parent's feeds stilled, in meals (hunger / ``food_value``); ``child_health_auc``: the child's
+# health after each step / ``max_cycles`` (in [0, 1]; a child dead early scores low);
+# ``care_steps``: steps before the parent's first care act.
 STATS: tuple[str, ...] = (
     "feeds",
     "comfort_acts",
@@ -97,12 +104,15 @@ STATS: tuple[str, ...] = (
     "child_threat_damage",
     "parent_return",
     "child_return",
+    "shield_acts",
+    "hunger_stilled_by_feeds",
+    "child_health_auc",
     "care_steps",
 )
 STAT_INDEX: dict[str, int] = {name: i for i, name in enumerate(STATS)}
 """Statistic name → its column in ``WorldState.stats``."""
 COUNTS = frozenset(
-    {"feeds", "comfort_acts", "shield_events", "parent_eats", "child_eats"}
+    {"feeds", "comfort_acts", "shield_acts", "shield_events", "parent_eats", "child_eats"}
     | {"parent_steps_hungry", "child_steps_hungry"}
 )
 """The statistics that count events (reported as integers)."""
