@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion_engine.policies import make_policy
+from emotion_engine.policies import CO_TRAINED, make_policy, with_child
 from emotion_engine.stats import mean_ci
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.runner import run_episodes
@@ -43,12 +43,14 @@ def evaluate(
     episodes: int = 200,
     seed: int = 0,
     steps: int = 500,
+    child_policy: str = CO_TRAINED,
 ) -> dict[str, object]:
     """Metrics of ``episodes`` episodes of ``steps`` steps, means with 95% bootstrap CIs.
 
-    ``checkpoint`` (a policy.safetensors of ``scenario``) overrides ``policy``. Every metric
-    comes with its ``*_ci95`` ([low, high]); complex emotions of policies that do not compose
-    them are None.
+    ``checkpoint`` (a policy.safetensors of ``scenario``) overrides ``policy``;
+    ``child_policy`` names the child partner (:func:`~emotion_engine.policies.with_child`).
+    Every metric comes with its ``*_ci95`` ([low, high]); complex emotions of policies that
+    do not compose them are None.
     """
     if episodes < 1 or steps < 1 or seed < 0:
         raise ValueError("need episodes >= 1, steps >= 1 and seed >= 0")
@@ -62,9 +64,11 @@ def evaluate(
 
         act = LearnedPolicy(load_agents(checkpoint, scenario)[0], seed=seed)
         policy = str(checkpoint)
+    act = with_child(act, child_policy, params, seed)
     metrics = run_episodes(params, act, seeds).metrics
-    out: dict[str, object] = {"scenario": scenario, "policy": policy, "episodes": episodes,
-                              "steps": steps, "first_world_seed": seeds[0]}  # fmt: skip
+    out: dict[str, object] = {"scenario": scenario, "policy": policy, "child_policy": child_policy,
+                              "episodes": episodes, "steps": steps,
+                              "first_world_seed": seeds[0]}  # fmt: skip
     for name, ci_name, key in METRIC_FIELDS:
         values = np.asarray(metrics[key], dtype=float)
         if np.isnan(values).any():  # complex emotions of a policy that does not compose them
