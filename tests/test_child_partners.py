@@ -20,6 +20,7 @@ from emotion_engine.training.evaluate import evaluate
 from emotion_engine.worlds import N_ACTIONS
 from emotion_engine.worlds.core import WorldParams, reset
 from emotion_engine.worlds.policies import CHILD_POLICIES
+from emotion_engine.worlds.runner import run_episodes
 from world_builder import (
     CHILD,
     EAT,
@@ -151,6 +152,7 @@ def test_simulate_with_a_checkpoint_child():
     [
         ("sibling", "unknown child policy 'sibling'; expected one of: co-trained, stationary, "
          "random, forager, clingy, checkpoint:PATH"),
+        ("checkpoint:", "child policy checkpoint:PATH needs the path of a policy.safetensors"),
         ("checkpoint:src/emotion_engine/checkpoints/crisis/policy.safetensors",
          "holds agents trained for crisis, not caretaking"),
     ],
@@ -159,3 +161,17 @@ def test_bad_partners_exit_2_with_one_line(command, partner, message):
     result = runner.invoke(app, [command, "--policy", "scripted", "--child-policy", partner])
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_only_the_forager_feeds_itself_when_the_parent_does_nothing():
+    def idle(state, obs):
+        return np.full((state.n_envs, 2), STAY), {}
+
+    params = WorldParams(max_cycles=150)
+    eats = {
+        name: run_episodes(params, with_child(idle, name, params), range(10)).metrics["child_eats"]
+        for name in CHILD_POLICIES
+    }
+    # 11 to 16 meals in 150 steps: it gets to food, and the world lets 15% of its tries work
+    assert 10 <= eats["forager"].min() and eats["forager"].max() <= 20
+    assert all(eats[name].max() == 0 for name in ("stationary", "random", "clingy"))

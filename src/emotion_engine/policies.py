@@ -124,6 +124,8 @@ def _partner(child: str, params: WorldParams, seed: int) -> Policy:
         from emotion_engine.agents.policy_file import load_agents
 
         path = child.removeprefix(CHECKPOINT_PARTNER)
+        if not path:
+            raise ValueError("child policy checkpoint:PATH needs the path of a policy.safetensors")
         return LearnedPolicy(load_agents(path, params.scenario)[0], seed)
     if child not in CHILD_POLICIES:
         raise ValueError(
