@@ -93,15 +93,14 @@ def is_learned_partner(child: str) -> bool:
 
 
 def with_child(policy: Policy, child: str, params: WorldParams, seed: int = 0) -> Policy:
-    """``policy`` with its child column replaced by the child partner called ``child``
-    (:data:`CHILD_PARTNER_NAMES`; ValueError for an unknown one, CheckpointError for a policy
-    file that cannot be used or, ScenarioMismatch, is of another scenario than ``params``').
+    """``policy`` with its child column replaced by the child partner called ``child``, one
+    of :data:`CHILD_PARTNER_NAMES`: ValueError for an unknown name, CheckpointError for a
+    policy file that cannot be used, ScenarioMismatch for one of another scenario.
 
-    The partner draws from its own generator, seeded from ``seed`` apart from the parent's.
-    Complex emotions, where either side composes them, keep the parent's row from ``policy``
-    and take the child's from the partner: a policy file's child network gives its own, a
-    scripted child none (NaN); the co-trained child's view of a child it no longer drives is
-    not reported.
+    The partner draws from its own generator (:func:`partner_seed`). Complex emotions, where
+    either side composes them, keep the parent's row from ``policy`` and take the child's
+    from the partner: a policy file's child network gives its own, a scripted child none
+    (NaN). A learned parent's co-trained child network, which no longer acts, is not reported.
     """
     if child == CO_TRAINED:
         return policy
