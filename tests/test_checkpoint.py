@@ -116,3 +116,8 @@ def test_atomic_write_text_replaces_the_file_with_a_normal_mode(tmp_path):
     assert path.read_text() == "second\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
     assert [p.name for p in path.parent.iterdir()] == ["rows.json"]
+
+
+def test_a_path_too_long_for_the_file_system_is_a_checkpoint_error(tmp_path):
+    with pytest.raises(ck.CheckpointError, match="no checkpoint at .*File name too long"):
+        ck.load_checkpoint(tmp_path / ("x" * 300 + ".safetensors"))

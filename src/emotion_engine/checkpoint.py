@@ -66,8 +66,12 @@ def load_checkpoint(
 ) -> tuple[dict[str, torch.Tensor], dict]:
     """Read a checkpoint; check its format (and ``kind`` if given). Returns (tensors, meta)."""
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"no checkpoint at {path}")
+    try:
+        found = path.is_file()
+    except OSError as e:  # e.g. a name too long for the file system
+        raise CheckpointError(f"no checkpoint at {clip(str(path))}: {e.strerror}") from None
+    if not found:
+        raise CheckpointError(f"no checkpoint at {clip(str(path))}")
     try:
         with safe_open(str(path), framework="pt") as f:
             header = f.metadata() or {}

@@ -59,6 +59,16 @@ app = typer.Typer(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 """The ``--json`` option every subcommand that reports something has."""
 
+ChildPolicyOption = Annotated[
+    str,
+    typer.Option(
+        help="The child partner: co-trained (the policy's own child), stationary, random, "
+        "forager, clingy (scripted children), or checkpoint:PATH (the child of a "
+        "policy.safetensors of --scenario)."
+    ),
+]
+"""The ``--child-policy`` option of simulate and evaluate."""
+
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit."""
@@ -371,6 +381,7 @@ def simulate(
         str,
         typer.Option(help="Policy of both agents: trained, untrained, random, scripted, selfish."),
     ] = "scripted",
+    child_policy: ChildPolicyOption = "co-trained",
     reward_mode: Annotated[
         str, typer.Option(help="extrinsic, emotional or explicit (reported returns).")
     ] = "extrinsic",
@@ -389,7 +400,12 @@ def simulate(
 ) -> None:
     """Run one episode of a world with a policy and print its metrics."""
     from emotion_engine.gif import GifWriter, frame_ms
-    from emotion_engine.policies import LEARNED_POLICIES, make_policy
+    from emotion_engine.policies import (
+        LEARNED_POLICIES,
+        is_learned_partner,
+        make_policy,
+        with_child,
+    )
     from emotion_engine.worlds.core import WorldParams
     from emotion_engine.worlds.infos import trace_line
     from emotion_engine.worlds.runner import EPISODE_GIF_FPS
@@ -399,11 +415,11 @@ def simulate(
     check_episodes(None, steps, seed)
     check_output(gif, "--gif", (".gif",))
     check_output(trace, "--trace", (".jsonl",))
-    if policy in LEARNED_POLICIES:
+    if policy in LEARNED_POLICIES or is_learned_partner(child_policy):
         _configure_torch()
     try:
         params = WorldParams(scenario=scenario, max_cycles=steps, reward_mode=reward_mode)
-        act = make_policy(policy, params, seed)
+        act = with_child(make_policy(policy, params, seed), child_policy, params, seed)
     except ValueError as e:
         fail(str(e))
     with ExitStack() as outputs:
@@ -429,7 +445,10 @@ def simulate(
     if trace is not None:
         typer.echo(f"wrote {trace} ({result['steps']} lines)", err=True)
     if as_json:
-        emit_json({"scenario": scenario, "policy": policy, "seed": seed, **result})
+        emit_json(
+            {"scenario": scenario, "policy": policy, "child_policy": child_policy, "seed": seed}
+            | result
+        )
         return
     for key, value in result.items():
         typer.echo(f"{key:<28} {value:.3f}" if isinstance(value, float) else f"{key:<28} {value}")
@@ -798,6 +817,7 @@ def evaluate(
     policy: Annotated[
         str, typer.Option(help="trained, untrained, random, scripted or selfish.")
     ] = "trained",
+    child_policy: ChildPolicyOption = "co-trained",
     checkpoint: Annotated[
         Path | None,
         typer.Option(
@@ -819,7 +839,7 @@ def evaluate(
     as_json: JsonFlag = False,
 ) -> None:
     """Many episodes on held-out seeds: survival, attachment, self-sacrifice, with 95% CIs."""
-    from emotion_engine.policies import LEARNED_POLICIES
+    from emotion_engine.policies import LEARNED_POLICIES, is_learned_partner
     from emotion_engine.training.evaluate import (
         EPISODE_FILE_SUFFIXES,
         METRIC_FIELDS,
@@ -830,17 +850,18 @@ def evaluate(
 
     check_episodes(episodes, steps, seed)
     check_output(per_episode, "--per-episode", EPISODE_FILE_SUFFIXES)
-    if checkpoint is not None or policy in LEARNED_POLICIES:
+    if checkpoint is not None or policy in LEARNED_POLICIES or is_learned_partner(child_policy):
         _configure_torch()
     try:
         played: list[dict] = []
-        result = run(scenario, policy, checkpoint, episodes, seed, steps, played.append)
+        result = run(scenario, policy, checkpoint, episodes, seed, steps, child_policy,
+                     on_episodes=played.append)  # fmt: skip
     except ValueError as e:
         message = str(e)
         if checkpoint is not None:  # torch and the agents are imported already
             from emotion_engine.agents.policy_file import ScenarioMismatch
 
-            if isinstance(e, ScenarioMismatch):
+            if isinstance(e, ScenarioMismatch) and e.path == str(checkpoint):
                 message += f"; evaluate it with --scenario {e.trained_for}"
         fail(message)
     if per_episode is not None:

@@ -7,6 +7,15 @@ benchmarks run by name.
 | `trained`                       | the shipped emotional agents of the scenario           |
 | `untrained`                     | the same agents with fresh weights (seeded)            |
 
+A parent can be paired with a child partner it was not trained with (:func:`with_child`):
+
+| child partner                     | the child's actions come from                         |
+|-----------------------------------|-------------------------------------------------------|
+| `co-trained`                      | the policy itself (its own child; the default)        |
+| `stationary`, `random`, `forager`,| the scripted children of                              |
+| `clingy`                          | :data:`emotion_engine.worlds.policies.CHILD_POLICIES` |
+| `checkpoint:PATH`                 | the child network of a policy file of the scenario    |
+
 It sits above the worlds and the agents, so neither needs to know the other's policies. The
 agents (torch) are imported only when a learned policy is asked for, so the baselines run
 without loading torch.
@@ -16,9 +25,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from emotion_engine.worlds.core import WorldParams
+import numpy as np
+from numpy.typing import NDArray
+
+from emotion_engine.text import clip
+from emotion_engine.worlds.core import CHILD, PARENT, WorldParams, WorldState
+from emotion_engine.worlds.policies import (
+    CHILD_POLICIES,
+    ChildPolicy,
+    Extras,
+    Policy,
+    PolicyFactory,
+)
 from emotion_engine.worlds.policies import POLICIES as BASELINES
-from emotion_engine.worlds.policies import Policy, PolicyFactory
 
 if TYPE_CHECKING:
     from emotion_engine.agents.policy import LearnedPolicy
@@ -57,3 +76,86 @@ def make_policy(name: str, params: WorldParams, seed: int = 0) -> Policy:
     if name not in POLICIES:
         raise ValueError(f"unknown policy {name!r}; expected one of: {', '.join(POLICY_NAMES)}")
     return POLICIES[name](params, seed)
+
+
+CO_TRAINED = "co-trained"
+"""The child partner that is the policy's own child."""
+CHECKPOINT_PARTNER = "checkpoint:"
+"""Prefix of a child partner taken from a policy file: ``checkpoint:PATH``."""
+CHILD_PARTNER_NAMES: tuple[str, ...] = (CO_TRAINED, *CHILD_POLICIES, f"{CHECKPOINT_PARTNER}PATH")
+PARTNER_STREAM = 1
+"""Mixed into the seed of a child partner's generator, so it never repeats the parent's."""
+
+
+def is_learned_partner(child: str) -> bool:
+    """Whether the child partner ``child`` runs a torch network (a policy file's child)."""
+    return child.startswith(CHECKPOINT_PARTNER)
+
+
+def with_child(policy: Policy, child: str, params: WorldParams, seed: int = 0) -> Policy:
+    """``policy`` with its child column replaced by the child partner called ``child``, one
+    of :data:`CHILD_PARTNER_NAMES`: ValueError for an unknown name, CheckpointError for a
+    policy file that cannot be used, ScenarioMismatch for one of another scenario.
+
+    The partner draws from its own generator (:func:`partner_seed`). Complex emotions, where
+    either side composes them, keep the parent's row from ``policy`` and take the child's
+    from the partner: a policy file's child network gives its own, a scripted child none
+    (NaN). A learned parent's co-trained child network, which no longer acts, is not reported.
+    """
+    if child == CO_TRAINED:
+        return policy
+    partner = _partner(child, params, partner_seed(seed))
+
+    def act(state: WorldState, obs: NDArray[np.float32]) -> tuple[NDArray[np.int64], Extras]:
+        actions, extras = policy(state, obs)
+        child_actions, child_extras = partner(state, obs)
+        actions = np.stack([actions[:, PARENT], child_actions[:, CHILD]], -1)
+        emotions = _paired_emotions(extras, child_extras)
+        return actions, extras if emotions is None else extras | {"complex_emotions": emotions}
+
+    return act
+
+
+def _partner(child: str, params: WorldParams, seed: int) -> Policy:
+    """The child partner ``child`` as a policy of both columns (only the child's is used)."""
+    if is_learned_partner(child):
+        from emotion_engine.agents.policy import LearnedPolicy
+        from emotion_engine.agents.policy_file import load_agents
+
+        path = child.removeprefix(CHECKPOINT_PARTNER)
+        if not path:
+            raise ValueError("child policy checkpoint:PATH needs the path of a policy.safetensors")
+        return LearnedPolicy(load_agents(path, params.scenario)[0], seed)
+    if child not in CHILD_POLICIES:
+        raise ValueError(
+            f"unknown child policy {clip(child)!r}; expected one of: {', '.join(CHILD_PARTNER_NAMES)}"
+        )
+    return _both_columns(CHILD_POLICIES[child](params, seed))
+
+
+def _both_columns(child: ChildPolicy) -> Policy:
+    def act(state: WorldState, obs: NDArray[np.float32]) -> tuple[NDArray[np.int64], Extras]:
+        actions = child(state, obs)
+        return np.stack([actions, actions], -1), {}
+
+    return act
+
+
+def _paired_emotions(parent: Extras, child: Extras) -> NDArray | None:
+    """Complex emotions (n, 2, 4) with the parent's row from ``parent`` and the child's from
+    ``child`` (NaN where one gives none); None if neither does."""
+    mine, theirs = parent.get("complex_emotions"), child.get("complex_emotions")
+    if mine is None and theirs is None:
+        return None
+    shape = (mine if mine is not None else theirs).shape
+    out = np.full(shape, np.nan, dtype=np.float64)
+    if mine is not None:
+        out[:, PARENT] = mine[:, PARENT]
+    if theirs is not None:
+        out[:, CHILD] = theirs[:, CHILD]
+    return out
+
+
+def partner_seed(seed: int) -> int:
+    """A seed for the partner's generator, independent of the stream seeded with ``seed``."""
+    return int(np.random.SeedSequence([seed, PARTNER_STREAM]).generate_state(1)[0])

@@ -48,6 +48,7 @@ class ScenarioMismatch(ck.CheckpointError):
 
     def __init__(self, path: str | Path, trained_for: str, scenario: str) -> None:
         super().__init__(f"{path} holds agents trained for {trained_for}, not {scenario}")
+        self.path = str(path)
         self.trained_for = trained_for
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from emotion_engine.policies import make_policy
+from emotion_engine.policies import CO_TRAINED, make_policy, with_child
 from emotion_engine.stats import mean_ci
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.runner import run_episodes
@@ -53,12 +53,14 @@ def evaluate(
     episodes: int = 200,
     seed: int = 0,
     steps: int = 500,
+    child_policy: str = CO_TRAINED,
     on_episodes: Callable[[dict[str, NDArray]], None] | None = None,
 ) -> dict[str, object]:
     """Metrics of ``episodes`` episodes of ``steps`` steps, means with 95% bootstrap CIs.
 
-    ``checkpoint`` (a policy.safetensors of ``scenario``) overrides ``policy``. Every metric
-    comes with its ``*_ci95`` ([low, high]), over the episodes where it is defined
+    ``checkpoint`` (a policy.safetensors of ``scenario``) overrides ``policy``;
+    ``child_policy`` names the child partner (:func:`~emotion_engine.policies.with_child`).
+    Every metric comes with its ``*_ci95`` ([low, high]), over the episodes where it is defined
     (``hunger_stilled_per_feed``: those with a feed); a metric defined in no episode (complex
     emotions of policies that do not compose them) is None. ``on_episodes`` gets the episode
     metrics summarised (name → (episodes,) array in seed order, NaN where undefined).
@@ -75,11 +77,13 @@ def evaluate(
 
         act = LearnedPolicy(load_agents(checkpoint, scenario)[0], seed=seed)
         policy = str(checkpoint)
+    act = with_child(act, child_policy, params, seed)
     metrics = run_episodes(params, act, seeds).metrics
     if on_episodes is not None:
         on_episodes(metrics)
-    out: dict[str, object] = {"scenario": scenario, "policy": policy, "episodes": episodes,
-                              "steps": steps, "first_world_seed": seeds[0]}  # fmt: skip
+    out: dict[str, object] = {"scenario": scenario, "policy": policy, "child_policy": child_policy,
+                              "episodes": episodes, "steps": steps,
+                              "first_world_seed": seeds[0]}  # fmt: skip
     for name, ci_name, key in METRIC_FIELDS:
         values = np.asarray(metrics[key], dtype=float)
         values = values[~np.isnan(values)]

@@ -4,8 +4,8 @@ Modules: :mod:`.spec` (names, observation features, statistics, parameters and s
 :mod:`.randomness` (counter-based random streams), :mod:`.rules` (the phases of a step),
 :mod:`.grid` (distances and moves), :mod:`.observation`, :mod:`.core` (reset and step),
 :mod:`.batch` (:class:`BatchedWorld`, automatic reset), :mod:`.rewards`, :mod:`.policies`
-(the baselines), :mod:`.render`, :mod:`.runner` (whole episodes, calibration),
-:mod:`.vector` (:func:`vector_env`, a Gymnasium vector env with agents as batch entries),
+(the baselines and the scripted child partners), :mod:`.render`, :mod:`.runner` (whole
+episodes, calibration), :mod:`.vector` (:func:`vector_env`, a Gymnasium vector env with agents as batch entries),
 :mod:`.caretaking_v0` and :mod:`.crisis_v0` (PettingZoo views, whose docstrings carry the
 observation, action, reward and event tables).
 

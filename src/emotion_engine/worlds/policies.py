@@ -1,4 +1,5 @@
-"""Baseline policies, vectorised over envs: ``random``, ``scripted`` and ``selfish``.
+"""Baseline policies, vectorised over envs: ``random``, ``scripted`` and ``selfish``; and
+scripted child partners.
 
 A policy maps (state, observations) of a batch of worlds to ``(actions, extras)``: actions
 (n_envs, 2) and a dict of what else it computed, e.g. ``{"complex_emotions": (n, 2, 4)}``
@@ -16,6 +17,18 @@ emotional agents (``trained``, ``untrained``) are named in the registry above th
 |            | fetches food, otherwise stays by it                   | when very hungry      |
 | `selfish`  | looks after itself only: eats when hungry, keeps food | sensible (as above)   |
 |            | for itself, steps away from threats                   |                       |
+
+A child partner acts for the child alone, ``(state, obs) -> (n_envs,)`` actions, so a parent
+can be tested with a child it was not trained with (:data:`CHILD_POLICIES` maps a name to a
+factory ``(params, seed) -> child``; the registry pairs them with a parent):
+
+| child        | acts                                                                 |
+|--------------|----------------------------------------------------------------------|
+| `stationary` | never moves or eats: always ``stay``                                 |
+| `random`     | uniform over the 10 actions (its own seeded generator)               |
+| `forager`    | seeks the nearest food and eats it, at the child's low success rate  |
+|              | (the world's ``eat_success``); never goes to the parent              |
+| `clingy`     | follows the parent and stays by it; never forages                    |
 """
 
 from __future__ import annotations
@@ -44,6 +57,9 @@ Extras = dict[str, NDArray]
 """What a policy computed besides its actions (e.g. ``complex_emotions``)."""
 Policy = Callable[[WorldState, NDArray[np.float32]], tuple[NDArray[np.int64], Extras]]
 PolicyFactory = Callable[[WorldParams, int], Policy]
+ChildPolicy = Callable[[WorldState, NDArray[np.float32]], NDArray[np.int64]]
+"""A child partner: the child's actions (n_envs,) for a batch of worlds."""
+ChildFactory = Callable[[WorldParams, int], ChildPolicy]
 
 
 def nearest_food(state: WorldState, agent: int) -> NDArray[np.int64]:
@@ -100,15 +116,16 @@ def selfish_parent(state: WorldState, size: int) -> NDArray[np.int64]:
     return _apply(rules, STAY, state.n_envs)
 
 
+def follow_parent(state: WorldState) -> NDArray[np.int64]:
+    """The child's step towards the parent; ``stay`` once next to it (or on its cell)."""
+    me, parent = state.pos[:, CHILD], state.pos[:, PARENT]
+    return np.where(chebyshev(me, parent) <= 1, STAY, step_toward(me, parent))
+
+
 def sensible_child(state: WorldState) -> NDArray[np.int64]:
     """The scripted child: stays by the parent, forages when very hungry."""
-    me, parent = state.pos[:, CHILD], state.pos[:, PARENT]
-    rules = [
-        (np.ones(state.n_envs, dtype=bool), step_toward(me, parent)),
-        (chebyshev(me, parent) <= 1, np.full(state.n_envs, STAY)),
-        (state.hunger[:, CHILD] > 0.6, forage(state, CHILD, pick=False)),
-    ]
-    return _apply(rules, STAY, state.n_envs)
+    hungry = state.hunger[:, CHILD] > 0.6
+    return np.where(hungry, forage(state, CHILD, pick=False), follow_parent(state))
 
 
 def _apply(rules: list[tuple[NDArray, NDArray]], default: int, n: int) -> NDArray[np.int64]:
@@ -144,6 +161,52 @@ def selfish_policy(params: WorldParams, seed: int = 0) -> Policy:
         return np.stack([selfish_parent(state, params.size), sensible_child(state)], -1), {}
 
     return act
+
+
+def stationary_child(params: WorldParams, seed: int = 0) -> ChildPolicy:
+    """A child that never moves or eats."""
+
+    def act(state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
+        return np.full(state.n_envs, STAY, dtype=np.int64)
+
+    return act
+
+
+def random_child(params: WorldParams, seed: int = 0) -> ChildPolicy:
+    """A child acting uniformly at random."""
+    rng = np.random.default_rng(seed)
+
+    def act(state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
+        return rng.integers(0, N_ACTIONS, size=state.n_envs)
+
+    return act
+
+
+def forager_child(params: WorldParams, seed: int = 0) -> ChildPolicy:
+    """A child that seeks food on its own and tries to eat it."""
+
+    def act(state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
+        return forage(state, CHILD, pick=False)
+
+    return act
+
+
+def clingy_child(params: WorldParams, seed: int = 0) -> ChildPolicy:
+    """A child that follows the parent and never forages."""
+
+    def act(state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
+        return follow_parent(state)
+
+    return act
+
+
+CHILD_POLICIES: dict[str, ChildFactory] = {
+    "stationary": stationary_child,
+    "random": random_child,
+    "forager": forager_child,
+    "clingy": clingy_child,
+}
+"""Scripted child partner's name → factory ``(params, seed) -> child``."""
 
 
 POLICIES: dict[str, PolicyFactory] = {
