@@ -119,5 +119,5 @@ def test_atomic_write_text_replaces_the_file_with_a_normal_mode(tmp_path):
 
 
 def test_a_path_too_long_for_the_file_system_is_a_checkpoint_error(tmp_path):
-    with pytest.raises(ck.CheckpointError, match="no checkpoint at .*File name too long"):
+    with pytest.raises(ck.CheckpointError, match=r"no checkpoint at .*File name too long"):
         ck.load_checkpoint(tmp_path / ("x" * 300 + ".safetensors"))
