@@ -1,8 +1,6 @@
 """The fuzz suite as a whole: it asks for, and (when every family ran) tries, at least
 MIN_CASES bad inputs per run. Collected after the other tests/test_fuzz_*.py files."""
 
-import pytest
-
 import test_fuzz_app
 import test_fuzz_checkpoints
 import test_fuzz_cli
@@ -23,7 +21,7 @@ def test_the_families_ask_for_enough_cases():
 def test_the_families_that_ran_tried_enough_cases():
     ran = sum(GENERATED.get(name, 0) for name in COMPLETED)
     print(f"fuzz: {ran} cases in {len(COMPLETED)} of {len(FAMILIES)} families")
-    if COMPLETED != set(FAMILIES):
-        pytest.skip(f"{len(set(FAMILIES) - COMPLETED)} families did not run or failed; "
-                    f"the {len(COMPLETED)} that passed tried {ran} cases")  # fmt: skip
-    assert ran >= MIN_CASES
+    assert all(GENERATED.get(name, 0) > 0 for name in COMPLETED)  # every passed family tried
+    if COMPLETED == set(FAMILIES):  # the whole suite ran (not a -k selection) and passed
+        assert ran >= MIN_CASES
+    # otherwise a family failed (its own test says which) or was not selected in this run

@@ -30,6 +30,7 @@ from emotion_engine.worlds.core import (
     step,
 )
 from emotion_engine.worlds.rewards import RewardWeights
+from world_builder import one_world
 
 SCENARIOS = ("caretaking", "crisis")
 
@@ -369,16 +370,8 @@ def test_grid_steps_go_along_the_larger_gap_rows_on_a_tie():
 
 def test_observations_by_name():
     params = WorldParams(scenario="crisis", max_cycles=100)
-    state, _ = reset(params, [0])
-    state = replace(
-        state,
-        t=np.array([25]),
-        pos=np.array([[[2, 3], [6, 3]]]),
-        food=np.array([[[2, 6], [5, 3], [8, 8]]]),
-        threat=np.array([[0, 0]]),
-        threat_left=np.array([2]),
-        hunger=np.array([[0.25, 0.5]]),
-    )
+    state = one_world(params, t=25, pos=[[2, 3], [6, 3]], food=[[2, 6], [5, 3], [8, 8]],
+                      threat=[0, 0], threat_left=2, hunger=[0.25, 0.5])  # fmt: skip
     obs = core.observe(params, state)[0]
     f = core.OBS_INDEX
     scale = np.float32(1 / 8)
