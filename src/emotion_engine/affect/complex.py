@@ -54,3 +54,13 @@ def cumulants(
         axis=-1,
     )
     return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+COMPLEX_DRIVE = np.zeros((len(COMPLEX_EMOTIONS), 7))
+"""Drive on each modulator (MODULATORS order) per unit of each complex emotion: how the
+anticipatory feelings act back on layer 1 (complex emotions × modulators)."""
+
+
+def complex_drive(complex_emotions: NDArray) -> NDArray[np.float64]:
+    """Modulator drive (..., 7) from predicted complex emotions (..., 4) in [0, 1]."""
+    return np.clip(np.asarray(complex_emotions, dtype=float), 0.0, 1.0) @ COMPLEX_DRIVE
