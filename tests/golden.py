@@ -59,10 +59,10 @@ class Hasher:
 
 def _world_case(scenario: str, reward_mode: str, n_envs: int) -> str:
     """A BatchedWorld (auto-reset) stepped STEPS times by a scripted carer whose actions are
-    replaced at random 30% of the time, with a learning-signal drive on every step."""
-    from emotion_engine.affect import learning_drive
+    replaced at random 30% of the time, with the agents' signals (values, complex emotions)
+    on every other step."""
     from emotion_engine.worlds.batch import BatchedWorld
-    from emotion_engine.worlds.core import N_ACTIONS, WorldParams
+    from emotion_engine.worlds.core import N_ACTIONS, AgentSignals, WorldParams
     from emotion_engine.worlds.policies import make_policy
 
     params = WorldParams(scenario=scenario, reward_mode=reward_mode, max_cycles=120)
@@ -75,10 +75,10 @@ def _world_case(scenario: str, reward_mode: str, n_envs: int) -> str:
         actions, _ = policy(world.state, world.obs)
         swap = rng.random(actions.shape) < 0.3
         actions = np.where(swap, rng.integers(0, N_ACTIONS, actions.shape), actions)
-        td = rng.normal(0.0, 0.1, (n_envs, 2))
         value = rng.normal(0.0, 0.5, (n_envs, 2))
-        drive = learning_drive(td, value, 0.1) if t % 2 else None
-        obs, rewards, terminated, truncated, info = world.step(actions, drive)
+        emotions = rng.random((n_envs, 2, 4))
+        signals = AgentSignals(value, emotions) if t % 2 else None
+        obs, rewards, terminated, truncated, info = world.step(actions, signals)
         h.add("obs", obs)
         h.add("rewards", rewards)
         h.add("terminated", terminated)

@@ -14,9 +14,10 @@ def torch_forward(agents, obs):
     x = torch.as_tensor(obs)
     with torch.no_grad():
         feats = [agent.features(x[:, i]) for i, agent in enumerate(agents)]
-        logits = [agent(f)[0] for agent, f in zip(agents, feats, strict=True)]
+        heads = [agent(f) for agent, f in zip(agents, feats, strict=True)]
         emotions = [agent.complex_emotions(f) for agent, f in zip(agents, feats, strict=True)]
-    return torch.stack(logits, 1).numpy(), torch.stack(emotions, 1).numpy()
+    logits, values = (torch.stack([h[k] for h in heads], 1).numpy() for k in (0, 1))
+    return logits, values, torch.stack(emotions, 1).numpy()
 
 
 @pytest.mark.parametrize(
@@ -38,12 +39,15 @@ def test_numpy_actor_equals_the_torch_agents(config, batch):
             for p in agent.parameters():
                 p.add_(0.1 * torch.randn_like(p))
     obs = np.random.default_rng(batch).random((batch, 2, OBS_DIM), dtype=np.float32)
-    logits, emotions = NumpyActor(agents)(obs)
-    want_logits, want_emotions = torch_forward(agents, obs)
+    logits, values, emotions = NumpyActor(agents)(obs)
+    want_logits, want_values, want_emotions = torch_forward(agents, obs)
     assert logits.shape == (batch, 2, N_ACTIONS) and emotions.shape == (batch, 2, 4)
+    assert values.shape == (batch, 2) and values.dtype == np.float32
     np.testing.assert_allclose(logits, want_logits, atol=2e-5, rtol=1e-4)
+    np.testing.assert_allclose(values, want_values, atol=2e-5, rtol=1e-4)
     np.testing.assert_allclose(emotions, want_emotions, atol=2e-6, rtol=1e-4)
     assert not np.allclose(logits[:, 0], logits[:, 1])  # each agent its own weights
+    assert not np.allclose(values[:, 0], values[:, 1])
 
 
 def test_sample_follows_the_softmax_and_its_seed():
@@ -66,8 +70,9 @@ def test_learned_policy_acts_with_the_numpy_actor_and_is_seeded():
     np.testing.assert_array_equal(actions, second(state, obs)[0])
     assert actions.shape == (3, 2) and actions.dtype == np.int64
     assert ((0 <= actions) & (actions < N_ACTIONS)).all()
-    _, want_emotions = torch_forward(agents, obs)
-    assert list(extras) == ["complex_emotions"]
+    _, want_values, want_emotions = torch_forward(agents, obs)
+    assert list(extras) == ["value", "complex_emotions"]
+    np.testing.assert_allclose(extras["value"], want_values, atol=2e-5, rtol=1e-4)
     np.testing.assert_allclose(extras["complex_emotions"], want_emotions, atol=2e-6)
     greedy, _ = LearnedPolicy(agents, greedy=True)(state, obs)
     np.testing.assert_array_equal(greedy, torch_forward(agents, obs)[0].argmax(-1))

@@ -30,7 +30,7 @@ def rollout(scenario: str, policy: str, envs: int = 16, steps: int = 400, kept: 
     keys = ("emotions", "health", "hunger", "attachment", "near", "cumulants")
     rec: dict[str, list] = {k: [] for k in keys}
     for _ in range(steps):
-        rec["emotions"].append(trained.actor(obs)[1][:, PARENT])
+        rec["emotions"].append(trained.actor(obs).complex_emotions[:, PARENT])
         rec["health"].append(state.health[:, CHILD].copy())
         rec["hunger"].append(state.hunger[:, CHILD].copy())
         rec["attachment"].append(state.affect.attachment[:, PARENT].copy())

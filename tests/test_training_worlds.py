@@ -88,9 +88,9 @@ def test_learning_signals_reach_the_modulators():
     quiet.reset(seed=0)
     a = np.zeros((1, 2), dtype=np.int64)
     for e in (env, quiet):
-        e.step(a, td_error=np.full((1, 2), 0.5), value=np.zeros((1, 2)))
-    da = MODULATORS.index("dopamine")
-    assert env.world.state.affect.levels[0, 0, da] > quiet.world.state.affect.levels[0, 0, da]
+        e.step(a, values=np.full((1, 2), 0.5))  # hope drives serotonin, if the values go
+    ser = MODULATORS.index("serotonin")
+    assert np.all(env.world.state.affect.levels[0, :, ser] > quiet.world.state.affect.levels[0, :, ser])
 
 
 def test_env_state_round_trip_continues_identically():

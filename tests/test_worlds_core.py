@@ -25,6 +25,7 @@ from emotion_engine.worlds.core import (
     SHIELD,
     STAY,
     UP,
+    AgentSignals,
     WorldParams,
     reset,
     step,
@@ -248,15 +249,14 @@ def test_the_child_cannot_carry_food():
     assert not state.carrying[0, CHILD]
 
 
-def test_extra_drive_reaches_the_emotion_model():
+def test_signals_reach_the_emotion_model():
     params = WorldParams(scenario="caretaking", max_cycles=3)
     state, _ = reset(params, [0, 1])
-    drive = np.zeros((2, 2, len(MODULATORS)))
-    drive[:, :, MODULATORS.index("dopamine")] = 1.0
+    signals = AgentSignals(value=np.ones((2, 2)))  # hope drives serotonin
     plain, *_ = step(params, state, np.zeros((2, 2), dtype=int))
-    driven, *_ = step(params, state, np.zeros((2, 2), dtype=int), drive)
-    dopamine = MODULATORS.index("dopamine")
-    assert np.all(driven.affect.levels[..., dopamine] > plain.affect.levels[..., dopamine])
+    driven, *_ = step(params, state, np.zeros((2, 2), dtype=int), signals)
+    serotonin = MODULATORS.index("serotonin")
+    assert np.all(driven.affect.levels[..., serotonin] > plain.affect.levels[..., serotonin])
     # the drive moves the emotions only, not the body
     np.testing.assert_array_equal(driven.health, plain.health)
     np.testing.assert_array_equal(driven.hunger, plain.hunger)

@@ -11,8 +11,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from emotion_engine.affect import EMOTIONS, EVENTS, MODULATORS, PRIMITIVES, core_affect, step_affect
-from emotion_engine.worlds import OBS_FEATURES, WorldParams
+from emotion_engine.affect import (
+    EMOTIONS,
+    EVENTS,
+    MODULATORS,
+    PRIMITIVES,
+    core_affect,
+    learning_drive,
+    step_affect,
+)
+from emotion_engine.worlds import OBS_FEATURES, AgentSignals, WorldParams
 from emotion_engine.worlds.core import initial, observe, seed_keys, step
 from world_builder import (
     CHILD,
@@ -660,10 +668,10 @@ def test_emotions_step_on_the_events_and_on_hunger_and_loneliness(hunger, loneli
     want = expected_affect(CARETAKING, state, new, info)
     for name in ("levels", "primary", "mood", "social"):
         np.testing.assert_allclose(getattr(new.affect, name), getattr(want, name), rtol=1e-12)
-    extra = np.zeros((1, 2, len(MODULATORS)))
-    extra[..., MODULATORS.index("dopamine")] = [0.5, -0.2]
-    driven, *_, info = step(CARETAKING, state, [[FEED, STAY]], extra_drive=extra)
-    want = expected_affect(CARETAKING, state, driven, info, extra)
+    value = np.array([[0.5, -0.2]])  # the first step: no TD error, the value alone drives
+    signals = AgentSignals(value=value)
+    driven, *_, info = step(CARETAKING, state, [[FEED, STAY]], signals)
+    want = expected_affect(CARETAKING, state, driven, info, learning_drive(0 * value, value, 0.1))
     np.testing.assert_allclose(driven.affect.levels, want.levels, rtol=1e-12)
 
 

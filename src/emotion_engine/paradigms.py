@@ -79,6 +79,7 @@ from emotion_engine.worlds.core import (
     step,
 )
 from emotion_engine.worlds.grid import chebyshev
+from emotion_engine.worlds.learning import signals_from
 from emotion_engine.worlds.runner import MAX_SEED
 
 PARADIGM_SEED_OFFSET = 1_000_000
@@ -187,6 +188,9 @@ def swap_child(params: WorldParams, state: WorldState, fresh: WorldState) -> Wor
         carrying=with_child(state.carrying, fresh.carrying),
         last_action=with_child(state.last_action, fresh.last_action),
         affect=affect,
+        last_value=with_child(state.last_value, fresh.last_value),
+        last_reward=with_child(state.last_reward, fresh.last_reward),
+        has_value=with_child(state.has_value, fresh.has_value),  # a new child: no TD error yet
     )
 
 
@@ -277,10 +281,13 @@ def play(
             arranged = arrange(protocol, params, phase, t == start, state, fresh)
             if arranged is not state:
                 state, obs = arranged, observe(params, arranged)
-            actions, _ = act(state, obs)
+            actions, extras = act(state, obs)
             before = state
             state, obs, _, _, _, info = step(
-                params, state, override(protocol, phase, np.asarray(actions))
+                params,
+                state,
+                override(protocol, phase, np.asarray(actions)),
+                signals_from(extras),
             )
             for key, value in step_measures(before, state, info.reward_terms).items():
                 per_step.setdefault(key, []).append(value)

@@ -97,10 +97,11 @@ def with_child(policy: Policy, child: str, params: WorldParams, seed: int = 0) -
     of :data:`CHILD_PARTNER_NAMES`: ValueError for an unknown name, CheckpointError for a
     policy file that cannot be used, ScenarioMismatch for one of another scenario.
 
-    The partner draws from its own generator (:func:`partner_seed`). Complex emotions, where
-    either side composes them, keep the parent's row from ``policy`` and take the child's
-    from the partner: a policy file's child network gives its own, a scripted child none
-    (NaN). A learned parent's co-trained child network, which no longer acts, is not reported.
+    The partner draws from its own generator (:func:`partner_seed`). Values and complex
+    emotions, where either side computes them, keep the parent's row from ``policy`` and take
+    the child's from the partner: a policy file's child network gives its own, a scripted
+    child none (NaN, so no learning signal reaches it). A learned parent's co-trained child
+    network, which no longer acts, is neither reported nor felt.
     """
     if child == CO_TRAINED:
         return policy
@@ -110,8 +111,8 @@ def with_child(policy: Policy, child: str, params: WorldParams, seed: int = 0) -
         actions, extras = policy(state, obs)
         child_actions, child_extras = partner(state, obs)
         actions = np.stack([actions[:, PARENT], child_actions[:, CHILD]], -1)
-        emotions = _paired_emotions(extras, child_extras)
-        return actions, extras if emotions is None else extras | {"complex_emotions": emotions}
+        paired = {key: _paired(key, extras, child_extras) for key in SIGNALS}
+        return actions, extras | {k: v for k, v in paired.items() if v is not None}
 
     return act
 
@@ -141,10 +142,14 @@ def _both_columns(child: ChildPolicy) -> Policy:
     return act
 
 
-def _paired_emotions(parent: Extras, child: Extras) -> NDArray | None:
-    """Complex emotions (n, 2, 4) with the parent's row from ``parent`` and the child's from
+SIGNALS = ("value", "complex_emotions")
+"""The extras of a learned policy that are per agent: its values and complex emotions."""
+
+
+def _paired(key: str, parent: Extras, child: Extras) -> NDArray | None:
+    """Extras ``key`` (n, 2, ...) with the parent's row from ``parent`` and the child's from
     ``child`` (NaN where one gives none); None if neither does."""
-    mine, theirs = parent.get("complex_emotions"), child.get("complex_emotions")
+    mine, theirs = parent.get(key), child.get(key)
     if mine is None and theirs is None:
         return None
     shape = (mine if mine is not None else theirs).shape

@@ -3,7 +3,8 @@
 Acting one world at a time (the app, ``simulate``, a robot) runs tiny batches, where torch's
 per-call overhead dominates: about 70 torch calls per agent per step. :class:`NumpyActor`
 takes a snapshot of the parent's and the child's weights, stacks them on a leading agent axis
-and computes both agents' complex emotions and action logits in one pass of float32 numpy,
+and computes both agents' complex emotions, action logits and values in one pass of float32
+numpy,
 the same maths as :class:`~emotion_engine.agents.emotional.EmotionalAgent` (a test holds them
 equal). Training still runs the torch modules; this is only their forward pass for acting.
 """
@@ -11,6 +12,7 @@ equal). Training still runs the torch modules; this is only their forward pass f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -69,11 +71,19 @@ def _mlp(nets: Sequence[nn.Module]) -> list[tuple[F32, F32, bool]]:
     ]
 
 
+class Acting(NamedTuple):
+    """What :class:`NumpyActor` computes for observations (n, a, obs_dim)."""
+
+    logits: F32  # (n, a, n_actions)
+    value: F32  # (n, a): V(s), the value head
+    complex_emotions: F32  # (n, a, 4)
+
+
 class NumpyActor:
     """Both agents' forward pass for acting, from a snapshot of their weights.
 
     ``actor(obs)`` with obs (n, a, obs_dim), one row per agent in the order of ``agents``,
-    returns (logits (n, a, n_actions), complex emotions (n, a, 4)).
+    returns their :class:`Acting`: logits, values and complex emotions.
     """
 
     def __init__(self, agents: Sequence[EmotionalAgent]) -> None:
@@ -104,6 +114,7 @@ class NumpyActor:
         self.head = _linear([c.head for c in comps])
         self.trunk = _mlp([agent.encoder for agent in agents])
         self.policy = _mlp([agent.policy for agent in agents])
+        self.value = _mlp([agent.value for agent in agents])
 
     def _attention(self, layer: dict, h: F32, n_queries: int | None) -> F32:
         """Multi-head self-attention of tokens h (a, n, t, d), for every token or only the
@@ -149,13 +160,14 @@ class NumpyActor:
                 x = np.tanh(x)
         return x
 
-    def __call__(self, obs: NDArray) -> tuple[F32, F32]:
-        """(logits (n, a, n_actions), complex emotions (n, a, 4)) from obs (n, a, obs_dim)."""
+    def __call__(self, obs: NDArray) -> Acting:
+        """Logits, values and complex emotions of obs (n, a, obs_dim)."""
         x = np.ascontiguousarray(np.swapaxes(np.asarray(obs, dtype=np.float32), 0, 1))
         emotions = self.compose(x)
         hidden = self._run(self.trunk, np.concatenate([x, emotions], axis=-1))
         logits = self._run(self.policy, hidden)
-        return logits.swapaxes(0, 1), emotions.swapaxes(0, 1)
+        value = self._run(self.value, hidden)[..., 0]
+        return Acting(logits.swapaxes(0, 1), value.swapaxes(0, 1), emotions.swapaxes(0, 1))
 
 
 def sample(logits: F32, rng: np.random.Generator) -> NDArray[np.int64]:

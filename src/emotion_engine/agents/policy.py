@@ -39,8 +39,9 @@ class LearnedPolicy:
 
     Acting runs :class:`~emotion_engine.agents.actor.NumpyActor`, a snapshot of the agents'
     weights taken here (rebuild the policy after changing them). A call returns the actions
-    and ``{"complex_emotions": (n, 2, 4)}``, the agents' complex emotions, which the runner
-    records.
+    and ``{"value": (n, 2), "complex_emotions": (n, 2, 4)}``, the agents' values V(s) and
+    complex emotions: the signals the runner passes to the world's step (as training does)
+    and records.
     """
 
     def __init__(self, agents: list[EmotionalAgent], seed: int = 0, greedy: bool = False) -> None:
@@ -52,6 +53,6 @@ class LearnedPolicy:
     def __call__(
         self, state: WorldState, obs: NDArray[np.float32]
     ) -> tuple[NDArray[np.int64], dict[str, NDArray]]:
-        logits, complex_emotions = self.actor(obs)
-        actions = logits.argmax(-1) if self.greedy else sample(logits, self.rng)
-        return actions, {"complex_emotions": complex_emotions}
+        out = self.actor(obs)
+        actions = out.logits.argmax(-1) if self.greedy else sample(out.logits, self.rng)
+        return actions, {"value": out.value, "complex_emotions": out.complex_emotions}

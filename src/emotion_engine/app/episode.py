@@ -33,6 +33,7 @@ from emotion_engine.worlds.core import (
     reset,
     step,
 )
+from emotion_engine.worlds.learning import signals_from
 from emotion_engine.worlds.render import rgb_array
 from emotion_engine.worlds.runner import ComplexMeans
 from emotion_engine.worlds.runner import summary as episode_summary
@@ -147,7 +148,9 @@ class Episode:
         actions, extras = self.policy(self.state, self.obs)
         self._complex.add(extras)
         complex_emotions = extras.get("complex_emotions")
-        self.state, self.obs, _, _, _, info = step(self.params, self.state, actions)
+        self.state, self.obs, _, _, _, info = step(
+            self.params, self.state, actions, signals_from(extras)
+        )
         died = was_alive & (self.state.health[0] <= 0.0)
         for agent in np.flatnonzero(died):
             self.deaths[WHO[agent]] = int(self.state.t[0])

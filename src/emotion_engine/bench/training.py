@@ -83,6 +83,7 @@ def _inference(quick: bool) -> list[dict]:
     from emotion_engine.checkpoint import CheckpointError
     from emotion_engine.policies import trained_policy, untrained_policy
     from emotion_engine.worlds.core import WorldParams, reset, step
+    from emotion_engine.worlds.learning import signals_from
 
     params = WorldParams(scenario="crisis")
     try:
@@ -97,8 +98,8 @@ def _inference(quick: bool) -> list[dict]:
     def play() -> None:  # as the app's Episode.step does, restarting when an episode ends
         nonlocal seed, state, obs
         for _ in range(steps):
-            actions, _ = policy(state, obs)
-            state, obs, *_, info = step(params, state, actions)
+            actions, extras = policy(state, obs)
+            state, obs, *_, info = step(params, state, actions, signals_from(extras))
             if info.episode_envs.size:
                 seed += 1
                 state, obs = reset(params, [seed])
@@ -111,7 +112,7 @@ def _inference(quick: bool) -> list[dict]:
     def forward_torch() -> None:  # the same computation with the torch modules, agent by agent
         for _ in range(steps):
             for i, agent in enumerate(policy.agents):
-                agent.policy(agent.encoder(agent.features(x[:, i])))
+                agent(agent.features(x[:, i]))  # policy and value heads, as the actor
 
     results = [rate_result("inference_batch1_policy_and_world", "steps/s", steps,
                            time_repeats(play, repeats=repeats), policy=which, scenario="crisis")]  # fmt: skip

@@ -45,8 +45,15 @@ def train_run(
 ) -> TrainResult:
     """Train parent and child for ``spec`` with ``config`` in ``out`` (see
     :func:`~emotion_engine.training.run.run_training` for the folder, ``overwrite`` and when
-    the state is checkpointed)."""
-    env = WorldVecEnv(spec.world_params(), config.n_envs, learning_signals=spec.learning_signals)
+    the state is checkpointed); ValueError when ``config.gamma`` is not the worlds'
+    ``td_discount`` (the TD error that drives the emotions would not be the one learnt)."""
+    params = spec.world_params()
+    if config.gamma != params.td_discount:
+        raise ValueError(
+            f"PPOConfig.gamma = {config.gamma!r} must equal the worlds' td_discount = "
+            f"{params.td_discount!r} (the TD error that drives the emotions); set gamma to it"
+        )
+    env = WorldVecEnv(params, config.n_envs, learning_signals=spec.learning_signals)
     agents = build_agents(spec.agent_config, seed=config.seed)
     return run_training(config, env, agents, out, spec.to_dict(), resume=resume,
                         overwrite=overwrite, checkpoint_every=checkpoint_every,

@@ -56,8 +56,9 @@ class StepResult:
 class VecEnv(Protocol):
     """A batch of N envs with A agents each, discrete actions, flat observations.
 
-    ``step`` also receives each agent's TD error and value of the previous step (its learning
-    signals); an env may ignore them.
+    ``step`` also receives each agent's value V(s_t) of the observation it acts on and, for
+    agents that compose them, its complex emotions (N, A, K): the agents' learning signals,
+    from which an env may drive their emotions (it may ignore them).
     """
 
     n_envs: int
@@ -70,8 +71,8 @@ class VecEnv(Protocol):
     def step(
         self,
         actions: np.ndarray,
-        td_error: np.ndarray | None = None,
-        value: np.ndarray | None = None,
+        values: np.ndarray | None = None,
+        complex_emotions: np.ndarray | None = None,
     ) -> StepResult: ...
 
 
@@ -79,7 +80,8 @@ class Agent(Protocol):
     """A torch module with ``features(obs)`` (no-grad preprocessing stored in the rollout,
     identity for a plain MLP) and ``forward(features) -> (logits, value)``.
 
-    Optionally also ``auxiliary_update(optimizer, features, next_features, aux, ends, generator) -> dict``
+    Optionally also ``complex_emotions(features)`` (the complex emotions in the features,
+    passed to the env each step) and ``auxiliary_update(optimizer, features, next_features, aux, ends, generator) -> dict``
     (called once per rollout before the PPO epochs, e.g. to train an emotion composer by TD;
     any randomness drawn from ``generator``).
     """
@@ -335,6 +337,15 @@ def _act(
     return feats, torch.stack(acts, 1), torch.stack(logps, 1), torch.stack(vals, 1)
 
 
+def _complex_emotions(agents: list[nn.Module], feats: list[torch.Tensor]) -> np.ndarray | None:
+    """The agents' complex emotions (N, A, K) in their features; None unless all have them."""
+    if not all(hasattr(agent, "complex_emotions") for agent in agents):
+        return None
+    return torch.stack(
+        [agent.complex_emotions(f) for agent, f in zip(agents, feats, strict=True)], 1
+    ).numpy()
+
+
 @torch.no_grad()
 def _values(agents: list[nn.Module], obs: np.ndarray) -> tuple[list[torch.Tensor], torch.Tensor]:
     """Features and values (N, A) of every agent."""
@@ -357,15 +368,11 @@ def _collect(
     active = torch.ones((t_len, n, a), dtype=torch.bool)
     aux: dict[str, list[torch.Tensor]] = {}
     episodes: list[dict] = []
-    td = None
     for t in range(t_len):
         f, act, logp, val = _act(agents, obs, generator)
-        if t > 0:  # the previous step's TD error, now that V(s_t) is known: a learning signal
-            td = (rewards[t - 1] + config.gamma * val * (1 - ends[t - 1]) - values[t - 1]) * (
-                1 - ends[t - 1]
-            )
-        result = env.step(act.numpy(), td_error=None if td is None else td.numpy(),
-                          value=val.numpy())  # fmt: skip
+        # the learning signals of this step: the env computes the TD error itself
+        result = env.step(act.numpy(), values=val.numpy(),
+                          complex_emotions=_complex_emotions(agents, f))  # fmt: skip
         r = torch.as_tensor(result.rewards, dtype=torch.float32)
         cut = torch.as_tensor(result.truncated & ~result.terminated)
         if cut.any():  # bootstrap truncated episodes from their final observation

@@ -3,9 +3,13 @@
 :class:`WorldVecEnv` wraps :class:`~emotion_engine.worlds.batch.BatchedWorld` in the
 :class:`~emotion_engine.training.ppo.VecEnv` protocol and closes the emotional loop:
 
-- each step, the agents' own learning signals (TD error and value, from PPO) drive their
-  modulators (:func:`~emotion_engine.affect.learning_drive`: positive TD error → dopamine,
-  negative → cortisol, |TD| → noradrenaline, hope → serotonin, fear → adrenaline);
+- each step, the agents' value estimates V(s_t) and complex emotions go to the world
+  (:class:`~emotion_engine.worlds.spec.AgentSignals`), which computes the TD error of the
+  previous step itself and turns both into modulator drive
+  (:mod:`~emotion_engine.worlds.learning`: positive TD error → dopamine, negative →
+  cortisol, |TD| → noradrenaline, hope → serotonin, fear → adrenaline), on every step, a
+  rollout's first included; without ``learning_signals`` the values are withheld (no TD
+  drive) and the complex emotions still go;
 - an agent's own episode *terminates* when it dies (the other lives on), and is *truncated*
   at the time limit; once dead its steps are inactive and are left out of learning;
 - the cumulants that define the complex emotions (:mod:`emotion_engine.affect.complex`)
@@ -19,7 +23,7 @@ from dataclasses import fields
 import numpy as np
 from numpy.typing import NDArray
 
-from emotion_engine.affect import AffectState, learning_drive
+from emotion_engine.affect import AffectState
 from emotion_engine.affect.complex import cumulants as complex_cumulants
 from emotion_engine.training.ppo import StepResult
 from emotion_engine.worlds.batch import BatchedWorld
@@ -28,12 +32,10 @@ from emotion_engine.worlds.core import (
     N_ACTIONS,
     OBS_DIM,
     OBS_INDEX,
+    AgentSignals,
     WorldParams,
     WorldState,
 )
-
-LEARNING_SCALE = 0.1
-"""TD errors and values are divided by this (about a typical step reward × 10) for the drive."""
 
 
 def cumulants(final_obs: NDArray, events: NDArray, relief: NDArray) -> NDArray[np.float32]:
@@ -69,15 +71,14 @@ class WorldVecEnv:
     def step(
         self,
         actions: NDArray,
-        td_error: NDArray | None = None,
-        value: NDArray | None = None,
+        values: NDArray | None = None,
+        complex_emotions: NDArray | None = None,
     ) -> StepResult:
-        """One step of every world (see the module docstring)."""
+        """One step of every world with the agents' values V(s_t) (n, 2) and complex emotions
+        (n, 2, 4), where they have them (see the module docstring)."""
         active = self.world.state.health > 0.0
-        drive = None
-        if self.learning_signals and td_error is not None and value is not None:
-            drive = learning_drive(td_error, value, LEARNING_SCALE)
-        obs, rewards, terminated, truncated, info = self.world.step(actions, drive)
+        signals = AgentSignals(values if self.learning_signals else None, complex_emotions)
+        obs, rewards, terminated, truncated, info = self.world.step(actions, signals)
         own_end = info["died"] | terminated[:, None]
         episodes = [
             {k: v[j].item() for k, v in info["episode"].items()}

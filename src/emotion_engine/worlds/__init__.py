@@ -3,7 +3,8 @@
 Modules: :mod:`.spec` (names, observation features, statistics, parameters and state),
 :mod:`.randomness` (counter-based random streams), :mod:`.rules` (the phases of a step),
 :mod:`.grid` (distances and moves), :mod:`.observation`, :mod:`.core` (reset and step),
-:mod:`.batch` (:class:`BatchedWorld`, automatic reset), :mod:`.rewards`, :mod:`.policies`
+:mod:`.batch` (:class:`BatchedWorld`, automatic reset), :mod:`.learning` (the agents'
+learning signals as modulator drive: the TD error the world computes), :mod:`.rewards`, :mod:`.policies`
 (the baselines and the scripted child partners), :mod:`.render`, :mod:`.runner` (whole
 episodes, calibration), :mod:`.vector` (:func:`vector_env`, a Gymnasium vector env with agents as batch entries),
 :mod:`.caretaking_v0` and :mod:`.crisis_v0` (PettingZoo views, whose docstrings carry the
@@ -24,6 +25,7 @@ from emotion_engine.worlds.spec import (
     N_ACTIONS,
     OBS_DIM,
     OBS_FEATURES,
+    AgentSignals,
     StepInfo,
     WorldParams,
     WorldState,
@@ -40,6 +42,7 @@ __all__ = [
     "OBS_DIM",
     "OBS_FEATURES",
     "REWARD_MODES",
+    "AgentSignals",
     "BatchedWorld",
     "RewardWeights",
     "StepInfo",

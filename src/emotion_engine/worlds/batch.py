@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect import AffectState
 from emotion_engine.worlds.core import initial, next_keys, observe, reset, step
-from emotion_engine.worlds.spec import WorldParams, WorldState
+from emotion_engine.worlds.spec import AgentSignals, WorldParams, WorldState
 
 
 def map_envs(fn: Callable[..., NDArray], state: WorldState, *others: WorldState) -> WorldState:
@@ -72,7 +72,7 @@ class BatchedWorld:
         return self.obs
 
     def step(
-        self, actions: ArrayLike, extra_drive: ArrayLike | None = None
+        self, actions: ArrayLike, signals: AgentSignals | None = None
     ) -> tuple[
         NDArray[np.float32],
         NDArray[np.float32],
@@ -80,7 +80,9 @@ class BatchedWorld:
         NDArray[np.bool_],
         dict[str, object],
     ]:
-        """Step every world; finished ones restart at once (their next episode's key).
+        """Step every world with the agents' ``signals`` (see
+        :func:`~emotion_engine.worlds.core.step`); finished ones restart at once (their next
+        episode's key).
 
         Returns (obs, rewards, terminated, truncated, info). ``obs`` of a finished env is the
         first observation of its next episode; ``info`` holds ``final_observation``
@@ -89,7 +91,7 @@ class BatchedWorld:
         :class:`~emotion_engine.worlds.spec.StepInfo`).
         """
         state, obs, rewards, terminated, truncated, step_info = step(
-            self.params, self.state, actions, extra_drive
+            self.params, self.state, actions, signals
         )
         info: dict[str, object] = {
             "final_observation": obs,

@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect import PRIMITIVES, initial_state
 from emotion_engine.worlds import rules
+from emotion_engine.worlds.learning import check_signals, remember, signal_drive
 from emotion_engine.worlds.observation import observe
 from emotion_engine.worlds.randomness import RESET_STREAM, cells, next_keys, seed_keys, uniform
 from emotion_engine.worlds.spec import (
@@ -47,6 +48,7 @@ from emotion_engine.worlds.spec import (
     STATS,
     STAY,
     UP,
+    AgentSignals,
     StepInfo,
     WorldParams,
     WorldState,
@@ -80,6 +82,7 @@ __all__ = [  # the spec's names too: this module is the one import of the world 
     "STAT_INDEX",
     "STAY",
     "UP",
+    "AgentSignals",
     "StepInfo",
     "WorldParams",
     "WorldState",
@@ -133,6 +136,9 @@ def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
         last_action=np.zeros((n, 2), dtype=np.int64),
         affect=initial_state(params.affect, (n, 2), attachment=attachment),
         stats=np.zeros((n, len(STATS))),
+        last_value=np.zeros((n, 2)),
+        last_reward=np.zeros((n, 2)),
+        has_value=np.zeros((n, 2), dtype=bool),
     )
 
 
@@ -175,7 +181,7 @@ def step(
     params: WorldParams,
     state: WorldState,
     actions: ArrayLike,
-    extra_drive: ArrayLike | None = None,
+    signals: AgentSignals | None = None,
 ) -> Step:
     """One step of every world (no automatic reset; see
     :class:`~emotion_engine.worlds.batch.BatchedWorld`).
@@ -184,8 +190,9 @@ def step(
         params: the worlds' parameters.
         state: the state before the step (not modified).
         actions: int (n, 2), one of :data:`ACTIONS` per agent.
-        extra_drive: optional (n, 2, 7) modulator drive added in ``step_affect`` (e.g. the
-            trainer's TD-error signal).
+        signals: the agents' value estimates and complex emotions for this step, if they
+            have them; the world turns them into modulator drive, the TD error of the last
+            step included (:mod:`~emotion_engine.worlds.learning`).
 
     Returns:
         (state, observations (n, 2, OBS_DIM) float32, rewards (n, 2) float32,
@@ -193,11 +200,12 @@ def step(
         dead and is truncated after ``max_cycles`` steps; ``info.died`` says who died when.
 
     Raises:
-        ValueError: for invalid actions; nothing is changed.
+        ValueError: for invalid actions or signals; nothing is changed.
     """
     alive = state.health > 0.0  # (n, 2): the dead act no more, and nothing reaches them
     a = np.where(alive, check_actions(actions, state.n_envs), STAY)
-    new, events, body, reward = _advance(params, state, a, alive, extra_drive)
+    checked = check_signals(signals, state.n_envs)
+    new, events, body, reward = _advance(params, state, a, alive, checked)
     terminated = ~body.lives.any(-1)
     truncated = (new.t >= params.max_cycles) & ~terminated
     done = np.flatnonzero(terminated | truncated)
@@ -213,7 +221,7 @@ def step(
 
 
 def _advance(
-    p: WorldParams, state: WorldState, a: NDArray, alive: NDArray, extra_drive: ArrayLike | None
+    p: WorldParams, state: WorldState, a: NDArray, alive: NDArray, signals: AgentSignals | None
 ) -> tuple[WorldState, NDArray[np.float64], rules.Health, rules.Rewards]:
     """The rule phases in their order (the rules table), and the state they leave."""
     moved = rules.moves(p, state, a, alive)
@@ -224,7 +232,8 @@ def _advance(
     harm = rules.harm(p, a, meals.hunger, comfort.loneliness, moved.adjacent, threats)
     body = rules.health(p, state, harm.damage, meals, comfort, alive)
     events = rules.events(p, state, alive, moved, meals, comfort, harm, body, threats)
-    feeling = rules.emotions(p, state, events, meals, comfort, extra_drive)
+    drive = signal_drive(p, state, signals, alive)
+    feeling = rules.emotions(p, state, events, meals, comfort, drive)
     reward = rules.rewards(p, state, feeling, body, meals, comfort, harm, alive)
     new = WorldState(
         key=state.key,
@@ -240,6 +249,7 @@ def _advance(
         last_action=a,
         affect=feeling.affect,
         stats=rules.tally(p, state, meals, comfort, harm, reward.rewards, alive, a, body.health),
+        **remember(state, signals, reward.rewards),
     )
     return new, events, body, reward
 

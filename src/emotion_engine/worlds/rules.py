@@ -396,16 +396,16 @@ def emotions(
     events: NDArray,
     meals: Meals,
     comfort: Comfort,
-    extra_drive: NDArray | None,
+    extra_drive: NDArray,
 ) -> Emotions:
     """Each agent's affect steps on the events and on interoception: felt hunger and
-    loneliness drive cortisol, added to the optional ``extra_drive`` (n, 2, 7)."""
+    loneliness drive cortisol, added to ``extra_drive`` (n, 2, 7), the drive of the agents'
+    own signals."""
     drive = np.zeros((state.n_envs, 2, len(MODULATORS)))
     felt_hunger = np.clip((meals.hunger - p.hunger_felt_at) / (1.0 - p.hunger_felt_at), 0.0, 1.0)
     drive[..., _CORTISOL] = p.hunger_stress * felt_hunger
     drive[..., _CORTISOL] += p.loneliness_stress * comfort.loneliness
-    if extra_drive is not None:
-        drive += extra_drive
+    drive += extra_drive
     affect = step_affect(state.affect, events, p.dt, p.affect, extra_drive=drive)
     return Emotions(affect, felt_hunger)
 

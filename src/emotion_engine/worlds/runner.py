@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.stats import wilson
 from emotion_engine.worlds.core import WorldParams, reset, step
+from emotion_engine.worlds.learning import signals_from
 from emotion_engine.worlds.policies import Extras, Policy, make_policy
 from emotion_engine.worlds.render import rgb_array
 from emotion_engine.worlds.spec import StepInfo, WorldState
@@ -92,7 +93,9 @@ def run_episodes(
     ``policy`` is a policy or the name of one in
     :data:`~emotion_engine.worlds.policies.POLICIES` (ValueError for an unknown name). The
     metrics are the world's episode metrics and the means of the complex emotions the policy
-    gives (:data:`COMPLEX_METRICS`, NaN when it gives none).
+    gives (:data:`COMPLEX_METRICS`, NaN when it gives none). The values and complex
+    emotions a learned policy gives in its extras go to the world's step, as in training
+    (:mod:`~emotion_engine.worlds.learning`).
 
     Envs that finish early keep stepping (harmlessly) until the last one ends; only each
     env's first episode is reported.
@@ -107,7 +110,7 @@ def run_episodes(
     while not finished.all():
         actions, extras = act(state, obs)
         means.add(extras)
-        state, obs, _, _, _, info = step(params, state, actions)
+        state, obs, _, _, _, info = step(params, state, actions, signals_from(extras))
         if on_frame is not None and not finished[0]:
             on_frame(rgb_array(state, params))
         if on_step is not None and not finished[0]:

@@ -191,6 +191,11 @@ class WorldParams:
             (interoception, added to the affect's extra drive); hunger is felt from
             ``hunger_felt_at`` on.
         harm_scale: health lost in one step that counts as a full ``harmed`` event.
+        td_discount: γ of the TD error δ = r + γ·V(s′) − V(s) that the world computes from
+            the values the agents give (:mod:`~emotion_engine.worlds.learning`); a trainer's
+            discount must equal it.
+        learning_scale: TD errors and values are divided by this (about a typical step
+            reward × 10) before they drive the modulators.
     """
 
     scenario: str = "caretaking"
@@ -230,6 +235,8 @@ class WorldParams:
     hunger_felt_at: float = 0.4
     loneliness_stress: float = 0.4
     harm_scale: float = 0.1
+    td_discount: float = 0.99
+    learning_scale: float = 0.1
 
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:
@@ -255,8 +262,11 @@ class WorldParams:
             value = getattr(self, f.name)
             if f.type == "float" and (not isinstance(value, Real) or not math.isfinite(value)):
                 raise ValueError(f"{f.name} must be a finite number; got {reprlib.repr(value)}")
-        if not self.dt > 0:
-            raise ValueError(f"dt must be > 0; got {self.dt!r}")
+        for name in ("dt", "learning_scale"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be > 0; got {getattr(self, name)!r}")
+        if not 0.0 <= self.td_discount <= 1.0:
+            raise ValueError(f"td_discount must be in [0, 1]; got {self.td_discount!r}")
 
     @property
     def threats(self) -> bool:
@@ -309,6 +319,10 @@ class WorldState:
         last_action: (n, 2) the actions of the last step (``STAY`` after reset).
         affect: each agent's emotion state, batch shape (n, 2).
         stats: (n, len(STATS)) per-episode accumulators.
+        last_value: (n, 2) the value V(s) each agent gave at the last step (0 if none).
+        last_reward: (n, 2) each agent's reward of the last step.
+        has_value: (n, 2) whether the agent gave ``last_value`` (False after reset): only
+            then does the next step have a TD error.
     """
 
     key: NDArray[np.uint64]
@@ -324,11 +338,31 @@ class WorldState:
     last_action: NDArray[np.int64]
     affect: AffectState
     stats: NDArray[np.float64]
+    last_value: NDArray[np.float64]
+    last_reward: NDArray[np.float64]
+    has_value: NDArray[np.bool_]
 
     @property
     def n_envs(self) -> int:
         """Number of worlds in the batch."""
         return self.t.shape[0]
+
+
+@dataclass(frozen=True)
+class AgentSignals:
+    """What learning agents give the world with their actions, each optional (scripted
+    policies give neither, and then nothing drives the modulators but the world itself).
+
+    Attributes:
+        value: (n, 2) each agent's value estimate V(s) of the state it acts in.
+        complex_emotions: (n, 2, len(COMPLEX_EMOTIONS)) the complex emotions it predicts.
+        given: (n, 2) bool, the agents that give these signals (None: every agent), e.g.
+            a learned parent beside a scripted child; the others' entries are ignored.
+    """
+
+    value: NDArray | None = None
+    complex_emotions: NDArray | None = None
+    given: NDArray | None = None
 
 
 @dataclass(frozen=True)

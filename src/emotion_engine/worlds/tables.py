@@ -142,7 +142,10 @@ def rules_table(p: WorldParams | None = None) -> str:
          "a blow to the child and the shielder takes the full blow itself"),
         ("health", f"regenerates {regen_p:g} / {regen_c:g} per step while hunger and "
          f"loneliness are below {WELL_BELOW:g}; ``comfort`` heals {p.comfort_heal:g}"),
-        ("emotions", "each agent's affect (layers 1–3) steps on the typed events of the step"),
+        ("emotions", "each agent's affect (layers 1–3) steps on the typed events of the step "
+         "and on its own signals, if it gives them: the TD error of its last step "
+         f"(γ {p.td_discount:g}) and its value drive its modulators (÷ {p.learning_scale:g}), "
+         "and so do its complex emotions"),
         ("death", "an agent at health 0 is dead: it acts no more, nothing reaches it, it gets "
          "no reward; the other lives on, feels the ``loss`` and the lasting absence "
          "(``separated``), and threats turn to it once the child is gone"),
@@ -170,7 +173,8 @@ Rewards (``reward_mode``; weights in ``WorldParams.rewards``):
 
 {reward_table()}
 Events (typed events of :mod:`emotion_engine.affect.social`, each step, per agent); besides
-them, hunger and loneliness drive cortisol (interoception, added to the extra drive):
+them, hunger and loneliness drive cortisol (interoception), and a learning agent's own
+signals drive its modulators (:mod:`emotion_engine.worlds.learning`):
 
 {event_table()}
 """

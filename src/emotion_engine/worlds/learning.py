@@ -1,0 +1,116 @@
+"""The agents' learning loop inside the world: their signals become modulator drive.
+
+Learning agents give the world, with their actions, their value estimate V(s_t) and their
+predicted complex emotions (:class:`~emotion_engine.worlds.spec.AgentSignals`); scripted
+policies give neither. The world keeps each agent's last value and reward in its state and
+computes the TD error of the previous step itself,
+
+    δ_t = r_{t−1} + γ·V(s_t) − V(s_{t−1})        (γ = ``WorldParams.td_discount``)
+
+0 on the first step of an episode (and after a step without a value); the dead, and agents
+that give no signals, get nothing.
+The drive is :func:`~emotion_engine.affect.learning_drive` of (δ, V) with
+``WorldParams.learning_scale`` (Broekens et al. 2015; Doya 2002) plus
+:func:`~emotion_engine.affect.complex.complex_drive` of the complex emotions. Training and
+acting pass the same signals on every step, so the loop has no seam at rollout boundaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import NDArray
+
+from emotion_engine.affect import MODULATORS, learning_drive
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS, complex_drive
+from emotion_engine.worlds.spec import AgentSignals, WorldParams, WorldState
+
+
+def _checked(name: str, value: object, shape: tuple[int, ...]) -> NDArray[np.float64] | None:
+    """``value`` as a float64 array of ``shape`` (None stays None); ValueError otherwise."""
+    if value is None:
+        return None
+    a = np.asarray(value)
+    if a.shape != shape or a.dtype.kind not in "iuf":
+        raise ValueError(
+            f"signals.{name} must be numbers of shape {shape} (envs × [parent_0, child_0]"
+            f"{' × complex emotions' if len(shape) == 3 else ''}); got {a.dtype} {a.shape}"
+        )
+    if not np.isfinite(a).all():
+        raise ValueError(f"signals.{name} must be finite; got {a[~np.isfinite(a)][0]!r}")
+    return a.astype(np.float64)
+
+
+def check_signals(signals: AgentSignals | None, n_envs: int) -> AgentSignals | None:
+    """Validated signals as float64 arrays (``given`` as bools, every agent when None);
+    ValueError naming the field and its shape. The entries of agents not given may be
+    anything finite."""
+    if signals is None:
+        return None
+    given = np.ones((n_envs, 2), dtype=bool) if signals.given is None else signals.given
+    g = np.asarray(given)
+    if g.shape != (n_envs, 2) or g.dtype != np.bool_:
+        raise ValueError(
+            f"signals.given must be bools of shape {(n_envs, 2)}; got {g.dtype} {g.shape}"
+        )
+    return AgentSignals(
+        _checked("value", signals.value, (n_envs, 2)),
+        _checked("complex_emotions", signals.complex_emotions,
+                 (n_envs, 2, len(COMPLEX_EMOTIONS))),
+        g,
+    )  # fmt: skip
+
+
+def signals_from(extras: Mapping[str, NDArray]) -> AgentSignals | None:
+    """The signals in a policy's extras (``value``, ``complex_emotions``), None without;
+    an agent whose entries are NaN (a scripted child beside a learned parent) gives none."""
+    value, emotions = extras.get("value"), extras.get("complex_emotions")
+    if value is None and emotions is None:
+        return None
+    rows = [np.isfinite(value)] if value is not None else []
+    rows += [np.isfinite(emotions).all(-1)] if emotions is not None else []
+    given = np.logical_and.reduce(rows)
+    return AgentSignals(
+        None if value is None else np.where(given, value, 0.0),
+        None if emotions is None else np.where(given[..., None], emotions, 0.0),
+        given,
+    )
+
+
+def td_error(
+    p: WorldParams, state: WorldState, value: NDArray, alive: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """δ (n, 2) of the step that led to ``state``, now that V(s_t) = ``value`` is known; 0
+    where the last step gave no value (an episode's first step) and for the dead."""
+    delta = state.last_reward + p.td_discount * value - state.last_value
+    return np.where(state.has_value & alive, delta, 0.0)
+
+
+def signal_drive(
+    p: WorldParams, state: WorldState, signals: AgentSignals | None, alive: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Modulator drive (n, 2, 7) of checked signals (zero for the dead and the agents that
+    give none)."""
+    drive = np.zeros((state.n_envs, 2, len(MODULATORS)))
+    if signals is None:
+        return drive
+    if signals.value is not None:
+        delta = td_error(p, state, signals.value, alive)
+        drive += learning_drive(delta, signals.value, p.learning_scale)
+    if signals.complex_emotions is not None:
+        drive += complex_drive(signals.complex_emotions)
+    return drive * (alive & signals.given)[..., None]
+
+
+def remember(
+    state: WorldState, signals: AgentSignals | None, rewards: NDArray
+) -> dict[str, NDArray]:
+    """The fields of the next state that the next step's TD error needs (checked signals)."""
+    none = signals is None or signals.value is None
+    n = state.n_envs
+    return {
+        "last_value": np.zeros((n, 2)) if none else np.where(signals.given, signals.value, 0.0),
+        "last_reward": np.asarray(rewards, dtype=np.float64),
+        "has_value": np.zeros((n, 2), dtype=bool) if none else signals.given.copy(),
+    }
