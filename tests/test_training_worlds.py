@@ -90,7 +90,9 @@ def test_learning_signals_reach_the_modulators():
     for e in (env, quiet):
         e.step(a, values=np.full((1, 2), 0.5))  # hope drives serotonin, if the values go
     ser = MODULATORS.index("serotonin")
-    assert np.all(env.world.state.affect.levels[0, :, ser] > quiet.world.state.affect.levels[0, :, ser])
+    assert np.all(
+        env.world.state.affect.levels[0, :, ser] > quiet.world.state.affect.levels[0, :, ser]
+    )
 
 
 def test_env_state_round_trip_continues_identically():

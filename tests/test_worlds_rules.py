@@ -675,6 +675,25 @@ def test_emotions_step_on_the_events_and_on_hunger_and_loneliness(hunger, loneli
     np.testing.assert_allclose(driven.affect.levels, want.levels, rtol=1e-12)
 
 
+def test_emotions_step_on_the_td_error_the_world_computes_by_hand():
+    params = WorldParams(reward_mode="emotional")
+    state = one_world(params, pos=[[4, 4], [4, 5]], food=FAR_FOOD, hunger=[0.2, 0.6])
+    v0, v1 = np.array([[0.03, -0.02]]), np.array([[0.05, 0.01]])
+    first, _, r0, *_ = step(params, state, [[FEED, STAY]], AgentSignals(value=v0))
+    assert first.has_value.all() and first.last_value.tolist() == v0.tolist()
+    assert first.last_reward.tolist() == r0.astype(float).tolist() and np.all(r0 != 0)
+    second, *_, info = step(params, first, [[STAY, STAY]], AgentSignals(value=v1))
+    delta = r0.astype(float) + 0.99 * v1 - v0  # δ = r_{t−1} + γ·V(s_t) − V(s_{t−1})
+    want = expected_affect(params, first, second, info, learning_drive(delta, v1, 0.1))
+    np.testing.assert_allclose(second.affect.levels, want.levels, rtol=1e-12)
+    # a step without a value leaves the next one without a TD error: the value alone drives
+    plain, *_ = step(params, first, [[STAY, STAY]])
+    assert not plain.has_value.any() and plain.last_value.tolist() == [[0.0, 0.0]]
+    third, *_, info = step(params, plain, [[STAY, STAY]], AgentSignals(value=v1))
+    want = expected_affect(params, plain, third, info, learning_drive(0 * v1, v1, 0.1))
+    np.testing.assert_allclose(third.affect.levels, want.levels, rtol=1e-12)
+
+
 def test_emotions_the_events_of_a_feeding_step():
     state = one_world(pos=[[4, 4], [4, 5]], food=FAR_FOOD, hunger=[0.2, 0.6])
     _, _, _, _, _, info = act(CARETAKING, state, FEED)

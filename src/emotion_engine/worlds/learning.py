@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from emotion_engine.affect import MODULATORS, learning_drive
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS, complex_drive
-from emotion_engine.worlds.spec import AgentSignals, WorldParams, WorldState
+from emotion_engine.worlds.spec import AGENTS, AgentSignals, WorldParams, WorldState
 
 
 def _checked(name: str, value: object, shape: tuple[int, ...]) -> NDArray[np.float64] | None:
@@ -38,7 +38,11 @@ def _checked(name: str, value: object, shape: tuple[int, ...]) -> NDArray[np.flo
             f"{' × complex emotions' if len(shape) == 3 else ''}); got {a.dtype} {a.shape}"
         )
     if not np.isfinite(a).all():
-        raise ValueError(f"signals.{name} must be finite; got {a[~np.isfinite(a)][0]!r}")
+        where = tuple(np.argwhere(~np.isfinite(a))[0])
+        raise ValueError(
+            f"signals.{name} must be finite; got {float(a[where])} for {AGENTS[where[1]]} "
+            f"in env {where[0]}"
+        )
     return a.astype(np.float64)
 
 
