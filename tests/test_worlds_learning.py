@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from emotion_engine.affect import MODULATORS
-from emotion_engine.worlds import AgentSignals, BatchedWorld, WorldParams
+from emotion_engine.worlds import AgentSignals, BatchedWorld, WorldParams, caretaking_v0, vector_env
 from emotion_engine.worlds.core import reset, step
 from emotion_engine.worlds.learning import signal_drive, signals_from, td_error
 from world_builder import CHILD, FAR_FOOD, PARENT, STAY, one_world
@@ -104,3 +104,36 @@ def test_bad_signals_are_a_one_line_error_and_change_nothing(signals, message):
 def test_the_loops_parameters_are_checked(field, value, message):
     with pytest.raises(ValueError, match=message):
         WorldParams(**{field: value})
+
+
+def test_the_pettingzoo_view_takes_the_signals_of_its_world():
+    plain, driven = caretaking_v0.parallel_env(), caretaking_v0.parallel_env()
+    for env in (plain, driven):
+        env.reset(seed=4)
+    actions = {"parent_0": STAY, "child_0": STAY}
+    plain.step(actions)
+    with pytest.raises(ValueError, match=r"signals\.value must be numbers of shape \(1, 2\)"):
+        driven.step(actions, AgentSignals(value=np.ones(2)))
+    assert driven.state.t.tolist() == [0]
+    driven.step(actions, AgentSignals(value=np.array([[1.0, 0.0]])))
+    a, b = plain.state.affect.levels[0], driven.state.affect.levels[0]
+    assert b[PARENT, SEROTONIN] > a[PARENT, SEROTONIN]
+    np.testing.assert_array_equal(b[CHILD], a[CHILD])  # V 0 at the first step: no drive
+
+
+def test_the_vector_env_takes_one_signal_per_entry():
+    plain, driven = vector_env("caretaking", 2), vector_env("caretaking", 2)
+    for env in (plain, driven):
+        env.reset(seed=4)
+    actions = np.zeros(4, dtype=np.int64)
+    with pytest.raises(
+        ValueError, match=r"signals\.value must have shape \(4,\), one row per entry"
+    ):
+        driven.step(actions, AgentSignals(value=np.ones((2, 2))))
+    plain.step(actions)
+    given = np.array([False, True, False, False])  # world 0's child only
+    driven.step(actions, AgentSignals(value=np.ones(4), given=given))
+    a, b = plain.world.state.affect.levels, driven.world.state.affect.levels
+    changed = (a != b).any(-1)
+    assert changed.tolist() == [[False, True], [False, False]]
+    assert b[0, CHILD, SEROTONIN] > a[0, CHILD, SEROTONIN]

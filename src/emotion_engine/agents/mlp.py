@@ -25,6 +25,22 @@ def linear(n_in: int, n_out: int, generator: torch.Generator | None = None) -> n
     return layer
 
 
+@torch.no_grad()
+def orthogonal_(weight: torch.Tensor, gain: float, generator: torch.Generator | None) -> None:
+    """``nn.init.orthogonal_`` (the same normal draw) with its QR in float64: float32's QR
+    differs in the last bits between threads (their OpenMP settings), and an agent's value
+    now drives its emotions continuously, so the app's worker threads must build the same
+    weights as the main thread."""
+    if weight.is_meta:
+        return
+    rows, cols = weight.shape
+    flat = weight.new_empty((rows, cols)).normal_(0, 1, generator=generator).double()
+    flat = flat.T if rows < cols else flat
+    q, r = torch.linalg.qr(flat)
+    q = q * torch.diag(r).sign()
+    weight.copy_((q.T if rows < cols else q) * gain)
+
+
 def layer_init(
     layer: nn.Linear,
     gain: float = math.sqrt(2),
@@ -32,7 +48,7 @@ def layer_init(
     generator: torch.Generator | None = None,
 ) -> nn.Linear:
     """Orthogonal weights with ``gain`` and constant bias (√2 hidden, 0.01 policy, 1 value)."""
-    nn.init.orthogonal_(layer.weight, gain, generator=generator)
+    orthogonal_(layer.weight, gain, generator)
     nn.init.constant_(layer.bias, bias)
     return layer
 

@@ -190,9 +190,8 @@ def step(
         params: the worlds' parameters.
         state: the state before the step (not modified).
         actions: int (n, 2), one of :data:`ACTIONS` per agent.
-        signals: the agents' value estimates and complex emotions for this step, if they
-            have them; the world turns them into modulator drive, the TD error of the last
-            step included (:mod:`~emotion_engine.worlds.learning`).
+        signals: the agents' values and complex emotions, if they have them: modulator
+            drive, with the last step's TD error (:mod:`~emotion_engine.worlds.learning`).
 
     Returns:
         (state, observations (n, 2, OBS_DIM) float32, rewards (n, 2) float32,

@@ -33,7 +33,7 @@ from emotion_engine.worlds.core import (
     WorldParams,
 )
 from emotion_engine.worlds.infos import agent_infos
-from emotion_engine.worlds.spec import is_integer
+from emotion_engine.worlds.spec import AgentSignals, is_integer
 
 RENDER_MODES = ("human", "rgb_array", "ansi")
 
@@ -114,12 +114,17 @@ class WorldEnv(ParallelEnv):
         obs = core.observe(self.params, self.state)
         return self._split(obs), {a: {} for a in AGENTS}
 
-    def step(self, actions: dict[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
-        """Advance one step; ``actions`` maps each live agent to an int in Discrete(10).
+    def step(
+        self, actions: dict[str, Any], signals: AgentSignals | None = None
+    ) -> tuple[dict, dict, dict, dict, dict]:
+        """Advance one step; ``actions`` maps each live agent to an int in Discrete(10), and
+        ``signals`` (optional, one world: value (1, 2), complex emotions (1, 2, 4)) are the
+        learning agents' own, which drive their modulators
+        (:mod:`~emotion_engine.worlds.learning`).
 
         Raises:
-            ValueError: an unknown or missing agent, or an action that is not an integer in
-                range; the world is left unchanged.
+            ValueError: an unknown or missing agent, an action that is not an integer in
+                range, or bad signals; the world is left unchanged.
         """
         if self.state is None:
             raise RuntimeError("call reset() before step()")
@@ -128,7 +133,7 @@ class WorldEnv(ParallelEnv):
         live = list(self.agents)
         chosen = np.array([self._validate(actions)])
         self.state, obs, rewards, terminated, truncated, info = core.step(
-            self.params, self.state, chosen
+            self.params, self.state, chosen, signals
         )
         index = {a: i for i, a in enumerate(AGENTS)}
         terms = {a: bool(info.died[0, index[a]] or terminated[0]) for a in live}

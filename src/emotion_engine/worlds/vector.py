@@ -31,8 +31,16 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 from numpy.typing import NDArray
 
+from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.worlds.batch import BatchedWorld
-from emotion_engine.worlds.spec import AGENTS, N_ACTIONS, OBS_HIGH, OBS_LOW, WorldParams
+from emotion_engine.worlds.spec import (
+    AGENTS,
+    N_ACTIONS,
+    OBS_HIGH,
+    OBS_LOW,
+    AgentSignals,
+    WorldParams,
+)
 
 N_ROLES = len(AGENTS)
 ROLE = np.eye(N_ROLES, dtype=np.float32)
@@ -44,6 +52,29 @@ def entry_observations(world_obs: NDArray[np.float32]) -> NDArray[np.float32]:
     n = world_obs.shape[0]
     role = np.broadcast_to(ROLE, (n, N_ROLES, N_ROLES))
     return np.concatenate([world_obs, role], axis=-1).reshape(n * N_ROLES, -1)
+
+
+def world_signals(signals: AgentSignals | None, n_worlds: int) -> AgentSignals | None:
+    """Signals of the entries (value (2n,), complex_emotions (2n, 4), given (2n,)) in the
+    worlds' layout (n, 2, ...); ValueError for another shape."""
+    if signals is None:
+        return None
+    n = N_ROLES * n_worlds
+
+    def fold(name: str, tail: tuple[int, ...]) -> NDArray | None:
+        x = getattr(signals, name)
+        if x is None:
+            return None
+        a = np.asarray(x)
+        if a.shape != (n, *tail):
+            raise ValueError(
+                f"signals.{name} must have shape {(n, *tail)}, one row per entry; got {a.shape}"
+            )
+        return a.reshape(n_worlds, N_ROLES, *tail)
+
+    return AgentSignals(
+        fold("value", ()), fold("complex_emotions", (len(COMPLEX_EMOTIONS),)), fold("given", ())
+    )
 
 
 class WorldVectorEnv(VectorEnv):
@@ -80,15 +111,18 @@ class WorldVectorEnv(VectorEnv):
         return entry_observations(self.world.obs), {}
 
     def step(
-        self, actions: Any
+        self, actions: Any, signals: AgentSignals | None = None
     ) -> tuple[
         NDArray[np.float32], NDArray[np.float32], NDArray[np.bool_], NDArray[np.bool_], dict
     ]:
-        """Advance every world one step; ``actions`` holds one int of Discrete(10) per entry.
+        """Advance every world one step; ``actions`` holds one int of Discrete(10) per entry,
+        ``signals`` (optional) each entry's value and complex emotions, which drive its
+        agent's modulators (:func:`world_signals`, :mod:`~emotion_engine.worlds.learning`).
 
         Raises:
             ValueError: actions of the wrong shape or not in Discrete(10) (the message names
-                world and agent: entry ``2 · env + agent``); nothing is changed.
+                world and agent: entry ``2 · env + agent``), or bad signals; nothing is
+                changed.
         """
         if self.world is None:
             raise RuntimeError("call reset() before step()")
@@ -98,7 +132,9 @@ class WorldVectorEnv(VectorEnv):
                 f"actions must have shape ({self.num_envs},), one integer per entry; got "
                 f"{a.dtype} {a.shape}"
             )
-        obs, rewards, _, _, info = self.world.step(a.reshape(self.n_worlds, N_ROLES))
+        obs, rewards, _, _, info = self.world.step(
+            a.reshape(self.n_worlds, N_ROLES), world_signals(signals, self.n_worlds)
+        )
         terminated = info["died"].reshape(-1)
         ended = np.zeros(self.n_worlds, dtype=bool)
         ended[info["episode_envs"]] = True
