@@ -7,12 +7,13 @@ import torch
 
 from emotion_engine.agents.emotional import AgentConfig
 from emotion_engine.agents.policy import LearnedPolicy, build_agents
+from emotion_engine.agents.policy_file import POLICY_FILE, learned_policy, save_policy
 from emotion_engine.training.config import PPOConfig
 from emotion_engine.training.experiment import train_run
 from emotion_engine.training.ppo import _collect
 from emotion_engine.training.spec import RunSpec
 from emotion_engine.training.world_env import WorldVecEnv
-from emotion_engine.worlds.core import WorldParams
+from emotion_engine.worlds.core import WorldParams, reset
 from emotion_engine.worlds.learning import td_error
 from emotion_engine.worlds.runner import run_episodes
 
@@ -126,3 +127,13 @@ def test_the_trainer_refuses_a_discount_that_is_not_the_worlds(tmp_path):
         ValueError, match=r"PPOConfig.gamma = 0.9 must equal the worlds' td_discount = 0.99"
     ):
         train_run(RunSpec("caretaking", agent_config=SMALL), config, tmp_path / "run")
+
+
+@pytest.mark.parametrize("learning_signals", [True, False])
+def test_a_policy_file_acts_with_the_signals_it_was_trained_with(tmp_path, learning_signals):
+    spec = RunSpec("crisis", learning_signals=learning_signals, agent_config=SMALL)
+    path = tmp_path / POLICY_FILE
+    save_policy(path, build_agents(SMALL, seed=0), spec.to_dict(), {})
+    state, obs = reset(CRISIS, [0])
+    _, extras = learned_policy(path, "crisis")(state, obs)
+    assert ("value" in extras) is learning_signals and extras["complex_emotions"].shape == (1, 2, 4)

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from emotion_engine.affect import EVENTS, MODULATORS
 from emotion_engine.agents.composer import COMPLEX_EMOTIONS
 from emotion_engine.agents.policy import PRIMITIVE_INDEX, build_agents
+from emotion_engine.checkpoint import CheckpointError
 from emotion_engine.cli import app
 from emotion_engine.policies import untrained_policy
 from emotion_engine.training.experiment import default_config, train_run
@@ -100,15 +101,20 @@ def test_env_state_round_trip_continues_identically():
     env.reset(seed=4)
     rng = np.random.default_rng(0)
     for _ in range(30):
-        env.step(rng.integers(0, 10, (3, 2)))
+        env.step(rng.integers(0, 10, (3, 2)), rng.normal(0, 0.1, (3, 2)))
     arrays, meta = env.state_dict()
+    assert arrays["has_value"].all() and arrays["last_value"].shape == (3, 2)
     other = WorldVecEnv(WorldParams(scenario="crisis"), n_envs=3)
     other.load_state_dict(arrays, meta)
     for _ in range(60):
-        act = rng.integers(0, 10, (3, 2))
-        r1, r2 = env.step(act), other.step(act)
+        act, values = rng.integers(0, 10, (3, 2)), rng.normal(0, 0.1, (3, 2))
+        r1, r2 = env.step(act, values), other.step(act, values)
         np.testing.assert_array_equal(r1.obs, r2.obs)
         np.testing.assert_array_equal(r1.rewards, r2.rewards)
+    np.testing.assert_array_equal(env.world.state.affect.levels, other.world.state.affect.levels)
+    old = {k: v for k, v in arrays.items() if k != "last_value"}  # a state from before the loop
+    with pytest.raises(CheckpointError, match="the saved worlds lack last_value"):
+        other.load_state_dict(old, meta)
 
 
 def test_a_short_run_trains_composer_and_policy_and_resumes_identically(tmp_path):

@@ -120,13 +120,12 @@ def with_child(policy: Policy, child: str, params: WorldParams, seed: int = 0) -
 def _partner(child: str, params: WorldParams, seed: int) -> Policy:
     """The child partner ``child`` as a policy of both columns (only the child's is used)."""
     if is_learned_partner(child):
-        from emotion_engine.agents.policy import LearnedPolicy
-        from emotion_engine.agents.policy_file import load_agents
+        from emotion_engine.agents.policy_file import learned_policy
 
         path = child.removeprefix(CHECKPOINT_PARTNER)
         if not path:
             raise ValueError("child policy checkpoint:PATH needs the path of a policy.safetensors")
-        return LearnedPolicy(load_agents(path, params.scenario)[0], seed)
+        return learned_policy(path, params.scenario, seed)
     if child not in CHILD_POLICIES:
         raise ValueError(
             f"unknown child policy {clip(child)!r}; expected one of: {', '.join(CHILD_PARTNER_NAMES)}"

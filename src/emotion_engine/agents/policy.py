@@ -41,13 +41,21 @@ class LearnedPolicy:
     weights taken here (rebuild the policy after changing them). A call returns the actions
     and ``{"value": (n, 2), "complex_emotions": (n, 2, 4)}``, the agents' values V(s) and
     complex emotions: the signals the runner passes to the world's step (as training does)
-    and records.
+    and records. Agents trained without learning signals (``learning_signals=False``) give
+    no value, as in their training.
     """
 
-    def __init__(self, agents: list[EmotionalAgent], seed: int = 0, greedy: bool = False) -> None:
+    def __init__(
+        self,
+        agents: list[EmotionalAgent],
+        seed: int = 0,
+        greedy: bool = False,
+        learning_signals: bool = True,
+    ) -> None:
         self.agents = agents
         self.actor = NumpyActor(agents)
         self.greedy = greedy
+        self.learning_signals = learning_signals
         self.rng = np.random.default_rng(seed)
 
     def __call__(
@@ -55,4 +63,5 @@ class LearnedPolicy:
     ) -> tuple[NDArray[np.int64], dict[str, NDArray]]:
         out = self.actor(obs)
         actions = out.logits.argmax(-1) if self.greedy else sample(out.logits, self.rng)
-        return actions, {"value": out.value, "complex_emotions": out.complex_emotions}
+        value = {"value": out.value} if self.learning_signals else {}
+        return actions, value | {"complex_emotions": out.complex_emotions}

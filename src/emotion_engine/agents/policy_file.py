@@ -18,7 +18,7 @@ from torch import nn
 
 from emotion_engine import checkpoint as ck
 from emotion_engine.agents.emotional import SIZE_LIMITS, AgentConfig, EmotionalAgent
-from emotion_engine.agents.policy import PRIMITIVE_INDEX, build_agents
+from emotion_engine.agents.policy import PRIMITIVE_INDEX, LearnedPolicy, build_agents
 from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM, SCENARIOS
 
 POLICY_FILE = "policy.safetensors"
@@ -66,6 +66,15 @@ def load_agents(path: str | Path, scenario: str | None = None) -> tuple[list[Emo
     agents = build_agents(config)
     _load_weights(agents, tensors, str(path))
     return agents, meta
+
+
+def learned_policy(path: str | Path, scenario: str | None = None, seed: int = 0) -> LearnedPolicy:
+    """The agents of a policy file (:func:`load_agents`) as a policy that acts as they were
+    trained: without learning signals if their run had none."""
+    agents, meta = load_agents(path, scenario)
+    return LearnedPolicy(
+        agents, seed, learning_signals=meta["spec"].get("learning_signals") is not False
+    )
 
 
 def _policy_config(spec: object, source: str, scenario: str | None = None) -> AgentConfig:

@@ -72,10 +72,9 @@ def evaluate(
     if checkpoint is None:
         act = make_policy(policy, params, seed=seeds[0])
     else:  # torch, imported only for a learned policy
-        from emotion_engine.agents.policy import LearnedPolicy
-        from emotion_engine.agents.policy_file import load_agents
+        from emotion_engine.agents.policy_file import learned_policy
 
-        act = LearnedPolicy(load_agents(checkpoint, scenario)[0], seed=seed)
+        act = learned_policy(checkpoint, scenario, seed=seed)
         policy = str(checkpoint)
     act = with_child(act, child_policy, params, seed)
     metrics = run_episodes(params, act, seeds).metrics

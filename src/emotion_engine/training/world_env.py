@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from emotion_engine.affect import AffectState
 from emotion_engine.affect.complex import cumulants as complex_cumulants
+from emotion_engine.checkpoint import CheckpointError
 from emotion_engine.training.ppo import StepResult
 from emotion_engine.worlds.batch import BatchedWorld
 from emotion_engine.worlds.core import (
@@ -109,7 +110,13 @@ class WorldVecEnv:
         return arrays, {}
 
     def load_state_dict(self, arrays: dict[str, np.ndarray], meta: dict) -> None:
-        """Inverse of :meth:`state_dict`."""
+        """Inverse of :meth:`state_dict`; CheckpointError if an array is missing."""
+        missing = sorted(set(self.state_dict()[0]) - set(arrays))
+        if missing:
+            raise CheckpointError(
+                f"the saved worlds lack {', '.join(missing)} (saved by an older version?); "
+                "start the run afresh"
+            )
         affect = AffectState(*(arrays[f"affect.{g.name}"] for g in fields(AffectState)))
         state = WorldState(
             **{f.name: affect if f.name == "affect" else arrays[f.name] for f in fields(WorldState)}

@@ -3,8 +3,9 @@
 :func:`reset` and :func:`step` are pure functions over the frozen dataclasses of
 :mod:`~emotion_engine.worlds.spec` (:class:`WorldParams`, :class:`WorldState`); a step calls
 the rule phases of :mod:`~emotion_engine.worlds.rules` in order. Randomness is counter-based
-(:mod:`~emotion_engine.worlds.randomness`), so an env's trajectory depends only on its seed
-and its actions. :class:`~emotion_engine.worlds.batch.BatchedWorld` adds automatic reset;
+(:mod:`~emotion_engine.worlds.randomness`), so an env's trajectory depends only on its seed,
+its actions and the agents' signals (their values and complex emotions, which drive their
+modulators: :mod:`~emotion_engine.worlds.learning`). :class:`~emotion_engine.worlds.batch.BatchedWorld` adds automatic reset;
 the PettingZoo views (:mod:`~emotion_engine.worlds.caretaking_v0`,
 :mod:`~emotion_engine.worlds.crisis_v0`) call the same functions with one env. The rules,
 observation, action and event tables are in :mod:`emotion_engine.worlds` and the world

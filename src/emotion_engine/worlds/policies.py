@@ -2,8 +2,9 @@
 scripted child partners.
 
 A policy maps (state, observations) of a batch of worlds to ``(actions, extras)``: actions
-(n_envs, 2) and a dict of what else it computed, e.g. ``{"complex_emotions": (n, 2, 4)}``
-for the emotional agents (the baselines give ``{}``). The baselines read the state directly
+(n_envs, 2) and a dict of what else it computed, e.g. ``{"value": (n, 2),
+"complex_emotions": (n, 2, 4)}`` for the emotional agents, the signals the runner passes to
+the world's step (the baselines give ``{}``). The baselines read the state directly
 (they are hand-written rules, not learners); learned policies read the observations.
 :data:`POLICIES` maps a baseline's name to a factory ``(params, seed) -> policy``; the
 emotional agents (``trained``, ``untrained``) are named in the registry above the agents,
@@ -54,7 +55,7 @@ from emotion_engine.worlds.spec import (
 )
 
 Extras = dict[str, NDArray]
-"""What a policy computed besides its actions (e.g. ``complex_emotions``)."""
+"""What a policy computed besides its actions (e.g. ``value``, ``complex_emotions``)."""
 Policy = Callable[[WorldState, NDArray[np.float32]], tuple[NDArray[np.int64], Extras]]
 PolicyFactory = Callable[[WorldParams, int], Policy]
 ChildPolicy = Callable[[WorldState, NDArray[np.float32]], NDArray[np.int64]]
