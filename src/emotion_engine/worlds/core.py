@@ -224,7 +224,7 @@ def _advance(
     harm = rules.harm(p, a, meals.hunger, comfort.loneliness, moved.adjacent, threats)
     body = rules.health(p, state, harm.damage, meals, comfort, alive)
     events = rules.events(p, state, alive, moved, meals, comfort, harm, body, threats)
-    feeling = rules.emotions(p, state, events, meals, comfort, extra_drive)
+    feeling = rules.emotions(p, state, events, meals, comfort, alive, extra_drive)
     reward = rules.rewards(p, state, feeling, body, meals, comfort, harm, alive)
     new = WorldState(
         key=state.key,

@@ -50,7 +50,7 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     out[_EMOTIONS] = aff.primary.transpose(2, 0, 1)
     out[_MOOD] = aff.mood.transpose(2, 0, 1)
     out[_SOCIAL] = aff.social.transpose(2, 0, 1)
-    out[_EXPRESSED] = out[_EMOTIONS, :, ::-1]
+    out[_EXPRESSED] = out[_EMOTIONS, :, ::-1] * (state.health[:, ::-1] > 0.0)  # the dead show nothing
     return out.transpose(1, 2, 0)
 
 
