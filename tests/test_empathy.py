@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from emotion_engine.affect import AffectParams, SocialParams
+from emotion_engine.affect import MODULATORS, AffectParams, SocialParams
 from emotion_engine.worlds import WorldParams
 from emotion_engine.worlds.core import OBS_INDEX
 from emotion_engine.worlds.rewards import RewardWeights
@@ -32,7 +32,9 @@ def emotional_reward(params: WorldParams, first: int, child_hunger: float, steps
 
 def earned(params: WorldParams, child_hunger: float) -> float:
     """What one feed earns the parent over 20 steps, against standing by."""
-    return emotional_reward(params, FEED, child_hunger) - emotional_reward(params, STAY, child_hunger)
+    return emotional_reward(params, FEED, child_hunger) - emotional_reward(
+        params, STAY, child_hunger
+    )
 
 
 def test_a_feed_earns_the_parent_more_the_hungrier_the_child():
@@ -83,6 +85,12 @@ def test_a_dead_childs_face_shows_nothing_and_costs_the_parent_nothing():
         assert info.reward_terms["empathic_joy"][0, PARENT] == 0.0
         expressed = [v for k, v in OBS_INDEX.items() if k.startswith("other_expressed_")]
         assert np.all(obs[0, PARENT, expressed] == 0.0)
+    # the dead feel nothing: its hunger no longer drives its stress, which relaxes to rest
+    cortisol = MODULATORS.index("cortisol")
+    before = state.affect.levels[0, CHILD, cortisol]
+    state, *_ = act(EMOTIONAL, state)
+    rest = EMOTIONAL.affect.modulators.baseline[CHILD, cortisol]
+    assert rest < state.affect.levels[0, CHILD, cortisol] < before
 
 
 def test_no_emotional_reward_without_the_emotional_mode():

@@ -77,12 +77,15 @@ def test_seeds_are_held_out_like_evaluation():
 
 def test_still_face_raises_distress_which_falls_in_reunion(still_face):
     base, still, reunion = still_face["baseline"], still_face["still"], still_face["reunion"]
-    assert mean(base, "child_distress") == 0.0
-    assert mean(still, "child_distress") > 0.1
+    assert mean(base, "child_distress") < 0.05
+    assert mean(still, "child_distress") > 0.2
     assert mean(still, "child_distress_at_end") > 0.3
     assert mean(reunion, "child_distress_at_end") < 0.5 * mean(still, "child_distress_at_end")
-    # the primitive lags: over the whole reunion it is still higher than over the still phase
-    assert mean(reunion, "child_distress") > mean(still, "child_distress")
+    assert (
+        mean(base, "child_distress")
+        < mean(reunion, "child_distress")
+        < mean(still, "child_distress")
+    )
     # the still parent acts no more, and is back at care in the reunion
     assert mean(still, "parent_feeds") == mean(still, "parent_comfort_acts") == 0.0
     assert mean(reunion, "parent_feeds") > 0.0 and mean(reunion, "parent_comfort_acts") > 0.0
@@ -106,9 +109,15 @@ def test_reunion_brings_relief_within_the_documented_steps(strange):
     assert mean(strange["reunion"], "child_distress_at_end") < 0.4 * at_separation_end
 
 
-def test_empathic_distress_does_not_respond_yet(still_face, strange):
-    for phase in [*still_face.values(), *strange.values()]:
-        assert mean(phase, "parent_empathic_distress") == 0.0
+def test_the_parents_empathic_distress_follows_the_childs(still_face, strange):
+    for calm, upset, after in (still_face.values(), strange.values()):
+        assert mean(calm, "parent_empathic_distress") < 0.001
+        assert mean(upset, "parent_empathic_distress") > 0.005
+        assert (
+            mean(calm, "parent_empathic_distress")
+            < mean(after, "parent_empathic_distress")
+            < mean(upset, "parent_empathic_distress")
+        )
 
 
 def test_stranger_starts_unattached_and_the_bond_grows(stranger):

@@ -47,6 +47,7 @@ Events (``*``: about the other, weighted by attachment):
 | protected_other  | I shielded the other (appraised; the blow itself is ``harmed``)    |
 | was_protected    | the other shielded me                                             |
 | novelty          | something unexpected happened                                     |
+| danger_passed    | the threat has gone                                               |
 | loss*            | the other died                                                    |
 
 :func:`appraisal_table` renders what raises and lowers each primitive (docs/affect.md).
@@ -97,6 +98,7 @@ EVENTS: tuple[str, ...] = (
     "protected_other",
     "was_protected",
     "novelty",
+    "danger_passed",
     "loss",
 )
 """Typed events; the last axis of every event array follows this order."""
@@ -142,7 +144,7 @@ EVENT_DRIVE = _matrix(
         "ate": {"dopamine": 0.6, "serotonin": 0.3},
         "comforted": {"dopamine": 0.2, "serotonin": 0.3, "oxytocin": 0.8, "endorphins": 0.2},
         # pain and danger
-        "harmed": {"noradrenaline": 0.5, "adrenaline": 0.8, "cortisol": 0.4, "endorphins": 0.8},
+        "harmed": {"noradrenaline": 0.3, "adrenaline": 0.3, "cortisol": 0.5, "endorphins": 1.0},
         "other_harmed": {
             "noradrenaline": 0.4,
             "adrenaline": 0.6,
@@ -150,6 +152,8 @@ EVENT_DRIVE = _matrix(
             "endorphins": 0.3,
         },
         "threatened": {"noradrenaline": 0.5, "adrenaline": 0.9, "cortisol": 0.3},
+        # relief when danger has passed, the opponent process of fear (Solomon & Corbit 1974)
+        "danger_passed": {"dopamine": 0.5, "serotonin": 0.6},
         "other_threatened": {
             "noradrenaline": 0.4,
             "adrenaline": 0.7,

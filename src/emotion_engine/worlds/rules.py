@@ -373,6 +373,8 @@ def threat_events(p: WorldParams, ev: NDArray, pos: NDArray, threats: Threats, h
     ev[..., _EV["protected_other"]] = harm.blows.protected  # type: ignore[union-attr]
     ev[..., _EV["was_protected"]] = harm.blows.shielded  # type: ignore[union-attr]
     ev[..., _EV["novelty"]] = threats.spawned[:, None]  # type: ignore[index]
+    # its last strike: the danger has passed for both
+    ev[..., _EV["danger_passed"]] = ((threats.left > 0) & (harm.threat_left == 0))[:, None]
 
 
 def felt_threat(p: WorldParams, threat: NDArray, active: NDArray, pos: NDArray) -> NDArray:

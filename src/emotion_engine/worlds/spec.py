@@ -229,7 +229,7 @@ class WorldParams:
     hunger_stress: float = 1.0
     hunger_felt_at: float = 0.4
     loneliness_stress: float = 0.4
-    harm_scale: float = 0.1
+    harm_scale: float = 0.05
 
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:

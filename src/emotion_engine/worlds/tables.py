@@ -47,7 +47,8 @@ OBS_DOCS: dict[str, str] = {
 }
 
 EVENT_DOCS: dict[str, str] = {
-    "fed": "1 when the other fed me",
+    "fed": "the hunger the other's feeding stilled, in meals (≤ 1)",
+    "ate": "the hunger my own eating stilled, in meals (≤ 1)",
     "comforted": "1 when the other comforted me",
     "cared": "1 when I fed or comforted the other",
     "harmed": "my health lost to threats, hunger and loneliness / harm_scale, ≤ 1",
@@ -57,11 +58,12 @@ EVENT_DOCS: dict[str, str] = {
     "separated": "1 while farther apart than separation_radius",
     "reunited": "1 on the step we come back within separation_radius",
     "close": "1 while adjacent",
-    "other_distress": "negative part of the valence the other's face showed, / 0.5",
-    "other_joy": "positive part of the valence the other's face showed, / 0.5",
+    "other_distress": "negative part of the valence the other's face showed, / 0.5 (0 if dead)",
+    "other_joy": "positive part of the valence the other's face showed, / 0.5 (0 if dead)",
     "protected_other": "1 when I shielded the other from a blow and took it",
     "was_protected": "1 when the other shielded me",
     "novelty": "1 when a threat appears",
+    "danger_passed": "1 on the threat's last strike (it leaves)",
     "loss": "1 when the other dies",
 }
 
