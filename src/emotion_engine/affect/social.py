@@ -155,8 +155,8 @@ EVENT_DRIVE = _matrix(
         # relief when danger has passed, the opponent process of fear (Solomon & Corbit 1974)
         "danger_passed": {"dopamine": 0.5, "serotonin": 0.6},
         "other_threatened": {
-            "noradrenaline": 0.4,
-            "adrenaline": 0.7,
+            "noradrenaline": 0.6,
+            "adrenaline": 1.5,
             "cortisol": 0.3,
             "endorphins": 0.2,
         },
