@@ -103,6 +103,16 @@ def test_train_condition_stores_the_conditions_spec(tmp_path):
     assert RunSpec.from_dict(stored).condition == "no_bond"
 
 
+def test_train_without_the_birth_bond_stores_it(tmp_path):
+    out = tmp_path / "run"
+    args = ["train", "--condition", "no_birth_bond", "--total-steps", "1", "--out", str(out),
+            "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    stored = RunSpec.from_dict(json.loads((out / "policy.json").read_text())["spec"])
+    assert stored.birth_bond is False and stored.condition == "no_birth_bond"
+
+
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
