@@ -11,6 +11,7 @@ from emotion_engine.affect import EMOTIONS, EVENTS, PRIMITIVES, core_affect
 from emotion_engine.cli import app
 from emotion_engine.worlds import AGENTS, WorldParams, crisis_v0
 from emotion_engine.worlds.core import reset, step
+from emotion_engine.worlds.identity import meet_stranger
 from emotion_engine.worlds.infos import agent_infos
 
 ATTACHMENT = PRIMITIVES.index("attachment")
@@ -37,6 +38,7 @@ def test_infos_are_the_worlds_values_by_name(env):
         assert list(got["expressed"].values()) == state.affect.primary[env, i].tolist()
         assert got["valence"] == core_affect(state.affect.primary[env])[i, 0]
         assert got["attachment"] == {other: state.affect.social[env, i, ATTACHMENT]}
+        assert got["identity"] == i and got["other_identity"] == {other: 1 - i}
         assert sum(got["reward_terms"].values()) == pytest.approx(float(rewards[env, i]), abs=1e-6)
         happened = {
             e: info.events[env, i, j] for j, e in enumerate(EVENTS) if info.events[env, i, j]
@@ -53,8 +55,21 @@ def test_pettingzoo_infos_carry_the_named_fields():
     assert infos["parent_0"]["health"] == state.health[0, 0]
     assert infos["child_0"]["attachment"] == {"parent_0": state.affect.social[0, 1, ATTACHMENT]}
     assert set(infos["parent_0"]) == {
-        "health", "hunger", "expressed", "valence", "attachment", "reward_terms", "events"
+        "health", "hunger", "expressed", "valence", "identity", "attachment", "other_identity",
+        "reward_terms", "events"
     }  # fmt: skip
+
+
+def test_infos_name_whom_the_attachment_is_to():
+    state, _, info = stepped()
+    met = meet_stranger(WorldParams(scenario="crisis"), state, AGENTS.index("child_0"))
+    infos = agent_infos(met, info, env=1)
+    assert infos["parent_0"]["other_identity"] == {"child_0": 2}
+    assert infos["child_0"]["identity"] == 2 and infos["child_0"]["other_identity"] == {
+        "parent_0": 0
+    }
+    assert infos["parent_0"]["attachment"] == {"child_0": 0.0}
+    assert infos["child_0"]["attachment"] == {"parent_0": 0.0}
 
 
 def test_simulate_trace_writes_a_line_per_step(tmp_path):
@@ -69,6 +84,8 @@ def test_simulate_trace_writes_a_line_per_step(tmp_path):
     assert json.loads(result.stdout)["steps"] == 25
     # the trace's last health is the episode's final health
     assert lines[-1]["agents"]["child_0"]["health"] == json.loads(result.stdout)["child_health"]
+    parent = lines[-1]["agents"]["parent_0"]
+    assert parent["identity"] == 0 and parent["other_identity"] == {"child_0": 1}
 
 
 def test_simulate_trace_refuses_another_suffix(tmp_path):

@@ -7,7 +7,9 @@
 | `hunger`       | its hunger after the step, in [0, 1]                                  |
 | `expressed`    | its seven primary emotions (name → share), what its face shows        |
 | `valence`      | the valence of those emotions (their core affect), in [−1, 1]         |
+| `identity`     | who it is (its identity; a stranger has a fresh one)                  |
 | `attachment`   | its attachment to each other agent, by name                           |
+| `other_identity` | the identity of each other agent, by name (whom `attachment` is to) |
 | `reward_terms` | each weighted reward term of the step (name → value; they sum to the reward) |
 | `events`       | the step's events that happened to it (name → intensity > 0)          |
 """
@@ -25,6 +27,7 @@ def agent_infos(state: WorldState, info: StepInfo, env: int = 0) -> dict[str, di
     ``info`` (plain Python floats, JSON-ready)."""
     primary = state.affect.primary[env]
     valence = core_affect(primary)[:, 0]
+    others = AGENTS[::-1]  # each agent's other
     out: dict[str, dict] = {}
     for i, agent in enumerate(AGENTS):
         events = info.events[env, i]
@@ -33,11 +36,9 @@ def agent_infos(state: WorldState, info: StepInfo, env: int = 0) -> dict[str, di
             "hunger": float(state.hunger[env, i]),
             "expressed": dict(zip(EMOTIONS, primary[i].tolist(), strict=True)),
             "valence": float(valence[i]),
-            "attachment": {
-                other: float(state.affect.social[env, i, _ATTACHMENT])
-                for other in AGENTS
-                if other != agent
-            },
+            "identity": int(state.identity[env, i]),
+            "attachment": {others[i]: float(state.affect.social[env, i, _ATTACHMENT])},
+            "other_identity": {others[i]: int(state.identity[env, 1 - i])},
             "reward_terms": {k: float(v[env, i]) for k, v in info.reward_terms.items()},
             "events": {e: float(events[j]) for j, e in enumerate(EVENTS) if events[j] > 0},
         }

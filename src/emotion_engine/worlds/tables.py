@@ -82,6 +82,8 @@ def observation_table() -> str:
             meaning = OBS_DOCS[name]
         elif name.startswith("other_expressed_"):
             meaning = "the other's expressed primary emotion (what its face shows)"
+        elif name.startswith("other_signature_"):
+            meaning = "the other's identity signature (fixed per identity; a stranger's differs)"
         elif name.startswith("own_mood_"):
             meaning = "my mood (slow integral of my emotions)"
         elif name.removeprefix("own_") in (
@@ -124,7 +126,9 @@ def rules_table(p: WorldParams | None = None) -> str:
     lonely = p.loneliness_rate[1]
     rows = [
         ("start", f"the child within {p.start_radius} cells of the parent, which holds one food "
-         "item; food at random cells"),
+         "item; food at random cells; the parent (identity 0) and its own child (1) start "
+         f"with the birth bond, attachment {p.initial_attachment[0]:g} / "
+         f"{p.initial_attachment[1]:g}"),
         ("move", "moves of one cell; walls stop them; agents may share a cell"),
         ("food", "``eat``/``feed`` (see the action table); the parent picks up the food it "
          "stands on whenever its hands are free and it does not eat it there (``pick`` does "
