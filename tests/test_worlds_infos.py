@@ -12,7 +12,7 @@ from emotion_engine.cli import app
 from emotion_engine.worlds import AGENTS, WorldParams, crisis_v0
 from emotion_engine.worlds.core import reset, step
 from emotion_engine.worlds.identity import meet_stranger
-from emotion_engine.worlds.infos import agent_infos
+from emotion_engine.worlds.infos import agent_infos, moment, window
 
 ATTACHMENT = PRIMITIVES.index("attachment")
 
@@ -91,3 +91,38 @@ def test_simulate_trace_writes_a_line_per_step(tmp_path):
 def test_simulate_trace_refuses_another_suffix(tmp_path):
     result = CliRunner().invoke(app, ["simulate", "--trace", str(tmp_path / "run.txt")])
     assert result.exit_code == 2 and "--trace" in result.stderr and "jsonl" in result.stderr
+
+
+def events_at(steps: int, **hits: list[int]) -> np.ndarray:
+    ev = np.zeros((steps, len(EVENTS)))
+    for name, ts in hits.items():
+        ev[ts, EVENTS.index(name)] = 1.0
+    return ev
+
+
+def test_a_strip_is_centred_on_the_first_shield_else_the_first_blow_else_the_middle():
+    assert window(events_at(300, harmed=[10], protected_other=[40, 80])) == range(37, 49)
+    assert window(events_at(300, harmed=[10, 60])) == range(7, 19)
+    assert window(events_at(300)) == range(144, 156)
+    assert window(events_at(300, protected_other=[1])) == range(0, 12)  # kept in the episode
+    assert window(events_at(300, protected_other=[299])) == range(288, 300)
+    assert window(events_at(5)) == range(0, 5)
+
+
+def test_moments_are_labelled_by_priority():
+    ev = events_at(1, protected_other=[0], harmed=[0], other_threatened=[0])[0]
+    assert moment(ev) == "shield"
+    assert moment(events_at(1, other_threatened=[0])[0]) == "threat"
+    assert moment(events_at(1)[0]) == ""
+
+
+def test_simulate_faces_writes_a_labelled_strip_around_the_shield(tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "strip.png"
+    args = ["simulate", "--scenario", "crisis", "--steps", "300", "--faces", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    sheet = Image.open(out)
+    assert sheet.size == (6 * (128 * 2 + 16), 2 * (64 * 2 + 24 + 16))  # 12 faces, 6 a row
+    assert np.asarray(sheet).std() > 10  # faces drawn, not a blank sheet

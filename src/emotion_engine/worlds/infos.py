@@ -16,6 +16,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+from numpy.typing import NDArray
+
 from emotion_engine.affect import EMOTIONS, EVENTS, PRIMITIVES, core_affect
 from emotion_engine.worlds.spec import AGENTS, StepInfo, WorldState
 
@@ -51,3 +54,38 @@ def trace_line(t: int, state: WorldState, info: StepInfo, env: int = 0) -> dict:
 
 
 __all__ = ["agent_infos", "trace_line"]
+
+
+MOMENTS: tuple[tuple[str, str], ...] = (
+    ("protected_other", "shield"),
+    ("harmed", "blow"),
+    ("other_harmed", "child hurt"),
+    ("loss", "loss"),
+    ("other_threatened", "threat"),
+    ("danger_passed", "safe"),
+    ("fed", "fed"),
+    ("comforted", "comforted"),
+)
+"""Events worth a label in a strip of faces, by priority: (event, label)."""
+_MOMENT_INDEX = [(EVENTS.index(e), label) for e, label in MOMENTS]
+
+
+def moment(events: NDArray) -> str:
+    """A short label for what happened to an agent in a step (events (len(EVENTS),)): the
+    first of :data:`MOMENTS` above 0.1, or ``""``."""
+    return next((label for i, label in _MOMENT_INDEX if events[i] > 0.1), "")
+
+
+def window(events: NDArray, width: int = 12, before: int = 3) -> range:
+    """Steps of a strip: ``width`` steps from ``before`` steps ahead of the first shield in
+    ``events`` (T, len(EVENTS)), else the first blow, else the middle; within [0, T)."""
+    steps = len(events)
+    for name, least in (("protected_other", 0.0), ("harmed", 0.5)):
+        hits = np.flatnonzero(events[:, EVENTS.index(name)] > least)
+        if hits.size:
+            start = int(hits[0]) - before
+            break
+    else:
+        start = steps // 2 - width // 2
+    start = max(0, min(start, steps - width))
+    return range(start, min(start + width, steps))
