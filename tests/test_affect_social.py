@@ -17,7 +17,7 @@ from emotion_engine.affect import (
     step_affect,
     temperament,
 )
-from emotion_engine.affect.social import BOND_WEIGHTS, appraisal_table, step_attachment
+from emotion_engine.affect.social import appraisal_table, positive_affect, step_attachment
 
 ATT, EMP = PRIMITIVES.index("attachment"), PRIMITIVES.index("empathy")
 
@@ -36,54 +36,93 @@ def run(state, schedule, params, dt=1.0):
     return trace
 
 
-def test_attachment_grows_with_steady_care_and_settles_below_one():
+def drive(**kw: float) -> np.ndarray:
+    d = np.zeros(len(MODULATORS))
+    for name, value in kw.items():
+        d[MODULATORS.index(name)] = value
+    return d
+
+
+def settle(params, ev, extra=None, steps=3000, attachment=0.0):
+    state = initial_state(params, attachment=attachment)
+    trace = [state]
+    for _ in range(steps):
+        trace.append(step_affect(trace[-1], ev, 1.0, params, extra_drive=extra))
+    return trace
+
+
+def test_attachment_learns_the_positive_affect_felt_with_the_other():
     params = AffectParams()
     sp = params.social
-    care = [events(fed=1.0, close=1.0)] * 3000
-    trace = run(initial_state(params), care, params)
-    a = np.array([s.attachment for s in trace])
-    assert np.all(np.diff(a[:500]) >= 0)  # grows while below its settling point
-    assert a[50] > 0.05  # grows early
-    # settles where growth balances fading: p / (p + f), p = g·oxytocin·bond
-    oxt = MODULATORS.index("oxytocin")
-    oxytocin_fraction = trace[-1].levels[oxt] / params.modulators.capacity[oxt]
-    bond = BOND_WEIGHTS[EVENTS.index("fed")] + BOND_WEIGHTS[EVENTS.index("close")]
-    p = sp.bond_rate * oxytocin_fraction * bond
-    assert a[-1] == pytest.approx(p / (p + sp.fading), rel=1e-3)
-    assert a[-1] > 0.5  # a strong bond ...
-    assert a.max() <= a[-1] + 1e-9  # ... that approaches its settling point from below
+    warm = settle(params, events(close=1.0), drive(dopamine=0.3, oxytocin=0.3))
+    a = np.array([s.attachment for s in warm])
+    assert np.all(np.diff(a[:500]) >= 0) and a[50] > 0.2  # grows early and steadily
+    # Rescorla–Wagner: it settles at α·λ / (α + f), λ the positive affect felt meanwhile
+    lam = positive_affect(warm[-1].primary)
+    assert a[-1] == pytest.approx(sp.learning_rate * lam / (sp.learning_rate + sp.fading))
+    neutral = settle(params, events(close=1.0))[-1].attachment
+    sad = settle(params, events(close=1.0), drive(cortisol=0.5))[-1].attachment
+    assert a[-1] > neutral + 0.2 > sad + 0.2  # the warmer the shared time, the stronger the bond
 
 
-def test_attachment_growth_is_gated_by_oxytocin():
-    sp = SocialParams()
-    ev = events(comforted=1.0)
-    low = step_attachment(0.2, ev, 0.1, 5.0, sp)
-    high = step_attachment(0.2, ev, 0.6, 5.0, sp)
-    assert 0.2 < low < high
-    # with no oxytocin at all nothing bonds: the bond only fades
-    assert step_attachment(0.2, ev, 0.0, 5.0, sp) == pytest.approx(0.2 * np.exp(-5 * sp.fading))
+def test_care_acts_alone_do_not_raise_attachment():
+    params = AffectParams()
+    for close in (0.0, 1.0):
+        acts = settle(params, events(cared=1.0, protected_other=1.0, close=close), steps=200)
+        idle = settle(params, events(close=close), steps=200)
+        assert acts[-1].attachment == idle[-1].attachment  # exactly: acts are not in the law
+
+
+def test_attachment_is_learnt_only_while_the_other_is_close():
+    params = AffectParams()
+    apart = settle(params, events(), drive(dopamine=0.5, oxytocin=0.5), steps=200)
+    assert apart[-1].attachment == 0.0  # warmth without the other bonds to no one
 
 
 def test_attachment_is_exact_over_any_step():
     sp = SocialParams()
-    ev = events(fed=1.0, separated=0.5)
     a = 0.3
     for _ in range(100):
-        a = step_attachment(a, ev, 0.4, 0.1, sp)
-    assert a == pytest.approx(step_attachment(0.3, ev, 0.4, 10.0, sp), rel=1e-12)
+        a = step_attachment(a, 1.0, 0.5, 0.6, 0.1, sp)
+    assert a == pytest.approx(step_attachment(0.3, 1.0, 0.5, 0.6, 10.0, sp), rel=1e-12)
 
 
-def test_attachment_fades_without_care_and_faster_apart():
-    params = AffectParams()
-    sp = params.social
-    attached = initial_state(params, attachment=0.8)
-    apart = run(attached, [events(separated=1.0)] * 120, params)
-    together_idle = run(attached, [events()] * 120, params)
-    assert together_idle[-1].attachment == pytest.approx(0.8 * np.exp(-sp.fading * 120))
-    assert apart[-1].attachment == pytest.approx(
-        0.8 * np.exp(-(sp.fading + sp.absence_decay) * 120)
-    )
-    assert 0.4 < apart[-1].attachment < together_idle[-1].attachment < 0.8
+def test_attachment_fades_without_the_other_and_faster_apart():
+    sp = SocialParams()
+    alone = step_attachment(0.8, 0.0, 0.0, 0.9, 120.0, sp)
+    apart = step_attachment(0.8, 0.0, 1.0, 0.9, 120.0, sp)
+    assert alone == pytest.approx(0.8 * np.exp(-sp.fading * 120))
+    assert apart == pytest.approx(0.8 * np.exp(-(sp.fading + sp.absence_decay) * 120))
+    assert 0.3 < apart < alone < 0.8
+
+
+def face(emotion: str, share: float = 0.9) -> np.ndarray:
+    f = np.full(len(EMOTIONS), (1.0 - share) / (len(EMOTIONS) - 1))
+    f[EMOTIONS.index(emotion)] = share
+    return f
+
+
+@pytest.mark.parametrize(("emotion", "modulator"), [("sad", "cortisol"), ("fear", "adrenaline"),
+                                                    ("joy", "dopamine")])  # fmt: skip
+def test_contagion_moves_own_modulators_by_attachment_and_openness(emotion, modulator):
+    m = MODULATORS.index(modulator)
+
+    def caught(attachment, openness):
+        params = AffectParams(social=SocialParams(openness=openness))
+        state = initial_state(params, attachment=attachment)
+        for _ in range(10):
+            state = step_affect(state, events(), 1.0, params, other_expressed=face(emotion))
+        return state.levels[m]
+
+    rest = initial_state(AffectParams()).levels[m]
+    assert caught(0.8, 0.0) == rest  # openness 0: unmoved by the other's face
+    assert caught(0.0, 1.0) == rest  # a stranger's face moves nothing either
+    assert rest < caught(0.3, 0.5) < caught(0.8, 0.5) < caught(0.8, 1.0)
+    # a face at rest (every emotion at its resting share) is no signal
+    params = AffectParams(social=SocialParams(openness=1.0))
+    calm = step_affect(initial_state(params, attachment=1.0), events(), 1.0, params,
+                       other_expressed=np.full(len(EMOTIONS), 1 / len(EMOTIONS)))  # fmt: skip
+    assert calm.levels[m] == rest
 
 
 def test_empathy_scales_the_others_distress_by_attachment():

@@ -1,6 +1,7 @@
 """The run spec: its JSON form (as checkpoints store it), the named conditions, train --condition."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from emotion_engine.agents.emotional import AgentConfig
 from emotion_engine.cli import app
 from emotion_engine.training.conditions import ABLATIONS, CONDITIONS, INTRINSIC_TERMS
 from emotion_engine.training.spec import RunSpec
+from emotion_engine.worlds.core import reset
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -31,7 +33,7 @@ def test_round_trip_keeps_every_field():
     assert spec.ablate == ("bond", "empathic_joy")
     d = spec.to_dict()
     assert list(d) == ["scenario", "reward_mode", "ablate", "learning_signals", "agent_config",
-                       "obs_dim", "n_actions", "primitive_index"]  # fmt: skip
+                       "obs_dim", "n_actions", "primitive_index", "birth_bond"]  # fmt: skip
     assert d["ablate"] == ["bond", "empathic_joy"] and d["agent_config"]["hidden"] == 64
     assert RunSpec.from_dict(d) == spec and RunSpec.from_dict(json.loads(json.dumps(d))) == spec
     assert spec.condition is None  # two ablations and the extrinsic reward: no named condition
@@ -43,6 +45,16 @@ def test_from_dict_refuses_unknown_keys():
         RunSpec.from_dict(d | {"temperature": 1.0})
     with pytest.raises(ValueError, match=r"unknown AgentConfig fields: \['width'\]"):
         RunSpec.from_dict(d | {"agent_config": {"width": 3}})
+
+
+def test_without_the_birth_bond_the_family_starts_unattached():
+    born = RunSpec("caretaking").world_params()
+    assert born.initial_attachment == (0.3, 0.5)
+    params = RunSpec.from_condition("no_birth_bond", "caretaking").world_params()
+    assert params.initial_attachment == (0.0, 0.0)
+    assert params == replace(born, initial_attachment=(0.0, 0.0))  # nothing else changes
+    state, _ = reset(params, [0, 1])
+    assert state.affect.attachment.tolist() == [[0.0, 0.0], [0.0, 0.0]]
 
 
 def test_validation_and_ablation():
@@ -68,10 +80,12 @@ def test_every_condition_round_trips_through_its_spec(name):
 def test_the_conditions_are_the_reward_modes_and_one_ablation_per_part():
     assert list(CONDITIONS) == ["extrinsic", "emotional", "explicit", "no_own_valence",
                                 "no_empathic_joy", "no_empathic_distress", "no_bond",
-                                "no_learning_signals"]  # fmt: skip
-    assert ABLATIONS == (*(f"no_{t}" for t in INTRINSIC_TERMS), "no_learning_signals")
+                                "no_learning_signals", "no_birth_bond"]  # fmt: skip
+    assert ABLATIONS == (*(f"no_{t}" for t in INTRINSIC_TERMS), "no_learning_signals",
+                         "no_birth_bond")  # fmt: skip
     assert RunSpec.from_condition("no_bond", "crisis") == RunSpec("crisis", ablate=("bond",))
     assert RunSpec.from_condition("no_learning_signals", "crisis").learning_signals is False
+    assert RunSpec.from_condition("no_birth_bond", "crisis") == RunSpec("crisis", birth_bond=False)
     with pytest.raises(
         ValueError, match="unknown condition 'kindness'; expected one of: extrinsic"
     ):
@@ -87,6 +101,16 @@ def test_train_condition_stores_the_conditions_spec(tmp_path):
     stored = json.loads((out / "policy.json").read_text())["spec"]
     assert stored == RunSpec("crisis", ablate=("bond",)).to_dict()
     assert RunSpec.from_dict(stored).condition == "no_bond"
+
+
+def test_train_without_the_birth_bond_stores_it(tmp_path):
+    out = tmp_path / "run"
+    args = ["train", "--condition", "no_birth_bond", "--total-steps", "1", "--out", str(out),
+            "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    stored = RunSpec.from_dict(json.loads((out / "policy.json").read_text())["spec"])
+    assert stored.birth_bond is False and stored.condition == "no_birth_bond"
 
 
 @pytest.mark.parametrize(

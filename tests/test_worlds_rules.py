@@ -163,6 +163,15 @@ def test_move_agents_may_share_a_cell():
 # --- food ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("hunger", "ate"), [(0.6, 1.0), (0.3, 0.608), (0.0, 0.008)])
+def test_a_meal_is_felt_as_much_as_it_relieves(hunger, ate):
+    state = one_world(pos=[[4, 4], [0, 8]], food=FAR_FOOD, carrying=[True, False],
+                      hunger=[hunger, 0.3])  # fmt: skip
+    *_, info = act(CARETAKING, state, EAT)
+    # the hunger stilled, in meals of food_value 0.5 (after this step's rise of 0.004)
+    assert events_of(info, PARENT, "ate", "fed") == exactly([ate, 0.0])
+
+
 def test_food_the_parent_eats_what_it_holds():
     state = one_world(pos=[[4, 4], [4, 6]], food=FAR_FOOD, hunger=[0.6, 0.3])
     new, _, _, _, _, info = act(CARETAKING, state, EAT)
@@ -343,7 +352,8 @@ def test_hunger_above_075_starves(hunger, damage):
     state = one_world(pos=[[4, 4], [4, 5]], food=FAR_FOOD, hunger=hunger, health=[0.8, 0.8])
     new, _, _, _, _, info = act(CARETAKING, state)
     assert new.health[0].tolist() == exactly([0.8 - damage[0], 0.8 - damage[1]])
-    assert info.events[0, :, EV["harmed"]].tolist() == exactly([d / 0.1 for d in damage])
+    harmed = [min(d / CARETAKING.harm_scale, 1.0) for d in damage]
+    assert info.events[0, :, EV["harmed"]].tolist() == exactly(harmed)
 
 
 # --- loneliness ----------------------------------------------------------------------------
@@ -500,8 +510,8 @@ def test_threats_strike_the_parent_on_their_way():
     _, new, info = strike(pos=[[4, 3], [4, 7]], threat=[4, 1])
     assert new.threat[0].tolist() == [4, 2] and new.threat_left[0] == 2
     assert new.health[0].tolist() == exactly([0.5 - 0.05 + 0.006, 0.5 + 0.002])
-    assert events_of(info, PARENT, "harmed", "threatened") == exactly([0.5, 1.0])
-    assert events_of(info, CHILD, "other_harmed", "other_threatened") == exactly([0.5, 1.0])
+    assert events_of(info, PARENT, "harmed", "threatened") == exactly([1.0, 1.0])  # a full blow
+    assert events_of(info, CHILD, "other_harmed", "other_threatened") == exactly([1.0, 1.0])
 
 
 def test_threats_strike_three_times_then_leave():
@@ -510,6 +520,8 @@ def test_threats_strike_three_times_then_leave():
         state, obs, _, _, _, info = act(CRISIS, state)
         assert state.threat_left[0] == left
         assert events_of(info, CHILD, "threatened", "harmed") == [float(left > 0), 1.0]
+        # its last strike: the danger has passed, for both
+        assert info.events[0, :, EV["danger_passed"]].tolist() == [float(left == 0)] * 2
     assert state.health[0].tolist() == exactly([1.0, 1.0 - 0.1 + 0.002 - 0.1 + 0.002 - 0.1 + 0.002])
     assert obs[0, :, OBS["threat_present"]].tolist() == [0.0, 0.0]
     assert obs[0, :, OBS["threat_drow"]].tolist() == [0.0, 0.0]
@@ -548,10 +560,10 @@ def test_shield_stops_90_percent_of_the_blow_and_the_shielder_takes_it():
     new, _, _, _, _, info = act(params, state, SHIELD)
     assert new.health[0].tolist() == exactly([0.5 - 0.05 + 0.006, 0.5 - 0.01 + 0.002])
     assert events_of(info, PARENT, "protected_other", "was_protected", "harmed") == exactly(
-        [1.0, 0.0, 0.5]
+        [1.0, 0.0, 0.05 / CRISIS.harm_scale]
     )
     assert events_of(info, CHILD, "protected_other", "was_protected", "harmed") == exactly(
-        [0.0, 1.0, 0.1]
+        [0.0, 1.0, 0.01 / CRISIS.harm_scale]
     )
     assert info.relief[0].tolist() == exactly([1.0, 0.0])
     episode = info.episode
@@ -652,13 +664,15 @@ def test_health_a_blow_and_hunger_together_harm_fully():
 
 def expected_affect(params, state, new, info, extra=None):
     """What the agents' affect must be after a step: their affect stepped on the step's
-    events, with hunger (felt from 0.4) and loneliness driving cortisol."""
+    events and the other's face (both alive), with hunger (felt from 0.4) and loneliness
+    driving cortisol."""
     drive = np.zeros((1, 2, len(MODULATORS)))
     felt = np.clip((new.hunger - 0.4) / 0.6, 0.0, 1.0)
     drive[..., MODULATORS.index("cortisol")] = 1.0 * felt + 0.4 * new.loneliness
     if extra is not None:
         drive += extra
-    return step_affect(state.affect, info.events, params.dt, params.affect, extra_drive=drive)
+    face = state.affect.primary[:, ::-1]
+    return step_affect(state.affect, info.events, params.dt, params.affect, drive, face)
 
 
 @pytest.mark.parametrize("hunger, loneliness", [([0.2, 0.3], [0.0, 0.0]), ([0.9, 0.6], [0.3, 0.7])])

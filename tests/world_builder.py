@@ -17,7 +17,8 @@ FAR_FOOD = [[0, 0], [0, 8], [8, 0]]
 
 
 def one_world(params: WorldParams | None = None, **values: object) -> WorldState:
-    """The world of seed 0 with the given fields replaced, e.g. ``pos=[[2, 2], [2, 3]]``.
+    """The world of seed 0 with the given fields replaced, e.g. ``pos=[[2, 2], [2, 3]]`` or
+    ``identity=[0, 7]`` (a child the parent has not met: see ``worlds.identity``).
 
     Values are one env's (no batch axis) and take the dtype of the field they replace.
     """

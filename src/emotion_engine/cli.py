@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer's own click
@@ -20,6 +20,10 @@ from typer.core import TyperGroup
 
 from emotion_engine import __version__
 from emotion_engine.text import clip
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+    from PIL import Image
 
 
 class _OneLineErrors(TyperGroup):
@@ -397,6 +401,14 @@ def simulate(
             "the PettingZoo envs)."
         ),
     ] = None,
+    faces: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write a strip of the parent's faces (.png) here: 12 steps from 3 before its "
+            "first shield (else its first blow, else the episode's middle), each labelled "
+            "with its step and what happened."
+        ),
+    ] = None,
 ) -> None:
     """Run one episode of a world with a policy and print its metrics."""
     from emotion_engine.gif import GifWriter, frame_ms
@@ -415,6 +427,7 @@ def simulate(
     check_episodes(None, steps, seed)
     check_output(gif, "--gif", (".gif",))
     check_output(trace, "--trace", (".jsonl",))
+    check_output(faces, "--faces", (".png",))
     if policy in LEARNED_POLICIES or is_learned_partner(child_policy):
         _configure_torch()
     try:
@@ -428,22 +441,36 @@ def simulate(
             outputs.enter_context(writing(gif, "--gif"))
             writer = GifWriter(outputs.enter_context(open(gif, "wb")), frame_ms(EPISODE_GIF_FPS))
             on_frame = writer.add
+        sinks: list[Callable[[WorldState, StepInfo], None]] = []
         if trace is not None:
             outputs.enter_context(writing(trace, "--trace"))
             lines = outputs.enter_context(open(trace, "w", encoding="utf-8"))
+            sinks.append(lambda state, info: lines.write(
+                json.dumps(trace_line(int(state.t[0]), state, info)) + "\n"))  # fmt: skip
+        moments: list[tuple[NDArray, NDArray]] = []
+        if faces is not None:
+            outputs.enter_context(writing(faces, "--faces"))
+            sinks.append(lambda state, info: moments.append(
+                (state.affect.primary[0, 0].copy(), info.events[0, 0].copy())))  # fmt: skip
+        if sinks:
 
             def on_step(state: WorldState, info: StepInfo) -> None:
-                lines.write(json.dumps(trace_line(int(state.t[0]), state, info)) + "\n")
+                for sink in sinks:
+                    sink(state, info)
 
         result = run(
             scenario, steps, seed, act, on_frame=on_frame, on_step=on_step, reward_mode=reward_mode
         )
         if gif is not None:
             writer.close()
+        if faces is not None:
+            _face_strip(moments).save(faces, format="PNG")
     if gif is not None:
         typer.echo(f"wrote {gif} ({writer.frames} frames)", err=True)
     if trace is not None:
         typer.echo(f"wrote {trace} ({result['steps']} lines)", err=True)
+    if faces is not None:
+        typer.echo(f"wrote {faces} (the parent's faces)", err=True)
     if as_json:
         emit_json(
             {"scenario": scenario, "policy": policy, "child_policy": child_policy, "seed": seed}
@@ -452,6 +479,22 @@ def simulate(
         return
     for key, value in result.items():
         typer.echo(f"{key:<28} {value:.3f}" if isinstance(value, float) else f"{key:<28} {value}")
+
+
+def _face_strip(moments: list[tuple[NDArray, NDArray]]) -> Image.Image:
+    """The parent's faces on the steps of :func:`~emotion_engine.worlds.infos.window` over
+    ``moments`` (its primary emotions and events after each step), six to a row."""
+    import numpy as np
+
+    from emotion_engine.face import face_from_emotions
+    from emotion_engine.face.export import contact_sheet
+    from emotion_engine.worlds.infos import moment, window
+
+    steps = window(np.stack([events for _, events in moments]))
+    faces = {
+        f"{t + 1} {moment(moments[t][1])}".strip(): face_from_emotions(moments[t][0]) for t in steps
+    }
+    return contact_sheet(faces, scale=2, columns=6)
 
 
 def check_episodes(episodes: int | None, steps: int, seed: int) -> None:
@@ -678,7 +721,8 @@ def train(
         str | None,
         typer.Option(
             help="A named condition of the experiment instead of --reward-mode and the "
-            "ablation flags: emotional, extrinsic, explicit, no_<term>, no_learning_signals."
+            "ablation flags: emotional, extrinsic, explicit, no_<term>, no_learning_signals, "
+            "no_birth_bond."
         ),
     ] = None,
     reward_mode: Annotated[
@@ -949,7 +993,7 @@ def sweep(
         str,
         typer.Option(
             help="Comma-separated condition names: emotional, extrinsic, explicit, no_<term>, "
-            "no_learning_signals."
+            "no_learning_signals, no_birth_bond."
         ),
     ] = "emotional,extrinsic,explicit",
     seeds: Annotated[

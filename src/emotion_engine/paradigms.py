@@ -19,10 +19,10 @@ Sources: the Still-Face (Tronick et al. 1978: normal interaction, still face, re
 the Strange Situation (Ainsworth et al. 1978, reduced here to one separation and reunion
 with the caregiver); see docs/references.md, Attachment and empathy.
 
-The stranger is emulated until agents have identities: the child's body (health, hunger,
-loneliness, what it carries) and affect become those of a fresh child (the initial state of
-the world seed ``episodes`` further on), it is placed at that child's start offset from the
-parent, and attachment is set to 0 both ways (an unfamiliar child and adult).
+In `stranger` the own child is replaced, in its cell, by an unfamiliar child
+(:func:`~emotion_engine.worlds.identity.meet_stranger`): a fresh identity (so a signature
+the parent has not seen), a fresh body (health 1, the child's initial hunger, loneliness 0),
+affect at rest, and attachment 0 both ways; the parent's own affect carries on.
 
 Per-step measures, averaged over each phase's steps in every episode, then over episodes
 (mean with a 95% bootstrap CI, :func:`~emotion_engine.stats.mean_ci`):
@@ -44,11 +44,15 @@ The child's expressed valence is not used for distress: with today's emotion mod
 positive (about 0.67 to 0.71) through every phase of these protocols, while the ``distress``
 primitive rises with the hunger and loneliness that a still or absent parent lets grow.
 
-The `stranger` phase adds `attachment_to_stranger` (the parent's attachment to the new
-child: over the phase, after its first step, after its last) and the bond's formation: `bond_formed` (share of episodes whose attachment to the
-stranger reached what the parent felt for its own child at the swap),
-`steps_to_bond` (steps it took, over those episodes; None if none) and
-`bond_share_at_end` (attachment to the stranger at the end / to the own child at the swap).
+The `stranger` phase adds the parent's attachment to the stranger
+(`attachment_to_stranger`: over the phase, after its first step, after its last), what it
+felt for its own child at the swap (`attachment_to_own_at_swap`), and how fast a bond forms:
+`bond_formed` (share of episodes in which attachment to the stranger came to exceed
+:data:`BOND_FRACTION` of the own-child bond at the swap), `steps_to_bond` (the step of the
+phase at which it first did, 1 for its first step, over those episodes; None, NaN in JSON
+terms, when it did in none) and `bond_share_at_end` (attachment to the stranger at the end /
+to the own child at the swap). Care acts towards each child are the `own` and `stranger`
+phases' `parent_feeds`, `parent_comfort_acts` and `parent_shields`.
 
 World seeds are held out like evaluation's (:data:`PARADIGM_SEED_OFFSET` + ``seed``). The
 worlds run in the ``emotional`` reward mode so that the empathic terms are computed; no
@@ -72,18 +76,20 @@ from emotion_engine.worlds.core import (
     STAY,
     WorldParams,
     WorldState,
-    initial,
     observe,
     reset,
-    seed_keys,
     step,
 )
 from emotion_engine.worlds.grid import chebyshev
+from emotion_engine.worlds.identity import meet_stranger
 from emotion_engine.worlds.learning import signals_from
 from emotion_engine.worlds.runner import MAX_SEED
 
 PARADIGM_SEED_OFFSET = 1_000_000
 """World seeds start here + ``seed``: the held-out range of ``evaluate``."""
+BOND_FRACTION = 0.5
+"""A bond with the stranger has formed once the parent's attachment to it exceeds this
+fraction of what it felt for its own child at the swap."""
 
 _ATTACHMENT = PRIMITIVES.index("attachment")
 _DISTRESS = PRIMITIVES.index("distress")
@@ -160,49 +166,14 @@ def parent_away(params: WorldParams, state: WorldState) -> WorldState:
     return replace(state, pos=pos)
 
 
-def with_child(own: NDArray, fresh: NDArray) -> NDArray:
-    """``own`` with the child's column (axis 1) taken from ``fresh``."""
-    out = own.copy()
-    out[:, CHILD] = fresh[:, CHILD]
-    return out
-
-
-def swap_child(params: WorldParams, state: WorldState, fresh: WorldState) -> WorldState:
-    """The child replaced by ``fresh``'s (body, affect, start offset), attachment 0 both ways."""
-    offset = fresh.pos[:, CHILD] - fresh.pos[:, PARENT]
-    pos = state.pos.copy()
-    pos[:, CHILD] = np.clip(state.pos[:, PARENT] + offset, 0, params.size - 1)
-    a, b = state.affect, fresh.affect
-    social = with_child(a.social, b.social)
-    social[..., _ATTACHMENT] = 0.0
-    affect = replace(
-        a, levels=with_child(a.levels, b.levels), primary=with_child(a.primary, b.primary),
-        mood=with_child(a.mood, b.mood), social=social,
-    )  # fmt: skip
-    return replace(
-        state,
-        pos=pos,
-        health=with_child(state.health, fresh.health),
-        hunger=with_child(state.hunger, fresh.hunger),
-        loneliness=with_child(state.loneliness, fresh.loneliness),
-        carrying=with_child(state.carrying, fresh.carrying),
-        last_action=with_child(state.last_action, fresh.last_action),
-        affect=affect,
-        last_value=with_child(state.last_value, fresh.last_value),
-        last_reward=with_child(state.last_reward, fresh.last_reward),
-        has_value=with_child(state.has_value, fresh.has_value),  # a new child: no TD error yet
-    )
-
-
 def arrange(
-    protocol: Protocol, params: WorldParams, phase: str, first: bool, state: WorldState,
-    fresh: WorldState,
-) -> WorldState:  # fmt: skip
+    protocol: Protocol, params: WorldParams, phase: str, first: bool, state: WorldState
+) -> WorldState:
     """The state as ``protocol`` sets it before a step of ``phase`` (``first``: its first)."""
     if isinstance(protocol, StrangeSituation) and phase == "separation":
         return parent_away(params, state)
     if isinstance(protocol, Stranger) and phase == "stranger" and first:
-        return swap_child(params, state, fresh)
+        return meet_stranger(params, state, CHILD)
     return state
 
 
@@ -239,46 +210,44 @@ def summary(values: NDArray, seed: int) -> dict[str, object]:
 
 def stranger_bond(attachment: NDArray, start: int, end: int, seed: int) -> dict[str, object]:
     """The parent's attachment (steps, n) to the stranger of steps ``start``..``end`` and how
-    fast it reaches what the parent felt for its own child at the swap."""
-    stranger, target = attachment[start:end], attachment[start - 1]
-    reached = stranger >= target
+    fast it comes to exceed :data:`BOND_FRACTION` of what it felt for its own child at the
+    swap (after step ``start − 1``)."""
+    stranger, own = attachment[start:end], attachment[start - 1]
+    reached = stranger > BOND_FRACTION * own
     formed = reached.any(0)
     steps = reached.argmax(0) + 1
     return {
         "attachment_to_stranger": summary(stranger.mean(0), seed),
         "attachment_to_stranger_at_start": summary(stranger[0], seed),
         "attachment_to_stranger_at_end": summary(stranger[-1], seed),
+        "attachment_to_own_at_swap": summary(own, seed),
         "bond_formed": summary(formed.astype(float), seed),
         "steps_to_bond": summary(steps[formed], seed) if formed.any() else None,
-        "bond_share_at_end": summary(stranger[-1] / np.maximum(target, 1e-12), seed),
+        "bond_share_at_end": summary(stranger[-1] / np.maximum(own, 1e-12), seed),
     }
 
 
 def world_seeds(seed: int, episodes: int) -> NDArray[np.uint64]:
-    """The held-out world seeds of a run, and as many more after them (the strangers)."""
+    """The held-out world seeds of a run, one per episode."""
     first = PARADIGM_SEED_OFFSET + seed
-    if episodes < 1 or seed < 0 or first + 2 * episodes - 1 > MAX_SEED:
-        last = MAX_SEED - PARADIGM_SEED_OFFSET - 2 * episodes + 1
+    if episodes < 1 or seed < 0 or first + episodes - 1 > MAX_SEED:
+        last = MAX_SEED - PARADIGM_SEED_OFFSET - episodes + 1
         raise ValueError(
-            f"need episodes >= 1 and a seed from 0 to {last} (world seeds are 64-bit, and "
-            f"{episodes} episodes use twice as many: their strangers'); got {seed}"
+            f"need episodes >= 1 and a seed from 0 to {last} (world seeds are 64-bit); got {seed}"
         )
-    return np.arange(first, first + 2 * episodes, dtype=np.uint64)
+    return np.arange(first, first + episodes, dtype=np.uint64)
 
 
 def play(
     protocol: Protocol, params: WorldParams, policy: str, seeds: NDArray[np.uint64]
 ) -> dict[str, NDArray]:
-    """Every per-step measure (steps, n) of one episode per seed in ``seeds[:n]`` under
-    ``protocol`` (the strangers come from ``seeds[n:]``)."""
-    n = seeds.shape[0] // 2
-    state, obs = reset(params, seeds[:n])
-    fresh = initial(params, seed_keys(seeds[n:]))
+    """Every per-step measure (steps, n) of one episode per seed under ``protocol``."""
+    state, obs = reset(params, seeds)
     act = make_policy(policy, params, seed=int(seeds[0]))
     per_step: dict[str, list[NDArray]] = {}
     for phase, start, end in phases(protocol):
         for t in range(start, end):
-            arranged = arrange(protocol, params, phase, t == start, state, fresh)
+            arranged = arrange(protocol, params, phase, t == start, state)
             if arranged is not state:
                 state, obs = arranged, observe(params, arranged)
             actions, extras = act(state, obs)

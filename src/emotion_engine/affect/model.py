@@ -3,11 +3,14 @@
 ``step_affect(state, events, dt, params)`` is pure (state in, state out) and batch-first:
 every array's leading axes index agents (or envs × agents). Per step:
 
-1. events about the other are gated by attachment; the gated events (plus any extra drive,
-   e.g. from the agent's own TD error, :mod:`emotion_engine.affect.learning`) drive the
-   modulators, whose levels advance exactly over ``dt`` (layer 1);
+1. events about the other are gated by attachment; the gated events, the emotions caught
+   from the other's face (contagion, in proportion to attachment and openness) and any
+   extra drive (interoception, the agent's own TD error,
+   :mod:`emotion_engine.affect.learning`) drive the modulators, whose levels advance exactly
+   over ``dt`` (layer 1);
 2. the primary-emotion distribution is read off the new levels (layer 2);
-3. the ten social primitives are appraised from events and modulators (layer 3);
+3. attachment learns from the positive affect felt while the other is close, and the other
+   social primitives are appraised from events and modulators (layer 3);
 4. mood integrates the primary emotions slowly.
 """
 
@@ -19,7 +22,6 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect.modulators import (
-    MODULATORS,
     ModulatorParams,
     activation,
     advance_levels,
@@ -37,14 +39,15 @@ from emotion_engine.affect.social import (
     N_PRIMITIVES,
     PRIMITIVES,
     SocialParams,
+    contagion_drive,
     event_drive,
     gate_events,
+    positive_affect,
     step_social,
 )
 from emotion_engine.affect.temperaments import temperament
 
 Array = NDArray[np.floating]
-_OXYTOCIN = MODULATORS.index("oxytocin")
 _ATTACHMENT = PRIMITIVES.index("attachment")
 
 
@@ -99,6 +102,7 @@ def step_affect(
     dt: float,
     params: AffectParams,
     extra_drive: ArrayLike | None = None,
+    other_expressed: ArrayLike | None = None,
 ) -> AffectState:
     """One exact step of layers 1–3 and mood over ``dt`` seconds (see module docstring).
 
@@ -108,17 +112,22 @@ def step_affect(
         dt: step in seconds (> 0).
         params: the agents' affect parameters.
         extra_drive: optional additional modulator drive (..., 7), e.g. from learning signals.
+        other_expressed: the primary emotions the other's face showed (..., 7); zeros or
+            None for no face (the other is absent or dead).
     """
     events = np.asarray(events, dtype=float)
-    drive = event_drive(gate_events(events, state.social[..., _ATTACHMENT]))
+    attachment = state.social[..., _ATTACHMENT]
+    drive = event_drive(gate_events(events, attachment))
+    if other_expressed is not None:
+        drive += contagion_drive(other_expressed, attachment, params.social.openness)
     if extra_drive is not None:
-        drive = clip01(drive + extra_drive)
+        drive += extra_drive
     mp = params.modulators
-    levels = advance_levels(state.levels, drive, dt, mp)
+    levels = advance_levels(state.levels, clip01(drive), dt, mp)
     x = activation(levels, mp)
     primary = emotions_from_activation(x, params.temperature)
-    oxytocin_fraction = levels[..., _OXYTOCIN] / mp.capacity[..., _OXYTOCIN]
-    social = step_social(state.social, events, x, oxytocin_fraction, dt, params.social)
+    positive = positive_affect(primary)
+    social = step_social(state.social, events, x, positive, dt, params.social)
     return AffectState(levels, primary, social, step_mood(state.mood, primary, dt, params.mood_tau))
 
 

@@ -28,6 +28,10 @@ CORE_AFFECT = np.array([
     [ 0.5, 0.5],  # power
 ])  # fmt: skip
 assert CORE_AFFECT.shape == (len(EMOTIONS), len(MOOD_AXES))
+MAX_VALENCE = float(CORE_AFFECT[:, 0].max())
+"""The largest valence an emotion distribution can have (all joy)."""
+
+_VALENCE = np.ascontiguousarray(CORE_AFFECT[:, 0])
 
 DEFAULT_MOOD_TAU = 60.0
 
@@ -35,6 +39,11 @@ DEFAULT_MOOD_TAU = 60.0
 def core_affect(emotions: ArrayLike) -> NDArray[np.floating]:
     """Momentary (valence, arousal) of an emotion distribution, shape (..., 2)."""
     return dot(emotions, CORE_AFFECT)
+
+
+def valence(emotions: ArrayLike) -> NDArray[np.floating]:
+    """Momentary valence of an emotion distribution, shape (...)."""
+    return np.asarray(emotions, dtype=float) @ _VALENCE
 
 
 def step_mood(

@@ -51,7 +51,7 @@ EMOTION_MODULATOR: dict[str, str] = {
 }
 """The seed's pairing of each primary emotion with the modulator that carries it."""
 
-DEFAULT_TEMPERATURE = 0.5
+DEFAULT_TEMPERATURE = 0.8
 
 
 def softmax(logits: NDArray[np.floating], axis: int = -1) -> NDArray[np.floating]:

@@ -11,23 +11,30 @@ each typed event in :data:`EVENTS`. Events do two things:
    modulator activations (:data:`PRIMITIVE_EVENT_WEIGHTS`, :data:`PRIMITIVE_MODULATOR_WEIGHTS`),
    towards which the primitive relaxes at its own rate (exactly, over any ``dt``).
 
-Attachment has its own dynamics: it grows with positive interaction, gated by the oxytocin
-level, fades slowly unless it is kept up, and faster while the agents are apart:
+Attachment is a learnt association with the partner (Rescorla & Wagner 1972; the bond as
+conditioned comfort, Bowlby 1969 and Hofer 2006): while the other is present, attachment
+moves towards one's own positive affect, and it fades slowly, faster while the agents are
+apart:
 
-    dA/dt = g·(N_oxytocin / K)·bond·(1 − A) − (f + d·separated)·A,
+    dA/dt = α·present·(λ − A) − (f + d·separated)·A,   λ = own positive affect in [0, 1].
 
-with ``bond`` the weighted sum of positive events (:data:`BOND_WEIGHTS`). Under steady care
-(constant p = g·oxytocin·bond, together) attachment settles at p / (p + f) < 1, so a bond
-reflects how much care it gets rather than saturating whenever there is any. Empathy is the
-other's expressed distress scaled by attachment (the ``other_distress*`` weight).
+Positive shared experience (being fed, comforted, the other's joy, felt while together)
+raises it; one's own care acts do not, except through what they make one feel. A stranger
+starts at 0. Held constant over a step the law is linear, so it is integrated exactly.
+
+Emotional contagion is explicit (Hatfield, Cacioppo & Rapson 1993; Preston & de Waal 2002):
+the other's expressed primary emotions, above their resting share, drive one's own
+modulators (each emotion its own modulator, :data:`CONTAGION_DRIVE`) in proportion to
+attachment and the agent's ``openness`` (0: unmoved by the other's face).
 
 Events (``*``: about the other, weighted by attachment):
 
 | event            | meaning, from the agent's point of view                           |
 |------------------|-------------------------------------------------------------------|
-| fed              | the other fed me                                                  |
+| fed              | the other fed me: the hunger it stilled, in meals (≤ 1)            |
+| ate              | I ate: the hunger it stilled, in meals (≤ 1)                       |
 | comforted        | the other comforted me                                            |
-| cared            | I fed or comforted the other                                      |
+| cared            | I fed or comforted the other (appraised; drives no modulator)      |
 | harmed           | I was hurt                                                        |
 | other_harmed*    | the other was hurt                                                |
 | threatened       | a threat is near me                                               |
@@ -35,11 +42,12 @@ Events (``*``: about the other, weighted by attachment):
 | separated*       | the other is far away                                             |
 | reunited*        | we came back together after being apart                           |
 | close            | the other is near                                                 |
-| other_distress*  | the other's expressed distress (what its face shows)              |
-| other_joy*       | the other's expressed joy                                         |
-| protected_other  | I shielded the other and took the blow                            |
+| other_distress*  | the other's expressed distress (what its face shows; appraised)   |
+| other_joy*       | the other's expressed joy (appraised)                             |
+| protected_other  | I shielded the other (appraised; the blow itself is ``harmed``)    |
 | was_protected    | the other shielded me                                             |
 | novelty          | something unexpected happened                                     |
+| danger_passed    | the threat has gone                                               |
 | loss*            | the other died                                                    |
 
 :func:`appraisal_table` renders what raises and lowers each primitive (docs/affect.md).
@@ -53,7 +61,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect.modulators import MODULATORS
+from emotion_engine.affect.mood import CORE_AFFECT, MAX_VALENCE
 from emotion_engine.affect.ops import clip01, dot
+from emotion_engine.affect.primary import EMOTION_MODULATOR, EMOTIONS
 
 Array = NDArray[np.floating]
 
@@ -73,6 +83,7 @@ PRIMITIVES: tuple[str, ...] = (
 
 EVENTS: tuple[str, ...] = (
     "fed",
+    "ate",
     "comforted",
     "cared",
     "harmed",
@@ -87,6 +98,7 @@ EVENTS: tuple[str, ...] = (
     "protected_other",
     "was_protected",
     "novelty",
+    "danger_passed",
     "loss",
 )
 """Typed events; the last axis of every event array follows this order."""
@@ -127,10 +139,12 @@ EVENT_DRIVE = _matrix(
     EVENTS,
     MODULATORS,
     {
+        # relief: a meal or comfort is felt as much as it relieves
         "fed": {"dopamine": 0.6, "serotonin": 0.3, "oxytocin": 0.5},
+        "ate": {"dopamine": 0.6, "serotonin": 0.3},
         "comforted": {"dopamine": 0.2, "serotonin": 0.3, "oxytocin": 0.8, "endorphins": 0.2},
-        "cared": {"dopamine": 0.3, "serotonin": 0.2, "oxytocin": 0.6, "endorphins": 0.1},
-        "harmed": {"noradrenaline": 0.5, "adrenaline": 0.8, "cortisol": 0.4, "endorphins": 0.8},
+        # pain and danger
+        "harmed": {"noradrenaline": 0.3, "adrenaline": 0.3, "cortisol": 0.5, "endorphins": 1.0},
         "other_harmed": {
             "noradrenaline": 0.4,
             "adrenaline": 0.6,
@@ -138,30 +152,36 @@ EVENT_DRIVE = _matrix(
             "endorphins": 0.3,
         },
         "threatened": {"noradrenaline": 0.5, "adrenaline": 0.9, "cortisol": 0.3},
+        # relief when danger has passed, the opponent process of fear (Solomon & Corbit 1974)
+        "danger_passed": {"dopamine": 0.5, "serotonin": 0.6},
         "other_threatened": {
-            "noradrenaline": 0.4,
-            "adrenaline": 0.7,
+            "noradrenaline": 0.6,
+            "adrenaline": 1.5,
             "cortisol": 0.3,
             "endorphins": 0.2,
         },
+        # presence and absence of the other
         "separated": {"cortisol": 0.3},
         "reunited": {"dopamine": 0.5, "serotonin": 0.2, "oxytocin": 0.7, "noradrenaline": 0.2},
         "close": {"serotonin": 0.05, "oxytocin": 0.04},
-        "other_distress": {"noradrenaline": 0.2, "adrenaline": 0.2, "cortisol": 0.5},
-        "other_joy": {"dopamine": 0.4, "serotonin": 0.1, "oxytocin": 0.2},
-        "protected_other": {
-            "serotonin": 0.2,
-            "oxytocin": 0.3,
-            "noradrenaline": 0.3,
-            "adrenaline": 0.5,
-            "endorphins": 0.6,
-        },
         "was_protected": {"dopamine": 0.2, "serotonin": 0.3, "oxytocin": 0.6},
         "novelty": {"dopamine": 0.2, "noradrenaline": 0.8},
         "loss": {"noradrenaline": 0.3, "cortisol": 1.0},
     },
 )
-"""Drive on each modulator per unit of each event (events × modulators)."""
+"""Drive on each modulator per unit of each event (events × modulators). One's own care acts
+(``cared``, ``protected_other``) and the other's face (``other_distress``, ``other_joy``)
+drive nothing here: acts are felt through what they bring (relief shown on the other's face,
+by contagion; a blow taken, as ``harmed``)."""
+
+CONTAGION_DRIVE = np.zeros((len(EMOTIONS), len(MODULATORS)))
+"""Drive on each modulator per unit of the other's expressed emotion above its resting share:
+each primary emotion its own modulator (the seed's pairing), so fear is caught as adrenaline
+and sadness as cortisol (emotions × modulators)."""
+for _emotion, _modulator in EMOTION_MODULATOR.items():
+    CONTAGION_DRIVE[EMOTIONS.index(_emotion), MODULATORS.index(_modulator)] = 1.0
+RESTING_SHARE = 1.0 / len(EMOTIONS)
+"""Each primary emotion's share at rest (all modulators at baseline)."""
 
 PRIMITIVE_EVENT_WEIGHTS = _matrix(
     PRIMITIVES,
@@ -235,21 +255,10 @@ PRIMITIVE_BIAS = _vector(PRIMITIVES, {"curiosity": 0.2})
 PRIMITIVE_RATES = np.array([0.0, 0.5, 1.0, 0.5, 0.5, 0.3, 0.05, 0.5, 0.2, 0.5])
 """Relaxation rate (1/s) of each primitive towards its target; attachment has its own law."""
 
-BOND_WEIGHTS = _vector(
-    EVENTS,
-    {
-        "fed": 1.0,
-        "comforted": 1.0,
-        "cared": 1.0,
-        "reunited": 0.5,
-        "close": 0.1,
-        "protected_other": 1.0,
-        "was_protected": 1.0,
-    },
-)
-"""Weight of each event in the positive-interaction term that grows attachment."""
-
+_WARMTH = np.maximum(CORE_AFFECT[:, 0], 0.0) / MAX_VALENCE
 _ATTACHMENT = PRIMITIVES.index("attachment")
+_CLOSE = EVENTS.index("close")
+_SEPARATED = EVENTS.index("separated")
 
 
 @dataclass(frozen=True)
@@ -257,15 +266,19 @@ class SocialParams:
     """Rates of the social layer (scalars or per-agent arrays broadcastable to the batch).
 
     Attributes:
-        bond_rate: g, attachment growth per second per unit of bond at full oxytocin.
+        learning_rate: α, how fast attachment moves towards one's own positive affect per
+            second while the other is present (Rescorla–Wagner learning rate).
         fading: f, attachment decay per second at all times (a bond must be kept up).
         absence_decay: d, extra attachment decay per second while separated.
+        openness: how much the other's expressed emotion moves one's own modulators, per
+            unit of attachment (emotional contagion; a temperament trait, 0: unmoved).
         rate_scale: multiplies every primitive's relaxation rate.
     """
 
-    bond_rate: float | Array = 0.05
-    fading: float | Array = 0.002
-    absence_decay: float | Array = 0.002
+    learning_rate: float | Array = 0.02
+    fading: float | Array = 0.001
+    absence_decay: float | Array = 0.004
+    openness: float | Array = 0.3
     rate_scale: float | Array = 1.0
 
 
@@ -276,29 +289,40 @@ def gate_events(events: ArrayLike, attachment: ArrayLike) -> Array:
 
 
 def event_drive(gated_events: ArrayLike) -> Array:
-    """Modulator drive in [0, 1] from (already gated) events, shape (..., n_modulators)."""
-    return clip01(dot(gated_events, EVENT_DRIVE))
+    """Modulator drive (unclipped, ≥ 0) from (already gated) events, shape (..., 7)."""
+    return dot(gated_events, EVENT_DRIVE)
+
+
+def contagion_drive(other_expressed: ArrayLike, attachment: ArrayLike, openness: ArrayLike) -> Array:
+    """Modulator drive (..., 7) caught from the other's expressed emotions (..., 7): their
+    excess over the resting share, times attachment and openness (zeros for no face)."""
+    excess = np.maximum(np.asarray(other_expressed, dtype=float) - RESTING_SHARE, 0.0)
+    gain = np.asarray(openness) * np.asarray(attachment, dtype=float)
+    return dot(excess, CONTAGION_DRIVE) * gain[..., None]
+
+
+def positive_affect(emotions: ArrayLike) -> Array:
+    """λ in [0, 1], the warmth of a primary-emotion distribution (..., 7): each emotion's
+    share times its valence where that is positive, / the largest valence (0 when all is
+    fear, anger and sadness; 1 when all is joy)."""
+    return np.asarray(emotions, dtype=float) @ _WARMTH
 
 
 def step_attachment(
     attachment: ArrayLike,
-    events: ArrayLike,
-    oxytocin_fraction: ArrayLike,
+    present: ArrayLike,
+    separated: ArrayLike,
+    positive: ArrayLike,
     dt: float,
     params: SocialParams,
 ) -> Array:
-    """Advance attachment exactly over ``dt`` with the events held constant.
-
-    dA/dt = p·(1 − A) − q·A with p = g·oxytocin·bond and q = f + d·separated, so
-    A(t) = A₀·e^{−(p+q)t} + p·t·φ((p+q)t), φ(x) = (1 − e^{−x})/x, φ(0) = 1.
-    """
-    ev = np.asarray(events, dtype=float)
-    p = params.bond_rate * np.asarray(oxytocin_fraction) * dot(ev, BOND_WEIGHTS)
-    q = params.fading + params.absence_decay * ev[..., EVENTS.index("separated")]
-    x = (p + q) * dt
-    em = np.expm1(-x)  # e^{−x} − 1, accurate for small x
-    # φ(x) = −em / x; the 1e-300 makes φ(0) = 1 exactly and changes nothing for x > 0
-    return np.asarray(attachment) * (1.0 + em) - p * dt * em / (x + 1e-300)
+    """Advance attachment exactly over ``dt`` with its inputs held constant (see the module
+    docstring): dA/dt = α·present·(λ − A) − (f + d·separated)·A, so with k = α·present + f +
+    d·separated and A∞ = α·present·λ / k, A(t) = A∞ + (A₀ − A∞)·e^{−k·t}."""
+    pull = params.learning_rate * np.asarray(present, dtype=float)
+    k = pull + params.fading + params.absence_decay * np.asarray(separated, dtype=float)
+    target = pull * np.asarray(positive, dtype=float) / k
+    return target + (np.asarray(attachment, dtype=float) - target) * np.exp(-k * dt)
 
 
 def appraisal_targets(gated_events: ArrayLike, modulator_activation: ArrayLike) -> Array:
@@ -315,7 +339,7 @@ def step_social(
     social: ArrayLike,
     events: ArrayLike,
     modulator_activation: ArrayLike,
-    oxytocin_fraction: ArrayLike,
+    positive: ArrayLike,
     dt: float,
     params: SocialParams | None = None,
 ) -> Array:
@@ -325,14 +349,17 @@ def step_social(
         social: current primitives, shape (..., 10), in [0, 1].
         events: raw event intensities, shape (..., n_events), in [0, 1].
         modulator_activation: layer-1 activations after this step, shape (..., 7).
-        oxytocin_fraction: oxytocin level / capacity, shape (...).
+        positive: one's own positive affect λ after this step (:func:`positive_affect`), (...).
         dt: step in seconds.
         params: social rates; defaults to :class:`SocialParams()`.
     """
     params = params or SocialParams()
     s = np.asarray(social, dtype=float)
-    attachment = step_attachment(s[..., _ATTACHMENT], events, oxytocin_fraction, dt, params)
-    gated = gate_events(events, attachment)
+    ev = np.asarray(events, dtype=float)
+    attachment = step_attachment(
+        s[..., _ATTACHMENT], ev[..., _CLOSE], ev[..., _SEPARATED], positive, dt, params
+    )
+    gated = gate_events(ev, attachment)
     target = appraisal_targets(gated, modulator_activation)
     keep = np.exp(-PRIMITIVE_RATES * params.rate_scale * dt)
     out = target + (s - target) * keep
@@ -345,10 +372,10 @@ def appraisal_table() -> str:
     lines = ["| primitive | raised by | lowered by | rate (1/s) |", "|---|---|---|---|"]
     for i, name in enumerate(PRIMITIVES):
         if name == "attachment":
-            ups = ", ".join(f"{e} (+{w:g})" for e, w in zip(EVENTS, BOND_WEIGHTS, strict=True) if w)
             lines.append(
-                f"| attachment | positive interaction × oxytocin level: {ups} | "
-                "fading; separated (faster decay) | own law |"
+                "| attachment | own positive affect while the other is close (learnt "
+                "association) | fading; separated (faster decay); own negative affect while "
+                "close | own law |"
             )
             continue
         terms = [

@@ -24,9 +24,9 @@ from emotion_engine.affect.modulators import MODULATORS, ModulatorParams
 
 #                      DA     5-HT   OXT    NA     ADR    CORT   END
 _BALANCED = {
-    "growth":   (0.80, 0.30, 0.50, 1.00, 1.00, 0.40, 0.60),
+    "growth":   (0.80, 0.30, 0.50, 1.00, 1.00, 0.40, 1.50),
     "capacity": (1.00, 1.00, 1.00, 1.00, 1.00, 1.00, 1.00),
-    "decay":    (0.05, 0.02, 0.02, 0.10, 0.15, 0.01, 0.05),
+    "decay":    (0.20, 0.05, 0.10, 0.30, 0.30, 0.05, 0.20),
     "baseline": (0.20, 0.40, 0.15, 0.15, 0.10, 0.15, 0.10),
 }  # fmt: skip
 

@@ -3,13 +3,18 @@
 These names are the ones ``train --condition``, ``sweep --conditions`` and the report use.
 Free of torch, so the report reads them without loading the networks.
 
-| condition              | reward mode | ablated intrinsic term | learning signals drive emotions |
-|------------------------|-------------|------------------------|---------------------------------|
-| ``extrinsic``          | extrinsic   | —                      | yes                             |
-| ``emotional``          | emotional   | —                      | yes                             |
-| ``explicit``           | explicit    | —                      | yes                             |
-| ``no_<term>``          | emotional   | ``<term>``             | yes                             |
-| ``no_learning_signals``| emotional   | —                      | no                              |
+| condition              | reward mode | ablated intrinsic term | learning signals drive emotions | birth bond |
+|------------------------|-------------|------------------------|---------------------------------|------------|
+| ``extrinsic``          | extrinsic   | —                      | yes                             | yes        |
+| ``emotional``          | emotional   | —                      | yes                             | yes        |
+| ``explicit``           | explicit    | —                      | yes                             | yes        |
+| ``no_<term>``          | emotional   | ``<term>``             | yes                             | yes        |
+| ``no_learning_signals``| emotional   | —                      | no                              | yes        |
+| ``no_birth_bond``      | emotional   | —                      | yes                             | no         |
+
+The birth bond is the attachment the parent and its own child start an episode with
+(``WorldParams.initial_attachment``); without it they start at 0, as strangers do, and any
+bond must be learnt from shared experience.
 """
 
 from __future__ import annotations
@@ -25,17 +30,20 @@ INTRINSIC_TERMS: tuple[str, ...] = ("own_valence", "empathic_joy", "empathic_dis
 @dataclass(frozen=True)
 class Condition:
     """What a named condition sets in a run: its reward mode, the intrinsic terms it ablates
-    (weighted 0), and whether the agents' learning signals drive their emotions."""
+    (weighted 0), whether the agents' learning signals drive their emotions, and whether the
+    parent and its own child start with the birth bond."""
 
     reward_mode: str
     ablate: tuple[str, ...] = ()
     learning_signals: bool = True
+    birth_bond: bool = True
 
 
 CONDITIONS: dict[str, Condition] = {
     **{mode: Condition(mode) for mode in REWARD_MODES},
     **{f"no_{term}": Condition("emotional", ablate=(term,)) for term in INTRINSIC_TERMS},
     "no_learning_signals": Condition("emotional", learning_signals=False),
+    "no_birth_bond": Condition("emotional", birth_bond=False),
 }
 """Every condition of the experiment, by name."""
 

@@ -1,8 +1,8 @@
 """What a training run is: :class:`RunSpec`, stored as JSON in every checkpoint.
 
 A run is described by its scenario, reward mode, ablated intrinsic terms, whether the agents'
-learning signals drive their emotions, the agents' sizes, and the observation layout it was
-trained on; with a :class:`~emotion_engine.training.config.PPOConfig` it defines the run, and
+learning signals drive their emotions, the agents' sizes, the observation layout it was
+trained on, and whether the family starts with the birth bond; with a :class:`~emotion_engine.training.config.PPOConfig` it defines the run, and
 both must match to resume one.
 """
 
@@ -33,6 +33,7 @@ class RunSpec:
     obs_dim: int = OBS_DIM
     n_actions: int = N_ACTIONS
     primitive_index: tuple[int, ...] = tuple(PRIMITIVE_INDEX)
+    birth_bond: bool = True
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.ablate) - set(INTRINSIC_TERMS))
@@ -52,18 +53,22 @@ class RunSpec:
                 f"unknown condition {name!r}; expected one of: {', '.join(CONDITIONS)}"
             )
         c = CONDITIONS[name]
-        return cls(scenario, c.reward_mode, c.ablate, c.learning_signals)
+        return cls(scenario, c.reward_mode, c.ablate, c.learning_signals, birth_bond=c.birth_bond)
 
     @property
     def condition(self) -> str | None:
         """The name of this run's condition; None when it is none of the named ones."""
-        mine = Condition(self.reward_mode, self.ablate, self.learning_signals)
+        mine = Condition(self.reward_mode, self.ablate, self.learning_signals, self.birth_bond)
         return next((name for name, c in CONDITIONS.items() if c == mine), None)
 
     def world_params(self) -> WorldParams:
-        """The worlds of this run: its scenario and reward mode, ablated terms weighted 0."""
+        """The worlds of this run: its scenario and reward mode, ablated terms weighted 0, and
+        attachment (0, 0) at reset without the birth bond."""
         weights = replace(RewardWeights(), **dict.fromkeys(self.ablate, 0.0))
-        return WorldParams(scenario=self.scenario, reward_mode=self.reward_mode, rewards=weights)
+        bond = {} if self.birth_bond else {"initial_attachment": (0.0, 0.0)}
+        return WorldParams(
+            scenario=self.scenario, reward_mode=self.reward_mode, rewards=weights, **bond
+        )
 
     def to_dict(self) -> dict:
         """Plain dict for JSON metadata (the ``spec`` of every checkpoint)."""

@@ -2,7 +2,8 @@
 
 Modules: :mod:`.spec` (names, observation features, statistics, parameters and state),
 :mod:`.randomness` (counter-based random streams), :mod:`.rules` (the phases of a step),
-:mod:`.grid` (distances and moves), :mod:`.observation`, :mod:`.core` (reset and step),
+:mod:`.grid` (distances and moves), :mod:`.identity` (who each agent is, its signature, a
+stranger in an agent's place), :mod:`.observation`, :mod:`.core` (reset and step),
 :mod:`.batch` (:class:`BatchedWorld`, automatic reset), :mod:`.learning` (the agents'
 learning signals as modulator drive: the TD error the world computes), :mod:`.rewards`, :mod:`.policies`
 (the baselines and the scripted child partners), :mod:`.render`, :mod:`.runner` (whole

@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect import PRIMITIVES, initial_state
 from emotion_engine.worlds import rules
+from emotion_engine.worlds.identity import CHILD_ID, PARENT_ID
 from emotion_engine.worlds.learning import check_signals, remember, signal_drive
 from emotion_engine.worlds.observation import observe
 from emotion_engine.worlds.randomness import RESET_STREAM, cells, next_keys, seed_keys, uniform
@@ -112,7 +113,8 @@ Step = tuple[
 
 
 def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
-    """Fresh worlds for the given episode keys: agents and food at random cells."""
+    """Fresh worlds for the given episode keys: agents and food at random cells, the parent
+    and its own child (identities 0 and 1) bonded by ``initial_attachment``."""
     n = keys.shape[0]
     t = np.zeros(n, dtype=np.int64)
     u = uniform(keys, t, RESET_STREAM, 2 * (2 + params.n_food))
@@ -127,6 +129,7 @@ def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
         key=keys,
         t=t,
         pos=where[:, :2],
+        identity=np.tile(np.array([PARENT_ID, CHILD_ID], dtype=np.int64), (n, 1)),
         health=np.ones((n, 2)),
         hunger=np.broadcast_to(params.pair("initial_hunger"), (n, 2)).copy(),
         loneliness=np.zeros((n, 2)),
@@ -233,10 +236,11 @@ def _advance(
     body = rules.health(p, state, harm.damage, meals, comfort, alive)
     events = rules.events(p, state, alive, moved, meals, comfort, harm, body, threats)
     drive = signal_drive(p, state, signals, alive)
-    feeling = rules.emotions(p, state, events, meals, comfort, drive)
+    feeling = rules.emotions(p, state, events, meals, comfort, alive, drive)
     reward = rules.rewards(p, state, feeling, body, meals, comfort, harm, alive)
     new = WorldState(
         key=state.key,
+        identity=state.identity,
         t=state.t + 1,
         pos=moved.pos,
         health=body.health,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from emotion_engine.worlds.identity import signature
 from emotion_engine.worlds.spec import OBS_DIM, WorldParams, WorldState, obs_span
 
 _OWN_POS = obs_span("own_row", "own_col")
@@ -21,6 +22,7 @@ _EMOTIONS = obs_span("own_fear", "own_power")
 _MOOD = obs_span("own_mood_valence", "own_mood_arousal")
 _SOCIAL = obs_span("own_social_attachment", "own_social_distress")
 _EXPRESSED = obs_span("other_expressed_fear", "other_expressed_power")
+_SIGNATURE = obs_span("other_signature_0", "other_signature_3")
 
 
 def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
@@ -50,7 +52,8 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     out[_EMOTIONS] = aff.primary.transpose(2, 0, 1)
     out[_MOOD] = aff.mood.transpose(2, 0, 1)
     out[_SOCIAL] = aff.social.transpose(2, 0, 1)
-    out[_EXPRESSED] = out[_EMOTIONS, :, ::-1]
+    out[_EXPRESSED] = out[_EMOTIONS, :, ::-1] * (state.health[:, ::-1] > 0.0)  # the dead show nothing
+    out[_SIGNATURE] = signature(state.identity[:, ::-1]).transpose(2, 0, 1)
     return out.transpose(1, 2, 0)
 
 

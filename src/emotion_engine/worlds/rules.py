@@ -20,10 +20,9 @@ from emotion_engine.affect import (
     MODULATORS,
     PRIMITIVES,
     AffectState,
-    core_affect,
     step_affect,
 )
-from emotion_engine.affect.mood import CORE_AFFECT
+from emotion_engine.affect.mood import valence
 from emotion_engine.worlds.grid import chebyshev, toward
 from emotion_engine.worlds.randomness import (
     EAT_STREAM,
@@ -55,7 +54,6 @@ _EV = {name: i for i, name in enumerate(EVENTS)}
 _S = STAT_INDEX
 _ATTACHMENT = PRIMITIVES.index("attachment")
 _CORTISOL = MODULATORS.index("cortisol")
-_VALENCE = np.ascontiguousarray(CORE_AFFECT[:, 0])
 
 WELL_BELOW = 0.5
 """Health regenerates while both hunger and loneliness are below this."""
@@ -345,7 +343,9 @@ def events(
     was_separated = chebyshev(state.pos[:, 0], state.pos[:, 1]) > p.separation_radius
     gone = ~body.lives[:, ::-1]  # the other is dead: absent for good
     ev = np.zeros((state.n_envs, 2, len(EVENTS)))
-    ev[..., _EV["fed"]] = meals.fed
+    relief = np.minimum(meals.stilled, 1.0)  # a meal is felt as much as it relieves
+    ev[..., _EV["fed"]] = relief * meals.fed
+    ev[..., _EV["ate"]] = relief * (meals.eaten & ~meals.fed)
     ev[..., _EV["comforted"]] = comfort.felt
     ev[..., _EV["cared"]] = np.maximum(meals.feed, comfort.felt[:, ::-1])
     harmed = np.minimum(harm.damage / p.harm_scale, 1.0)
@@ -355,7 +355,7 @@ def events(
     ev[..., _EV["reunited"]] = (was_separated & ~separated)[:, None] & ~gone
     ev[..., _EV["close"]] = moved.adjacent
     # the valence each face showed, as the other saw it (a dead face shows nothing)
-    other_v = scaled_valence(state.affect.primary[:, ::-1] @ _VALENCE) * alive[:, ::-1]
+    other_v = scaled_valence(valence(state.affect.primary[:, ::-1])) * alive[:, ::-1]
     ev[..., _EV["other_distress"]] = np.maximum(-other_v, 0.0)
     ev[..., _EV["other_joy"]] = np.maximum(other_v, 0.0)
     ev[..., _EV["loss"]] = body.died[:, ::-1]
@@ -373,6 +373,8 @@ def threat_events(p: WorldParams, ev: NDArray, pos: NDArray, threats: Threats, h
     ev[..., _EV["protected_other"]] = harm.blows.protected  # type: ignore[union-attr]
     ev[..., _EV["was_protected"]] = harm.blows.shielded  # type: ignore[union-attr]
     ev[..., _EV["novelty"]] = threats.spawned[:, None]  # type: ignore[index]
+    # its last strike: the danger has passed for both
+    ev[..., _EV["danger_passed"]] = ((threats.left > 0) & (harm.threat_left == 0))[:, None]
 
 
 def felt_threat(p: WorldParams, threat: NDArray, active: NDArray, pos: NDArray) -> NDArray:
@@ -396,17 +398,20 @@ def emotions(
     events: NDArray,
     meals: Meals,
     comfort: Comfort,
+    alive: NDArray,
     extra_drive: NDArray,
 ) -> Emotions:
-    """Each agent's affect steps on the events and on interoception: felt hunger and
-    loneliness drive cortisol, added to ``extra_drive`` (n, 2, 7), the drive of the agents'
-    own signals."""
+    """Each agent's affect steps on the events, on the other's face (contagion; a dead face
+    shows nothing) and on interoception: felt hunger and loneliness drive cortisol, added to
+    ``extra_drive`` (n, 2, 7), the drive of the agents' own signals. The dead feel nothing."""
     drive = np.zeros((state.n_envs, 2, len(MODULATORS)))
     felt_hunger = np.clip((meals.hunger - p.hunger_felt_at) / (1.0 - p.hunger_felt_at), 0.0, 1.0)
     drive[..., _CORTISOL] = p.hunger_stress * felt_hunger
     drive[..., _CORTISOL] += p.loneliness_stress * comfort.loneliness
     drive += extra_drive
-    affect = step_affect(state.affect, events, p.dt, p.affect, extra_drive=drive)
+    drive *= alive[..., None]
+    face = state.affect.primary[:, ::-1] * alive[:, ::-1, None]
+    affect = step_affect(state.affect, events, p.dt, p.affect, drive, other_expressed=face)
     return Emotions(affect, felt_hunger)
 
 
@@ -455,11 +460,11 @@ def reward_terms(
     w = p.rewards
     terms = extrinsic_terms(felt_hunger, meals, body.health - before.health, body.died, w)
     if p.reward_mode == "emotional":
-        valence = core_affect(affect.primary)[..., 0]
+        own = valence(affect.primary)
         attachment = affect.social[..., _ATTACHMENT]
         terms |= emotional_terms(
-            valence,
-            valence[:, ::-1],
+            own,
+            own[:, ::-1] * body.lives[:, ::-1],  # a dead face shows nothing
             attachment,
             attachment - before.affect.social[..., _ATTACHMENT],
             w,

@@ -43,6 +43,9 @@ MOVES = np.zeros((N_ACTIONS, 2), dtype=np.int64)
 """The (row, col) change of each action (zero for all but the four moves)."""
 MOVES[UP], MOVES[DOWN], MOVES[LEFT], MOVES[RIGHT] = (-1, 0), (1, 0), (0, -1), (0, 1)
 
+SIGNATURE_SIZE = 4
+"""Numbers in an identity's signature (see :mod:`~emotion_engine.worlds.identity`)."""
+
 # (name, low, high) of every observation feature, in order; the world modules' table.
 OBS_FEATURES: tuple[tuple[str, float, float], ...] = (
     ("own_row", 0.0, 1.0),
@@ -69,6 +72,7 @@ OBS_FEATURES: tuple[tuple[str, float, float], ...] = (
     ("own_mood_arousal", 0.0, 1.0),
     *((f"own_social_{p}", 0.0, 1.0) for p in PRIMITIVES),
     *((f"other_expressed_{e}", 0.0, 1.0) for e in EMOTIONS),
+    *((f"other_signature_{i}", 0.0, 1.0) for i in range(SIGNATURE_SIZE)),
 )
 OBS_DIM = len(OBS_FEATURES)
 OBS_LOW = np.array([f[1] for f in OBS_FEATURES], dtype=np.float32)
@@ -183,7 +187,10 @@ class WorldParams:
         shield_block: fraction of a blow to the shielded agent that the shield stops; the
             shielder takes the blow itself (its own vulnerability), a real cost.
         threat_radius: distance within which a threat is felt (``threatened`` event).
-        initial_attachment: each agent's attachment to the other at reset.
+        initial_attachment: the birth bond: each agent's attachment to the other at reset
+            (the parent and its own child; a stranger starts at 0). Maternal
+            responsiveness is primed around birth (oxytocin; Feldman et al. 2007, Klaus &
+            Kennell 1976), then kept up or let fade by experience; (0, 0) is the ablation.
         start_radius: the child starts at most this far (Chebyshev) from the parent.
         start_carrying: whether each agent starts holding a food item.
         temperaments: affect temperament preset of each agent.
@@ -234,7 +241,7 @@ class WorldParams:
     hunger_stress: float = 1.0
     hunger_felt_at: float = 0.4
     loneliness_stress: float = 0.4
-    harm_scale: float = 0.1
+    harm_scale: float = 0.05
     td_discount: float = 0.99
     learning_scale: float = 0.1
 
@@ -311,6 +318,8 @@ class WorldState:
         key: (n,) uint64 episode key (all randomness derives from it and ``t``).
         t: (n,) steps taken in the episode.
         pos: (n, 2, 2) agents' (row, col).
+        identity: (n, 2) who each agent is (:mod:`~emotion_engine.worlds.identity`); each
+            agent's social state is towards the other's identity.
         health, hunger, loneliness: (n, 2) in [0, 1].
         carrying: (n, 2) whether the agent holds a food item.
         food: (n, n_food, 2) food (row, col).
@@ -328,6 +337,7 @@ class WorldState:
     key: NDArray[np.uint64]
     t: NDArray[np.int64]
     pos: NDArray[np.int64]
+    identity: NDArray[np.int64]
     health: NDArray[np.float64]
     hunger: NDArray[np.float64]
     loneliness: NDArray[np.float64]

@@ -47,7 +47,8 @@ OBS_DOCS: dict[str, str] = {
 }
 
 EVENT_DOCS: dict[str, str] = {
-    "fed": "1 when the other fed me",
+    "fed": "the hunger the other's feeding stilled, in meals (≤ 1)",
+    "ate": "the hunger my own eating stilled, in meals (≤ 1)",
     "comforted": "1 when the other comforted me",
     "cared": "1 when I fed or comforted the other",
     "harmed": "my health lost to threats, hunger and loneliness / harm_scale, ≤ 1",
@@ -57,11 +58,12 @@ EVENT_DOCS: dict[str, str] = {
     "separated": "1 while farther apart than separation_radius",
     "reunited": "1 on the step we come back within separation_radius",
     "close": "1 while adjacent",
-    "other_distress": "negative part of the valence the other's face showed, / 0.5",
-    "other_joy": "positive part of the valence the other's face showed, / 0.5",
+    "other_distress": "negative part of the valence the other's face showed, / 0.5 (0 if dead)",
+    "other_joy": "positive part of the valence the other's face showed, / 0.5 (0 if dead)",
     "protected_other": "1 when I shielded the other from a blow and took it",
     "was_protected": "1 when the other shielded me",
     "novelty": "1 when a threat appears",
+    "danger_passed": "1 on the threat's last strike (it leaves)",
     "loss": "1 when the other dies",
 }
 
@@ -80,6 +82,8 @@ def observation_table() -> str:
             meaning = OBS_DOCS[name]
         elif name.startswith("other_expressed_"):
             meaning = "the other's expressed primary emotion (what its face shows)"
+        elif name.startswith("other_signature_"):
+            meaning = "the other's identity signature (fixed per identity; a stranger's differs)"
         elif name.startswith("own_mood_"):
             meaning = "my mood (slow integral of my emotions)"
         elif name.removeprefix("own_") in (
@@ -122,7 +126,9 @@ def rules_table(p: WorldParams | None = None) -> str:
     lonely = p.loneliness_rate[1]
     rows = [
         ("start", f"the child within {p.start_radius} cells of the parent, which holds one food "
-         "item; food at random cells"),
+         "item; food at random cells; the parent (identity 0) and its own child (1) start "
+         f"with the birth bond, attachment {p.initial_attachment[0]:g} / "
+         f"{p.initial_attachment[1]:g}"),
         ("move", "moves of one cell; walls stop them; agents may share a cell"),
         ("food", "``eat``/``feed`` (see the action table); the parent picks up the food it "
          "stands on whenever its hands are free and it does not eat it there (``pick`` does "
