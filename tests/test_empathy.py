@@ -97,3 +97,9 @@ def test_no_emotional_reward_without_the_emotional_mode():
     extrinsic = WorldParams(rewards=RewardWeights())
     *_, info = act(extrinsic, beside(extrinsic, 0.8), parent=FEED)
     assert not set(EMOTIONAL_TERMS) & set(info.reward_terms)
+
+
+def test_openness_is_a_trait_of_each_agent():
+    assert WorldParams(openness=(0.0, 0.7)).affect.social.openness.tolist() == [0.0, 0.7]
+    with pytest.raises(ValueError, match=r"^openness must be two finite numbers >= 0"):
+        WorldParams(openness=(-0.1, 0.3))

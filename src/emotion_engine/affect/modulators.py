@@ -22,13 +22,16 @@ Time is in seconds. Levels are normalised so that K = 1 by default.
 
 | modulator      | why it is here                                   | raised by (in the worlds)                  |
 |----------------|--------------------------------------------------|--------------------------------------------|
-| dopamine       | reward prediction error, wanting (joy)           | food, reward, positive TD error            |
-| serotonin      | safety, control, patience (power; low → sad)     | satiety, safety, being in control          |
-| oxytocin       | bonding and care (love, attachment gate)         | feeding, comforting, closeness, reunion    |
+| dopamine       | reward prediction error, wanting (joy)           | relief of hunger, positive TD error        |
+| serotonin      | safety, control, patience (power; low → sad)     | relief, safety, closeness, danger passed   |
+| oxytocin       | bonding and care (love)                          | being fed or comforted, closeness, reunion |
 | noradrenaline  | arousal, novelty, exploration (surprise)         | unexpected events, large |TD error|        |
 | adrenaline     | acute threat, fight or flight (fear)             | threats, being harmed, danger to the other |
-| cortisol       | sustained stress and loss (sad)                  | hunger, separation, the other's distress   |
-| endorphins     | pain and exertion; fight (mad)                   | harm, shielding, effortful action          |
+| cortisol       | sustained stress and loss (sad)                  | hunger, loneliness, separation, loss       |
+| endorphins     | pain and exertion; fight (mad)                   | harm (a blow), the other harmed            |
+
+Each modulator also rises when the other's face shows its emotion (emotional contagion,
+:func:`emotion_engine.affect.social.contagion_drive`).
 """
 
 from __future__ import annotations

@@ -17,7 +17,14 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.typing import NDArray
 
-from emotion_engine.affect import EMOTIONS, PRIMITIVES, AffectParams, AffectState, population
+from emotion_engine.affect import (
+    EMOTIONS,
+    PRIMITIVES,
+    AffectParams,
+    AffectState,
+    SocialParams,
+    population,
+)
 from emotion_engine.worlds.randomness import STREAM_WIDTH
 from emotion_engine.worlds.rewards import REWARD_MODES, RewardWeights
 
@@ -194,6 +201,8 @@ class WorldParams:
         start_radius: the child starts at most this far (Chebyshev) from the parent.
         start_carrying: whether each agent starts holding a food item.
         temperaments: affect temperament preset of each agent.
+        openness: how much each agent catches the other's expressed emotions, per unit of
+            attachment (emotional contagion, a trait; 0: unmoved by the other's face).
         hunger_stress, loneliness_stress: cortisol drive at full hunger / loneliness
             (interoception, added to the affect's extra drive); hunger is felt from
             ``hunger_felt_at`` on.
@@ -238,6 +247,7 @@ class WorldParams:
     start_radius: int = 2
     start_carrying: tuple[bool, bool] = (True, False)
     temperaments: tuple[str, str] = ("balanced", "balanced")
+    openness: Pair = (0.3, 0.3)
     hunger_stress: float = 1.0
     hunger_felt_at: float = 0.4
     loneliness_stress: float = 0.4
@@ -272,6 +282,13 @@ class WorldParams:
         for name in ("dt", "learning_scale"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0; got {getattr(self, name)!r}")
+        if len(self.openness) != 2 or not all(
+            isinstance(v, Real) and math.isfinite(v) and v >= 0 for v in self.openness
+        ):
+            raise ValueError(
+                "openness must be two finite numbers >= 0 (parent, child); "
+                f"got {reprlib.repr(self.openness)}"
+            )
         if not 0.0 <= self.td_discount <= 1.0:
             raise ValueError(f"td_discount must be in [0, 1]; got {self.td_discount!r}")
 
@@ -282,8 +299,10 @@ class WorldParams:
 
     @cached_property
     def affect(self) -> AffectParams:
-        """The agents' affect parameters, batch shape (2,) (one temperament per agent)."""
-        return AffectParams(modulators=population(self.temperaments))
+        """The agents' affect parameters, batch shape (2,) (one temperament and openness per
+        agent)."""
+        social = SocialParams(openness=self.pair("openness"))
+        return AffectParams(modulators=population(self.temperaments), social=social)
 
     @cached_property
     def _arrays(self) -> dict[str, NDArray]:
@@ -298,6 +317,7 @@ class WorldParams:
             "vulnerability",
             "initial_attachment",
             "start_carrying",
+            "openness",
         )
         return {k: np.asarray(getattr(self, k), dtype=float) for k in pairs}
 
