@@ -10,7 +10,7 @@ equal). Training still runs the torch modules; this is only their forward pass f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -21,6 +21,8 @@ from emotion_engine.affect.primary import softmax
 from emotion_engine.agents.emotional import EmotionalAgent
 
 F32 = NDArray[np.float32]
+EmotionFilter = Callable[[F32], F32]
+"""Maps complex emotions (n, a, 4) to those acted on."""
 _LN_EPS = 1e-5  # nn.LayerNorm's default
 
 
@@ -149,10 +151,14 @@ class NumpyActor:
                 x = np.tanh(x)
         return x
 
-    def __call__(self, obs: NDArray) -> tuple[F32, F32]:
-        """(logits (n, a, n_actions), complex emotions (n, a, 4)) from obs (n, a, obs_dim)."""
+    def __call__(self, obs: NDArray, felt: EmotionFilter | None = None) -> tuple[F32, F32]:
+        """(logits (n, a, n_actions), complex emotions (n, a, 4)) from obs (n, a, obs_dim);
+        ``felt`` maps the composed emotions (n, a, 4) to those the policy acts on (and that
+        are returned), e.g. the ``no_composer`` ablation's running means."""
         x = np.ascontiguousarray(np.swapaxes(np.asarray(obs, dtype=np.float32), 0, 1))
         emotions = self.compose(x)
+        if felt is not None:
+            emotions = np.ascontiguousarray(felt(emotions.swapaxes(0, 1)).swapaxes(0, 1))
         hidden = self._run(self.trunk, np.concatenate([x, emotions], axis=-1))
         logits = self._run(self.policy, hidden)
         return logits.swapaxes(0, 1), emotions.swapaxes(0, 1)

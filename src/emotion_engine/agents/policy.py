@@ -7,6 +7,8 @@ Their policy file is :mod:`emotion_engine.agents.policy_file`; the ``trained`` a
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import torch
 from numpy.typing import NDArray
@@ -34,24 +36,52 @@ def build_agents(config: AgentConfig | None = None, seed: int = 0) -> list[Emoti
             for _ in AGENTS]  # fmt: skip
 
 
+class RunningMean:
+    """The ``no_composer`` ablation at acting time: each env's complex emotions replaced by
+    their running mean over its episode so far, this step's included."""
+
+    def __init__(self) -> None:
+        self.sums: NDArray[np.float64] | None = None
+        self.count: NDArray[np.float64] | None = None
+
+    def __call__(self, fresh: NDArray[np.bool_], emotions: NDArray) -> NDArray[np.float32]:
+        """The running means (n, a, 4) after adding ``emotions`` (n, a, 4); ``fresh`` (n,)
+        marks the envs whose episode starts at this step (all of them on the first call)."""
+        if self.sums is None or self.count is None or self.sums.shape != emotions.shape:
+            self.sums, self.count = np.zeros(emotions.shape), np.zeros(emotions.shape[0])
+        self.sums[fresh], self.count[fresh] = 0.0, 0.0
+        self.sums += emotions
+        self.count += 1
+        return (self.sums / self.count[:, None, None]).astype(np.float32)
+
+
 class LearnedPolicy:
     """Emotional agents as a world policy: sample actions (or take the most likely ones).
 
     Acting runs :class:`~emotion_engine.agents.actor.NumpyActor`, a snapshot of the agents'
     weights taken here (rebuild the policy after changing them). A call returns the actions
     and ``{"complex_emotions": (n, 2, 4)}``, the agents' complex emotions, which the runner
-    records.
+    records. With ``composer=False`` (the ``no_composer`` ablation) the agents act on, and
+    report, the running means of their complex emotions over the episode (:class:`RunningMean`).
     """
 
-    def __init__(self, agents: list[EmotionalAgent], seed: int = 0, greedy: bool = False) -> None:
+    def __init__(
+        self,
+        agents: list[EmotionalAgent],
+        seed: int = 0,
+        greedy: bool = False,
+        composer: bool = True,
+    ) -> None:
         self.agents = agents
         self.actor = NumpyActor(agents)
         self.greedy = greedy
         self.rng = np.random.default_rng(seed)
+        self.means = None if composer else RunningMean()
 
     def __call__(
         self, state: WorldState, obs: NDArray[np.float32]
     ) -> tuple[NDArray[np.int64], dict[str, NDArray]]:
-        logits, complex_emotions = self.actor(obs)
+        felt = None if self.means is None else partial(self.means, state.t == 0)
+        logits, complex_emotions = self.actor(obs, felt)
         actions = logits.argmax(-1) if self.greedy else sample(logits, self.rng)
         return actions, {"complex_emotions": complex_emotions}

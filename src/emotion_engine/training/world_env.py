@@ -20,7 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from emotion_engine.affect import AffectState, learning_drive
+from emotion_engine.affect.complex import Witnessed
 from emotion_engine.affect.complex import cumulants as complex_cumulants
+from emotion_engine.affect.social import EVENTS
 from emotion_engine.training.ppo import StepResult
 from emotion_engine.worlds.batch import BatchedWorld
 from emotion_engine.worlds.core import (
@@ -32,20 +34,28 @@ from emotion_engine.worlds.core import (
     WorldState,
 )
 
+_FED = EVENTS.index("fed")
+
 LEARNING_SCALE = 0.1
 """TD errors and values are divided by this (about a typical step reward × 10) for the drive."""
 
 
-def cumulants(final_obs: NDArray, events: NDArray, relief: NDArray) -> NDArray[np.float32]:
+def cumulants(obs: NDArray, final_obs: NDArray, events: NDArray) -> NDArray[np.float32]:
     """The complex emotions' cumulants (n, 2, 4) (:func:`emotion_engine.affect.complex.cumulants`)
-    read from each agent's observation after the step, its events and the relief it gave."""
-    return complex_cumulants(
-        final_obs[..., OBS_INDEX["own_social_attachment"]],
-        final_obs[..., OBS_INDEX["other_health"]],
-        final_obs[..., OBS_INDEX["other_hunger"]],
-        events,
-        relief,
+    read from each agent's observations before and after the step and from the events."""
+
+    def both(name: str) -> tuple[NDArray, NDArray]:
+        return obs[..., OBS_INDEX[name]], final_obs[..., OBS_INDEX[name]]
+
+    seen = Witnessed(
+        attachment=final_obs[..., OBS_INDEX["own_social_attachment"]],
+        other_health=both("other_health"),
+        other_hunger=both("other_hunger"),
+        other_loneliness=both("other_loneliness"),
+        own_hunger=obs[..., OBS_INDEX["own_hunger"]],
+        fed_other=events[:, ::-1, _FED],
     )
+    return complex_cumulants(seen, events)
 
 
 class WorldVecEnv:
@@ -77,6 +87,7 @@ class WorldVecEnv:
         drive = None
         if self.learning_signals and td_error is not None and value is not None:
             drive = learning_drive(td_error, value, LEARNING_SCALE)
+        before = self.world.obs
         obs, rewards, terminated, truncated, info = self.world.step(actions, drive)
         own_end = info["died"] | terminated[:, None]
         episodes = [
@@ -91,7 +102,7 @@ class WorldVecEnv:
             final_obs=np.ascontiguousarray(info["final_observation"]),
             episodes=episodes,
             active=active,
-            aux={"cumulants": cumulants(info["final_observation"], info["events"], info["relief"])},
+            aux={"cumulants": cumulants(before, info["final_observation"], info["events"])},
         )
 
     def state_dict(self) -> tuple[dict[str, np.ndarray], dict]:
