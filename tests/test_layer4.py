@@ -18,6 +18,7 @@ from emotion_engine.affect.complex import (
 from emotion_engine.affect.modulators import MODULATORS
 from emotion_engine.affect.social import EVENTS, PRIMITIVES
 from emotion_engine.agents.policy import LearnedPolicy, RunningMean, build_agents
+from emotion_engine.agents.policy_file import load_agents
 from emotion_engine.cli import app
 from emotion_engine.training.layer4 import (
     Stream,
@@ -231,3 +232,34 @@ def test_layer4_bad_input_is_one_line(args, message):
     result = CliRunner().invoke(app, ["layer4", *args])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_no_composer_training_feels_the_composers_running_mean(tmp_path):
+    out = tmp_path / "run"
+    args = ["train", "--scenario", "crisis", "--condition", "no_composer", "--total-steps", "1",
+            "--out", str(out), "--json"]  # fmt: skip
+    assert CliRunner().invoke(app, args).exit_code == 0
+    agents, meta = load_agents(out / "policy.safetensors", "crisis")
+    assert meta["spec"]["agent_config"]["composer"] is False
+    for agent in agents:  # one update of 64 envs × 128 steps, the living steps counted
+        assert 0 < agent.complex_count.item() <= 64 * 128
+        assert ((agent.complex_mean > 0) & (agent.complex_mean < 1)).all()
+    params = WorldParams(scenario="crisis", max_cycles=5)
+    policy = LearnedPolicy(agents, seed=0)
+    state, obs = reset(params, np.arange(2))
+    for _ in range(5):
+        actions, extras = policy(state, obs)
+        for i, agent in enumerate(agents):
+            np.testing.assert_array_equal(extras["complex_emotions"][:, i],
+                                          np.broadcast_to(agent.complex_mean.numpy(), (2, 4)))  # fmt: skip
+        state, obs, *_ = step(params, state, actions)
+    # the layer4 command runs on a fresh training's checkpoint
+    report = CliRunner().invoke(app, ["layer4", "--scenario", "crisis", "--checkpoint",
+                                      str(out / "policy.safetensors"), "--episodes", "2",
+                                      "--steps", "100", "--json"])  # fmt: skip
+    assert report.exit_code == 0, report.output
+    behaviour = json.loads(report.stdout)["behaviour"]
+    # agents trained without the composer feel a constant, whose running mean is itself:
+    # the acting-time ablation changes nothing they do
+    for row in behaviour.values():
+        assert row["difference"] == {"mean": 0.0, "ci95": [0.0, 0.0], "n": 2}

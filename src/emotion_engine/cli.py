@@ -686,7 +686,8 @@ def train(
         str | None,
         typer.Option(
             help="A named condition of the experiment instead of --reward-mode and the "
-            "ablation flags: emotional, extrinsic, explicit, no_<term>, no_learning_signals."
+            "ablation flags: emotional, extrinsic, explicit, no_<term>, no_learning_signals, "
+            "no_composer."
         ),
     ] = None,
     reward_mode: Annotated[
@@ -1026,7 +1027,7 @@ def sweep(
         str,
         typer.Option(
             help="Comma-separated condition names: emotional, extrinsic, explicit, no_<term>, "
-            "no_learning_signals."
+            "no_learning_signals, no_composer."
         ),
     ] = "emotional,extrinsic,explicit",
     seeds: Annotated[

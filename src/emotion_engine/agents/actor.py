@@ -104,6 +104,9 @@ class NumpyActor:
             })  # fmt: skip
         self.norm = _norm([c.norm for c in comps])
         self.head = _linear([c.head for c in comps])
+        self.fixed = (
+            None if agents[0].config.composer else _stack([a.complex_mean for a in agents])[:, None]
+        )
         self.trunk = _mlp([agent.encoder for agent in agents])
         self.policy = _mlp([agent.policy for agent in agents])
 
@@ -156,7 +159,12 @@ class NumpyActor:
         ``felt`` maps the composed emotions (n, a, 4) to those the policy acts on (and that
         are returned), e.g. the ``no_composer`` ablation's running means."""
         x = np.ascontiguousarray(np.swapaxes(np.asarray(obs, dtype=np.float32), 0, 1))
-        emotions = self.compose(x)
+        if self.fixed is None:
+            emotions = self.compose(x)
+        else:  # the no_composer ablation's running mean over training
+            emotions = np.ascontiguousarray(
+                np.broadcast_to(self.fixed, (*x.shape[:2], self.fixed.shape[-1]))
+            )
         if felt is not None:
             emotions = np.ascontiguousarray(felt(emotions.swapaxes(0, 1)).swapaxes(0, 1))
         hidden = self._run(self.trunk, np.concatenate([x, emotions], axis=-1))

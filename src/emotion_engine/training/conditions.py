@@ -10,6 +10,11 @@ Free of torch, so the report reads them without loading the networks.
 | ``explicit``           | explicit    | —                      | yes                             |
 | ``no_<term>``          | emotional   | ``<term>``             | yes                             |
 | ``no_learning_signals``| emotional   | —                      | no                              |
+| ``no_composer``        | emotional   | —                      | yes                             |
+
+``no_composer`` takes layer 4 away: the agents' policy and value see, in place of the complex
+emotions composed at each step, their running mean over training (the composer is still
+trained; see :class:`~emotion_engine.agents.emotional.AgentConfig`).
 """
 
 from __future__ import annotations
@@ -25,17 +30,20 @@ INTRINSIC_TERMS: tuple[str, ...] = ("own_valence", "empathic_joy", "empathic_dis
 @dataclass(frozen=True)
 class Condition:
     """What a named condition sets in a run: its reward mode, the intrinsic terms it ablates
-    (weighted 0), and whether the agents' learning signals drive their emotions."""
+    (weighted 0), whether the agents' learning signals drive their emotions, and whether
+    they act on the complex emotions they compose (``composer``)."""
 
     reward_mode: str
     ablate: tuple[str, ...] = ()
     learning_signals: bool = True
+    composer: bool = True
 
 
 CONDITIONS: dict[str, Condition] = {
     **{mode: Condition(mode) for mode in REWARD_MODES},
     **{f"no_{term}": Condition("emotional", ablate=(term,)) for term in INTRINSIC_TERMS},
     "no_learning_signals": Condition("emotional", learning_signals=False),
+    "no_composer": Condition("emotional", composer=False),
 }
 """Every condition of the experiment, by name."""
 

@@ -52,12 +52,14 @@ class RunSpec:
                 f"unknown condition {name!r}; expected one of: {', '.join(CONDITIONS)}"
             )
         c = CONDITIONS[name]
-        return cls(scenario, c.reward_mode, c.ablate, c.learning_signals)
+        return cls(scenario, c.reward_mode, c.ablate, c.learning_signals,
+                   AgentConfig(composer=c.composer))  # fmt: skip
 
     @property
     def condition(self) -> str | None:
         """The name of this run's condition; None when it is none of the named ones."""
-        mine = Condition(self.reward_mode, self.ablate, self.learning_signals)
+        mine = Condition(self.reward_mode, self.ablate, self.learning_signals,
+                         self.agent_config.composer)  # fmt: skip
         return next((name for name, c in CONDITIONS.items() if c == mine), None)
 
     def world_params(self) -> WorldParams:
@@ -67,7 +69,7 @@ class RunSpec:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON metadata (the ``spec`` of every checkpoint)."""
-        d = asdict(self)  # agent_config as its dict
+        d = asdict(self) | {"agent_config": self.agent_config.to_dict()}
         return d | {"ablate": list(self.ablate), "primitive_index": list(self.primitive_index)}
 
     @classmethod
