@@ -17,6 +17,7 @@ from emotion_engine.affect.complex import (
 )
 from emotion_engine.affect.modulators import MODULATORS
 from emotion_engine.affect.social import EVENTS, PRIMITIVES
+from emotion_engine.agents.emotional import AgentConfig
 from emotion_engine.agents.policy import LearnedPolicy, RunningMean, build_agents
 from emotion_engine.agents.policy_file import load_agents
 from emotion_engine.cli import app
@@ -122,6 +123,13 @@ def test_predicted_loss_raises_stress_and_protective_instinct_and_thriving_oxyto
     assert loss.levels[cortisol] > calm.levels[cortisol] + 0.05
     assert loss.social[protective] > calm.social[protective] + 0.01
     assert love.levels[oxytocin] > calm.levels[oxytocin] + 0.05
+
+
+def test_agent_config_composer_is_a_flag_stored_only_when_off():
+    assert "composer" not in AgentConfig().to_dict()
+    assert AgentConfig(composer=False).to_dict()["composer"] is False
+    with pytest.raises(ValueError, match="composer must be true or false; got 'yes'"):
+        AgentConfig(composer="yes")
 
 
 def test_running_mean_is_the_mean_over_the_episode_so_far():
