@@ -9,10 +9,10 @@ for the other, over the next 1 / (1 − γ) steps or so. This module holds what 
 
 | complex emotion | cumulant (per step, in [0, 1]): what is anticipated                  | γ    | source |
 |-----------------|----------------------------------------------------------------------|------|--------|
-| maternal_love   | attachment × the other's thriving: the hunger, loneliness and ill   | 0.95 | Bowlby 1969; George & Solomon 2008: the caregiving system's goal is the attached other's security and thriving |
-|                 | health it was relieved of (by anyone) in the step                    |      |        |
+| maternal_love   | attachment × the other's thriving: the hunger and loneliness it was  | 0.95 | Bowlby 1969; George & Solomon 2008: the caregiving system's goal is the attached other's security and thriving |
+|                 | relieved of (by anyone) and the health it regained in the step       |      |        |
 | compassion      | the other's suffering, whoever it is (no attachment): the largest of | 0.90 | Goetz, Keltner & Simon-Thomas 2010: the feeling that arises in witnessing another's suffering and motivates help |
-|                 | its hunger, its loneliness and its pain (health it lost)             |      |        |
+|                 | its hunger, its loneliness and its pain (the other_harmed event)     |      |        |
 | grief           | attachment × the danger of losing the other: the largest of the      | 0.90 | Bowlby 1973, 1980 (separation as the threat of loss); Lindemann 1944 (anticipatory grief) |
 |                 | threat near it, the harm it took, ½ while apart from it, its hunger  |      |        |
 |                 | beyond ½ (starving), and its death (1 once it is dead)               |      |        |
@@ -23,7 +23,7 @@ How they act back (:func:`complex_drive`, the drive on layer 1 per unit of each 
 
 | complex emotion | drive                                   | why |
 |-----------------|-----------------------------------------|-----|
-| maternal_love   | oxytocin 0.4, dopamine 0.3, serotonin 0.1 | anticipated thriving of the attached other is rewarding: oxytocin and dopaminergic reward responses of mothers to their infant (Strathearn et al. 2009) |
+| maternal_love   | oxytocin 0.4, dopamine 0.3, serotonin 0.1 | anticipated thriving of the attached other is rewarding: oxytocin and dopaminergic reward responses of mothers to their infant (Strathearn et al. 2008, 2009) |
 | compassion      | oxytocin 0.3, noradrenaline 0.1           | compassion is warm, approach-oriented concern, not distress (Klimecki et al. 2014), with heightened attention to the other |
 | grief           | cortisol 0.5, adrenaline 0.3, noradrenaline 0.2, oxytocin 0.2 | anticipated loss activates the stress response (separation: Hennessy 1997) and tending of the threatened other (tend-and-befriend: Taylor et al. 2000); through layer 3, adrenaline and cortisol raise fear and distress, oxytocin protective instinct and altruism |
 | devotion        | endorphins 0.3, serotonin 0.2             | sustained investment in a bond is carried by the brain's opioids (Machin & Dunbar 2011) and steadies mood |
@@ -44,7 +44,7 @@ GVF_DISCOUNTS: tuple[float, ...] = (0.95, 0.90, 0.90, 0.95)
 """γ of each complex emotion, in the order of :data:`COMPLEX_EMOTIONS`."""
 
 HEALTH_SCALE = 0.05
-"""Health regained or lost in one step that counts as a full unit of thriving or pain."""
+"""Health regained in one step that counts as a full unit of thriving."""
 
 SEPARATION_DANGER = 0.5
 """Danger of loss that being apart from the other counts for (a threat near it counts 1)."""

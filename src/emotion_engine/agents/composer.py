@@ -23,6 +23,7 @@ command (:mod:`emotion_engine.training.layer4`).
 from __future__ import annotations
 
 import copy
+import math
 
 import torch
 import torch.nn.functional as F
@@ -30,6 +31,10 @@ from torch import nn
 
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.agents.mlp import linear
+
+INITIAL_PREDICTION = 0.05
+"""What every complex emotion starts near (the head's bias is its logit): the cumulants are
+rare, most near 0, and a composer that starts at ½ takes thousands of TD steps to come down."""
 
 VARIANCE_FLOOR = 1e-3
 """Added to each GVF's target variance in :func:`gvf_td_loss` (a near-constant target's
@@ -143,6 +148,7 @@ class EmotionComposer(nn.Module):
         self.encoder = Encoder(EncoderLayer(d_model, n_heads, 2 * d_model, g), n_layers)
         self.norm = nn.LayerNorm(d_model)
         self.head = linear(d_model, 1, g)
+        nn.init.constant_(self.head.bias, math.log(INITIAL_PREDICTION / (1 - INITIAL_PREDICTION)))
 
     def forward(self, primitives: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
         """Complex emotions (B, n_outputs) from primitives (B, P) and context (B, C)."""
