@@ -947,7 +947,7 @@ def layer4(
     check_episodes(episodes, steps, seed)
     _configure_torch()
     from emotion_engine.agents.policy_file import load_agents, shipped_agents
-    from emotion_engine.training.layer4 import layer4_report
+    from emotion_engine.training.layer4 import PASSES, layer4_report
 
     try:
         if checkpoint == "shipped":
@@ -960,14 +960,14 @@ def layer4(
     columns = (
         TextColumn("layer 4 rollouts"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} steps"),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} steps"),
     )
     try:
         with Progress(*columns, console=console, transient=True,
                       disable=not console.is_terminal) as bar:  # fmt: skip
-            task = bar.add_task("layer4", total=steps)
+            task = bar.add_task("layer4", total=PASSES * steps)
             result = layer4_report(scenario, agents, episodes, seed, steps,
-                                   lambda done, _: bar.update(task, completed=done))  # fmt: skip
+                                   lambda n: bar.advance(task, n))  # fmt: skip
     except ValueError as e:
         fail(str(e))
     emit_report(result, as_json, layer4_table)

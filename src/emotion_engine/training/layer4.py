@@ -36,8 +36,11 @@ BEHAVIOUR_METRICS: tuple[str, ...] = ("child_survived", "feeds", "shield_events"
 RIDGE = 1e-3
 """Ridge added to the linear TD system (per sample), so constant features do not break it."""
 
-Progress = Callable[[int, int], None]
-"""Called with (steps done, steps in all) as the rollouts advance."""
+Progress = Callable[[int], None]
+"""Called after each step of a batch of rollouts (the report plays three: :data:`PASSES`)."""
+
+PASSES = 3
+"""Batches of episodes the report plays: the recorded one, then with and without the composer."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def record(
     """Play one episode of ``params.max_cycles`` steps per seed and record ``agent``'s stream."""
     state, obs = reset(params, seeds)
     rec: dict[str, list] = {k: [] for k in ("obs", "predictions", "cumulants", "alive", "ends")}
-    for t in range(params.max_cycles):
+    for _ in range(params.max_cycles):
         actions, extras = policy(state, obs)
         alive = state.health[:, agent] > 0.0
         state, after, *_, info = step(params, state, actions)
@@ -78,7 +81,7 @@ def record(
         rec["ends"].append(info.died[:, agent].astype(float))
         obs = after
         if progress is not None:
-            progress(t + 1, params.max_cycles)
+            progress(1)
     rec["obs"].append(obs[:, agent])
     return Stream(**{k: np.stack(v) for k, v in rec.items()})
 
@@ -172,13 +175,19 @@ def _number(x: float) -> float | None:
 
 
 def behaviour_report(
-    params: WorldParams, agents: list[EmotionalAgent], seeds: NDArray, seed: int
+    params: WorldParams,
+    agents: list[EmotionalAgent],
+    seeds: NDArray,
+    seed: int,
+    progress: Progress | None = None,
 ) -> dict[str, dict]:
     """Per metric of :data:`BEHAVIOUR_METRICS`: its mean with a 95% CI with the composer
     (``normal``) and without (``no_composer``), and their paired difference."""
+    on_step = None if progress is None else (lambda _state, _info: progress(1))
     runs = {}
     for name, composer in (("normal", True), ("no_composer", False)):
-        played = run_episodes(params, LearnedPolicy(agents, seed, composer=composer), seeds)
+        policy = LearnedPolicy(agents, seed, composer=composer)
+        played = run_episodes(params, policy, seeds, on_step=on_step)
         runs[name] = {k: v.astype(float) for k, v in played.metrics.items()}
     return {
         metric: {
@@ -231,5 +240,5 @@ def layer4_report(
         "agent": "parent_0",
         "discounts": dict(zip(COMPLEX_EMOTIONS, GVF_DISCOUNTS, strict=True)),
         "prediction": prediction_report(stream, episodes // 2, discounts),
-        "behaviour": behaviour_report(params, agents, seeds, seed),
+        "behaviour": behaviour_report(params, agents, seeds, seed, progress),
     }
