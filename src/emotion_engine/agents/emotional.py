@@ -184,7 +184,7 @@ def composer_update(
     next_predictions: torch.Tensor,
     cumulants: torch.Tensor,
     ends: torch.Tensor,
-    n_minibatches: int = 4,
+    n_minibatches: int = 16,
     generator: torch.Generator | None = None,
 ) -> float:
     """One epoch of semi-gradient TD(0) on the composer's GVFs; returns the mean loss.
