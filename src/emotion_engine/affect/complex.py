@@ -5,7 +5,7 @@ expectation ``(1 − γ) Σ γᵗ cᵗ`` of a per-step cumulant ``c`` in [0, 1],
 of view. It is a *prediction*: what the agent expects to happen to the other, and to itself
 for the other, over the next 1 / (1 − γ) steps or so. This module holds what the emotions
 *are* (numpy, no learning); the Transformer that learns to predict them lives in
-:mod:`emotion_engine.agents.composer`. Sources in docs/references.md.
+:mod:`emotion_engine.agents.composer`. Sources in docs/references.md, Anticipatory feelings.
 
 | complex emotion | cumulant (per step, in [0, 1]): what is anticipated                  | γ    | source |
 |-----------------|----------------------------------------------------------------------|------|--------|
