@@ -27,6 +27,7 @@ def torch_forward(agents, obs):
         AgentConfig(composer_layers=1),
         AgentConfig(composer_layers=3, hidden=32),
         AgentConfig(composer_heads=2, composer_d=16, head_hidden=16),
+        AgentConfig(composer=False),  # the no_composer ablation: a running mean is felt
     ],
 )
 @pytest.mark.parametrize("batch", [1, 37])

@@ -80,12 +80,13 @@ def test_every_condition_round_trips_through_its_spec(name):
 def test_the_conditions_are_the_reward_modes_and_one_ablation_per_part():
     assert list(CONDITIONS) == ["extrinsic", "emotional", "explicit", "no_own_valence",
                                 "no_empathic_joy", "no_empathic_distress", "no_bond",
-                                "no_learning_signals", "no_birth_bond"]  # fmt: skip
+                                "no_learning_signals", "no_birth_bond", "no_composer"]  # fmt: skip
     assert ABLATIONS == (*(f"no_{t}" for t in INTRINSIC_TERMS), "no_learning_signals",
-                         "no_birth_bond")  # fmt: skip
+                         "no_birth_bond", "no_composer")  # fmt: skip
     assert RunSpec.from_condition("no_bond", "crisis") == RunSpec("crisis", ablate=("bond",))
     assert RunSpec.from_condition("no_learning_signals", "crisis").learning_signals is False
     assert RunSpec.from_condition("no_birth_bond", "crisis") == RunSpec("crisis", birth_bond=False)
+    assert RunSpec.from_condition("no_composer", "crisis").agent_config.composer is False
     with pytest.raises(
         ValueError, match="unknown condition 'kindness'; expected one of: extrinsic"
     ):

@@ -39,21 +39,25 @@ def test_all_ten_primitives_are_the_composers_tokens():
     assert len(names) == 10 and names[0] == "own_social_attachment"
 
 
-def test_cumulants_mean_what_the_table_says():
-    obs = np.zeros((1, 2, OBS_DIM), dtype=np.float32)
+def test_cumulants_are_read_from_each_agents_observations_before_and_after_the_step():
+    before = np.zeros((1, 2, OBS_DIM), dtype=np.float32)
+    before[0, PARENT, F["own_hunger"]] = 0.4
+    before[0, PARENT, F["other_hunger"]] = 0.6
+    after = before.copy()
+    after[0, PARENT, F["own_social_attachment"]] = 0.8
+    after[0, PARENT, F["other_health"]] = 0.5
+    after[0, PARENT, F["other_hunger"]] = 0.2
+    before[0, PARENT, F["other_health"]] = 0.5
     ev = np.zeros((1, 2, len(EVENTS)))
-    relief = np.array([[0.7, 0.0]])
-    obs[0, PARENT, F["own_social_attachment"]] = 0.8
-    obs[0, PARENT, F["other_health"]] = 0.25
-    obs[0, PARENT, F["other_hunger"]] = 0.5
-    ev[0, PARENT, EVENTS.index("cared")] = 1.0
-    c = cumulants(obs, ev, relief)[0, PARENT]
+    ev[0, CHILD, EVENTS.index("fed")] = 1.0  # the parent's feed reached the child
+    c = cumulants(before, after, ev)[0, PARENT]
     love, compassion, grief, devotion = (c[COMPLEX_EMOTIONS.index(n)] for n in COMPLEX_EMOTIONS)
-    assert love == pytest.approx(0.8 * 0.25 * 0.5)
-    assert compassion == pytest.approx(0.7)
-    assert grief == pytest.approx(0.8 * 0.75)
-    assert devotion == pytest.approx(0.5)
-    assert np.all(cumulants(obs, ev, relief)[0, CHILD] == 0)
+    assert love == pytest.approx(0.8 * 0.4)  # attachment × the hunger the child was relieved of
+    assert compassion == pytest.approx(0.2)  # the child's hunger after the step
+    assert grief == pytest.approx(0.0)  # no danger
+    assert devotion == pytest.approx(0.4)  # the own hunger the meal given would have stilled
+    # the child saw all zeros: a parent of health 0 reads as dead, but attachment 0 weighs it 0
+    assert cumulants(before, after, ev)[0, CHILD] == pytest.approx([0.0, 0.0, 0.0, 0.0])
 
 
 def test_relief_is_what_ones_own_care_gave_the_other():

@@ -146,6 +146,14 @@ def emit_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
 
 
+def emit_report(result: dict[str, Any], as_json: bool, table: Callable[[dict], str]) -> None:
+    """A report as one JSON object (``--json``) or as its plain-text table."""
+    if as_json:
+        emit_json(result)
+    else:
+        typer.echo(table(result))
+
+
 def _configure_torch(threads: int = 1) -> None:
     """Torch's threads, set by the commands that run torch networks (library code never does)."""
     from emotion_engine.agents import configure_torch
@@ -722,7 +730,7 @@ def train(
         typer.Option(
             help="A named condition of the experiment instead of --reward-mode and the "
             "ablation flags: emotional, extrinsic, explicit, no_<term>, no_learning_signals, "
-            "no_birth_bond."
+            "no_birth_bond, no_composer."
         ),
     ] = None,
     reward_mode: Annotated[
@@ -955,10 +963,79 @@ def paradigm(
         result = run_paradigm(name, scenario, policy, episodes, seed)
     except ValueError as e:
         fail(str(e))
-    if as_json:
-        emit_json(result)
-        return
-    typer.echo(paradigm_table(result))
+    emit_report(result, as_json, paradigm_table)
+
+
+@app.command()
+def layer4(
+    scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
+    checkpoint: Annotated[
+        str,
+        typer.Option(help="A policy.safetensors trained for --scenario, or shipped."),
+    ] = "shipped",
+    episodes: Annotated[
+        int, typer.Option(help="Episodes (held-out world seeds), at least 2: half fit, half score.")
+    ] = 20,
+    seed: Annotated[int, typer.Option(help="Seed: world seeds from 2,000,000 + it.")] = 0,
+    steps: Annotated[int, typer.Option(help="Episode length, above the 90-step horizon.")] = 500,
+    as_json: JsonFlag = False,
+) -> None:
+    """Does layer 4 earn its place? R² of each complex emotion against the Monte-Carlo returns
+    of its cumulant, the Transformer beside a linear TD readout of the observation, and what
+    the no_composer ablation changes in behaviour (with 95% CIs)."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from emotion_engine.checkpoint import CheckpointError
+
+    check_episodes(episodes, steps, seed)
+    _configure_torch()
+    from emotion_engine.agents.policy_file import load_agents, shipped_agents
+    from emotion_engine.training.layer4 import PASSES, layer4_report
+
+    try:
+        if checkpoint == "shipped":
+            agents = shipped_agents(scenario)
+        else:
+            agents = load_agents(checkpoint, scenario)[0]
+    except (ValueError, CheckpointError) as e:
+        fail(str(e))
+    console = _stderr_console()
+    columns = (
+        TextColumn("layer 4 rollouts"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} steps"),
+    )
+    try:
+        with Progress(*columns, console=console, transient=True,
+                      disable=not console.is_terminal) as bar:  # fmt: skip
+            task = bar.add_task("layer4", total=PASSES * steps)
+            result = layer4_report(scenario, agents, episodes, seed, steps,
+                                   lambda n: bar.advance(task, n))  # fmt: skip
+    except ValueError as e:
+        fail(str(e))
+    emit_report(result, as_json, layer4_table)
+
+
+def layer4_table(result: dict[str, Any]) -> str:
+    """The layer-4 report as plain text: R² per complex emotion, then behaviour per metric."""
+
+    def r2(x: object) -> str:
+        return "—" if x is None else f"{x:.3f}"
+
+    lines = [
+        f"layer 4 ({result['scenario']}, {result['agent']}): {result['episodes']} episodes of "
+        f"{result['steps']} steps, world seeds from {result['first_world_seed']}; readout "
+        f"fitted on the first {result['fit_episodes']}",
+        f"{'complex emotion':<16} {'transformer R²':>15} {'linear TD R²':>13} {'target mean':>12}",
+    ]
+    for name, row in result["prediction"].items():
+        lines.append(f"{name:<16} {r2(row['transformer_r2']):>15} {r2(row['linear_r2']):>13} "
+                     f"{row['target_mean']:>12.4f}")  # fmt: skip
+    lines.append(f"{'behaviour':<16} {'normal':>15} {'no_composer':>15} {'difference':>15}")
+    for metric, row in result["behaviour"].items():
+        cells = (_ci_cell(row[k]) for k in ("normal", "no_composer", "difference"))
+        lines.append(f"{metric:<16} " + " ".join(f"{c:>15}" for c in cells))
+    return "\n".join([*lines, "(mean ± half its 95% bootstrap CI over episodes)"])
 
 
 def _ci_cell(measure: object) -> str:
@@ -993,7 +1070,7 @@ def sweep(
         str,
         typer.Option(
             help="Comma-separated condition names: emotional, extrinsic, explicit, no_<term>, "
-            "no_learning_signals, no_birth_bond."
+            "no_learning_signals, no_birth_bond, no_composer."
         ),
     ] = "emotional,extrinsic,explicit",
     seeds: Annotated[

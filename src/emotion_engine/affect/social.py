@@ -293,7 +293,9 @@ def event_drive(gated_events: ArrayLike) -> Array:
     return dot(gated_events, EVENT_DRIVE)
 
 
-def contagion_drive(other_expressed: ArrayLike, attachment: ArrayLike, openness: ArrayLike) -> Array:
+def contagion_drive(
+    other_expressed: ArrayLike, attachment: ArrayLike, openness: ArrayLike
+) -> Array:
     """Modulator drive (..., 7) caught from the other's expressed emotions (..., 7): their
     excess over the resting share, times attachment and openness (zeros for no face)."""
     excess = np.maximum(np.asarray(other_expressed, dtype=float) - RESTING_SHARE, 0.0)

@@ -11,7 +11,7 @@ equal). Training still runs the torch modules; this is only their forward pass f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -23,6 +23,8 @@ from emotion_engine.affect.primary import softmax
 from emotion_engine.agents.emotional import EmotionalAgent
 
 F32 = NDArray[np.float32]
+EmotionFilter = Callable[[F32], F32]
+"""Maps complex emotions (n, a, 4) to those acted on."""
 _LN_EPS = 1e-5  # nn.LayerNorm's default
 
 
@@ -112,6 +114,9 @@ class NumpyActor:
             })  # fmt: skip
         self.norm = _norm([c.norm for c in comps])
         self.head = _linear([c.head for c in comps])
+        self.fixed = (
+            None if agents[0].config.composer else _stack([a.complex_mean for a in agents])[:, None]
+        )
         self.trunk = _mlp([agent.encoder for agent in agents])
         self.policy = _mlp([agent.policy for agent in agents])
         self.value = _mlp([agent.value for agent in agents])
@@ -160,10 +165,19 @@ class NumpyActor:
                 x = np.tanh(x)
         return x
 
-    def __call__(self, obs: NDArray) -> Acting:
-        """Logits, values and complex emotions of obs (n, a, obs_dim)."""
+    def __call__(self, obs: NDArray, felt: EmotionFilter | None = None) -> Acting:
+        """Logits, values and complex emotions of obs (n, a, obs_dim); ``felt`` maps the
+        composed emotions (n, a, 4) to those the policy acts on (and that are returned),
+        e.g. the ``no_composer`` ablation's running means."""
         x = np.ascontiguousarray(np.swapaxes(np.asarray(obs, dtype=np.float32), 0, 1))
-        emotions = self.compose(x)
+        if self.fixed is None:
+            emotions = self.compose(x)
+        else:  # the no_composer ablation's running mean over training
+            emotions = np.ascontiguousarray(
+                np.broadcast_to(self.fixed, (*x.shape[:2], self.fixed.shape[-1]))
+            )
+        if felt is not None:
+            emotions = np.ascontiguousarray(felt(emotions.swapaxes(0, 1)).swapaxes(0, 1))
         hidden = self._run(self.trunk, np.concatenate([x, emotions], axis=-1))
         logits = self._run(self.policy, hidden)
         value = self._run(self.value, hidden)[..., 0]

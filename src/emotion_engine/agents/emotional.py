@@ -38,16 +38,25 @@ checkpoint's header may ask to build (16 times the default widths, 4 times the l
 @dataclass(frozen=True)
 class AgentConfig:
     """Sizes of the emotional agent's parts; ValueError for a size that is not an integer in
-    [1, :data:`SIZE_LIMITS`], or heads that do not divide ``composer_d``."""
+    [1, :data:`SIZE_LIMITS`], or heads that do not divide ``composer_d``.
+
+    ``composer=False`` is the ``no_composer`` ablation: the policy and value see, in place of
+    the complex emotions composed from each observation, their running mean over training
+    (the composer is still trained, so what it would have said can be measured)."""
 
     hidden: int = 128
     head_hidden: int = 64
     composer_d: int = 32
     composer_layers: int = 2
     composer_heads: int = 4
+    composer: bool = True
 
     def __post_init__(self) -> None:
+        if type(self.composer) is not bool:
+            raise ValueError(f"composer must be true or false; got {self.composer!r:.100}")
         for name, value in asdict(self).items():
+            if name == "composer":
+                continue
             if type(value) is not int or not 1 <= value <= SIZE_LIMITS[name]:
                 raise ValueError(
                     f"{name} must be an integer from 1 to {SIZE_LIMITS[name]}; got {value!r:.100}"
@@ -58,7 +67,10 @@ class AgentConfig:
             )
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The sizes, and ``composer`` only where it is off (so that the spec of a run with
+        the composer is what it was before the ablation existed)."""
+        d = asdict(self)
+        return d if not self.composer else {k: v for k, v in d.items() if k != "composer"}
 
 
 class EmotionalAgent(nn.Module):
@@ -87,6 +99,10 @@ class EmotionalAgent(nn.Module):
         self.register_buffer("primitive_index", torch.as_tensor(primitive_index, dtype=torch.long))
         self.register_buffer("gvf_discounts", torch.as_tensor(GVF_DISCOUNTS, dtype=torch.float32))
         n_complex = len(COMPLEX_EMOTIONS)
+        if not c.composer:  # the no_composer ablation: the composer's running mean is felt
+            # statistics learnt in training (parameters without gradients), not constants
+            self.complex_mean = nn.Parameter(torch.zeros(n_complex), requires_grad=False)
+            self.complex_count = nn.Parameter(torch.zeros(()), requires_grad=False)
         self.composer = EmotionComposer(len(primitive_index), obs_dim, c.composer_d,
                                         c.composer_layers, c.composer_heads, generator=g)  # fmt: skip
         self.encoder = mlp([obs_dim + n_complex, c.hidden, c.hidden], generator=g)
@@ -105,8 +121,11 @@ class EmotionalAgent(nn.Module):
 
     @torch.no_grad()
     def features(self, obs: torch.Tensor) -> torch.Tensor:
-        """The observation with the complex emotions appended (B, obs_dim + 4)."""
-        return torch.cat([obs, self.compose(obs)], dim=-1)
+        """The observation with the complex emotions appended (B, obs_dim + 4): composed
+        from it, or (``composer=False``) their running mean over training."""
+        if self.config.composer:
+            return torch.cat([obs, self.compose(obs)], dim=-1)
+        return torch.cat([obs, self.complex_mean.expand(obs.shape[0], -1)], dim=-1)
 
     def forward(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(action logits, value)."""
@@ -131,11 +150,25 @@ class EmotionalAgent(nn.Module):
         with the update's generator for the minibatch order)."""
         if "cumulants" not in aux or features.shape[0] == 0:
             return {}
-        loss = composer_update(
-            self, optimizer, features[:, : self.obs_dim], self.complex_emotions(next_features),
-            aux["cumulants"], ends, generator=generator,
-        )  # fmt: skip
+        obs = features[:, : self.obs_dim]
+        if self.config.composer:
+            next_predictions = self.complex_emotions(next_features)
+        else:
+            next_predictions = self._track_mean(obs, next_features[:, : self.obs_dim])
+        loss = composer_update(self, optimizer, obs, next_predictions, aux["cumulants"], ends,
+                               generator=generator)  # fmt: skip
         return {"composer_td_loss": loss}
+
+    @torch.no_grad()
+    def _track_mean(self, obs: torch.Tensor, next_obs: torch.Tensor) -> torch.Tensor:
+        """(``composer=False``) Add the composer's emotions on ``obs`` to their running mean;
+        returns those it composes on ``next_obs``, the TD targets' bootstrap."""
+        batch = self.compose(obs)
+        self.complex_count += batch.shape[0]
+        self.complex_mean += (
+            batch.sum(0) - batch.shape[0] * self.complex_mean
+        ) / self.complex_count
+        return self.compose(next_obs)
 
     def parameter_counts(self) -> dict[str, int]:
         """Parameters per part and in total."""
@@ -151,7 +184,7 @@ def composer_update(
     next_predictions: torch.Tensor,
     cumulants: torch.Tensor,
     ends: torch.Tensor,
-    n_minibatches: int = 4,
+    n_minibatches: int = 16,
     generator: torch.Generator | None = None,
 ) -> float:
     """One epoch of semi-gradient TD(0) on the composer's GVFs; returns the mean loss.

@@ -7,6 +7,8 @@ Their policy file is :mod:`emotion_engine.agents.policy_file`; the ``trained`` a
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import torch
 from numpy.typing import NDArray
@@ -34,6 +36,25 @@ def build_agents(config: AgentConfig | None = None, seed: int = 0) -> list[Emoti
             for _ in AGENTS]  # fmt: skip
 
 
+class RunningMean:
+    """The ``no_composer`` ablation at acting time: each env's complex emotions replaced by
+    their running mean over its episode so far, this step's included."""
+
+    def __init__(self) -> None:
+        self.sums: NDArray[np.float64] | None = None
+        self.count: NDArray[np.float64] | None = None
+
+    def __call__(self, fresh: NDArray[np.bool_], emotions: NDArray) -> NDArray[np.float32]:
+        """The running means (n, a, 4) after adding ``emotions`` (n, a, 4); ``fresh`` (n,)
+        marks the envs whose episode starts at this step (all of them on the first call)."""
+        if self.sums is None or self.count is None or self.sums.shape != emotions.shape:
+            self.sums, self.count = np.zeros(emotions.shape), np.zeros(emotions.shape[0])
+        self.sums[fresh], self.count[fresh] = 0.0, 0.0
+        self.sums += emotions
+        self.count += 1
+        return (self.sums / self.count[:, None, None]).astype(np.float32)
+
+
 class LearnedPolicy:
     """Emotional agents as a world policy: sample actions (or take the most likely ones).
 
@@ -42,7 +63,9 @@ class LearnedPolicy:
     and ``{"value": (n, 2), "complex_emotions": (n, 2, 4)}``, the agents' values V(s) and
     complex emotions: the signals the runner passes to the world's step (as training does)
     and records. Agents trained without learning signals (``learning_signals=False``) give
-    no value, as in their training.
+    no value, as in their training. With ``composer=False`` (the ``no_composer`` ablation)
+    the agents act on, and report, the running means of their complex emotions over the
+    episode (:class:`RunningMean`).
     """
 
     def __init__(
@@ -51,17 +74,20 @@ class LearnedPolicy:
         seed: int = 0,
         greedy: bool = False,
         learning_signals: bool = True,
+        composer: bool = True,
     ) -> None:
         self.agents = agents
         self.actor = NumpyActor(agents)
         self.greedy = greedy
         self.learning_signals = learning_signals
         self.rng = np.random.default_rng(seed)
+        self.means = None if composer else RunningMean()
 
     def __call__(
         self, state: WorldState, obs: NDArray[np.float32]
     ) -> tuple[NDArray[np.int64], dict[str, NDArray]]:
-        out = self.actor(obs)
+        felt = None if self.means is None else partial(self.means, state.t == 0)
+        out = self.actor(obs, felt)
         actions = out.logits.argmax(-1) if self.greedy else sample(out.logits, self.rng)
         value = {"value": out.value} if self.learning_signals else {}
         return actions, value | {"complex_emotions": out.complex_emotions}

@@ -102,10 +102,10 @@ def _policy_config(spec: object, source: str, scenario: str | None = None) -> Ag
             f"these worlds have them at {PRIMITIVE_INDEX}"
         )
     sizes = spec.get("agent_config")
-    if not isinstance(sizes, dict) or set(sizes) != set(SIZE_LIMITS):
+    if not isinstance(sizes, dict) or set(sizes) - {"composer"} != set(SIZE_LIMITS):
         raise ck.CheckpointError(
-            f"{source}: agent_config must be an object of exactly {', '.join(SIZE_LIMITS)}; "
-            f"got {ck.shown(sizes)}"
+            f"{source}: agent_config must be an object of exactly {', '.join(SIZE_LIMITS)} "
+            f"(and optionally composer); got {ck.shown(sizes)}"
         )
     try:
         return AgentConfig(**sizes)

@@ -298,7 +298,7 @@ one module you can open and read.
 | 1. neuromodulators | seven levels (dopamine, serotonin, oxytocin, noradrenaline, adrenaline, cortisol, endorphins), each an exactly integrated ODE dN/dt = u·r·N(1−N/K) − s(N−M): world events drive them up, they relax to rest | `affect/modulators.py` |
 | 2. primary emotions | fear, mad, joy, love, sad, surprise, power: a softmax of the modulators' activations (also the Lövheim cube) | `affect/primary.py` |
 | 3. social primitives | ten per agent towards the other: attachment, empathy, fear, joy, anger, curiosity, trust, protective instinct, altruism, distress, appraised from the world's events | `affect/social.py` |
-| 4. complex emotions | maternal love, compassion, grief, devotion: a small Transformer over the primitives, each trained as a value function of what it means (e.g. maternal love: the child's future wellbeing, weighted by attachment) | `agents/composer.py` |
+| 4. complex emotions | maternal love, compassion, grief, devotion: anticipatory feelings about the other, a small Transformer over the primitives trained to predict what each is about (e.g. grief: the danger of losing the attached other; compassion: its suffering), driving the modulators back | `affect/complex.py`, `agents/composer.py` |
 | 5. named feelings | the Willcox feeling wheel's word and Plutchik's wheel, chosen from the emotions and their context | `affect/feelings.py` |
 
 **The worlds.** A parent and a vulnerable child share a 9×9 grid with food. The child

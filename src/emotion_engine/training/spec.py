@@ -53,12 +53,14 @@ class RunSpec:
                 f"unknown condition {name!r}; expected one of: {', '.join(CONDITIONS)}"
             )
         c = CONDITIONS[name]
-        return cls(scenario, c.reward_mode, c.ablate, c.learning_signals, birth_bond=c.birth_bond)
+        return cls(scenario, c.reward_mode, c.ablate, c.learning_signals,
+                   AgentConfig(composer=c.composer), birth_bond=c.birth_bond)  # fmt: skip
 
     @property
     def condition(self) -> str | None:
         """The name of this run's condition; None when it is none of the named ones."""
-        mine = Condition(self.reward_mode, self.ablate, self.learning_signals, self.birth_bond)
+        mine = Condition(self.reward_mode, self.ablate, self.learning_signals,
+                         self.birth_bond, self.agent_config.composer)  # fmt: skip
         return next((name for name, c in CONDITIONS.items() if c == mine), None)
 
     def world_params(self) -> WorldParams:
@@ -72,7 +74,7 @@ class RunSpec:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON metadata (the ``spec`` of every checkpoint)."""
-        d = asdict(self)  # agent_config as its dict
+        d = asdict(self) | {"agent_config": self.agent_config.to_dict()}
         return d | {"ablate": list(self.ablate), "primitive_index": list(self.primitive_index)}
 
     @classmethod

@@ -24,7 +24,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from emotion_engine.affect import AffectState
+from emotion_engine.affect.complex import Witnessed
 from emotion_engine.affect.complex import cumulants as complex_cumulants
+from emotion_engine.affect.social import EVENTS
 from emotion_engine.checkpoint import CheckpointError
 from emotion_engine.training.ppo import StepResult
 from emotion_engine.worlds.batch import BatchedWorld
@@ -38,17 +40,25 @@ from emotion_engine.worlds.core import (
     WorldState,
 )
 
+_FED = EVENTS.index("fed")
 
-def cumulants(final_obs: NDArray, events: NDArray, relief: NDArray) -> NDArray[np.float32]:
+
+def cumulants(obs: NDArray, final_obs: NDArray, events: NDArray) -> NDArray[np.float32]:
     """The complex emotions' cumulants (n, 2, 4) (:func:`emotion_engine.affect.complex.cumulants`)
-    read from each agent's observation after the step, its events and the relief it gave."""
-    return complex_cumulants(
-        final_obs[..., OBS_INDEX["own_social_attachment"]],
-        final_obs[..., OBS_INDEX["other_health"]],
-        final_obs[..., OBS_INDEX["other_hunger"]],
-        events,
-        relief,
+    read from each agent's observations before and after the step and from the events."""
+
+    def both(name: str) -> tuple[NDArray, NDArray]:
+        return obs[..., OBS_INDEX[name]], final_obs[..., OBS_INDEX[name]]
+
+    seen = Witnessed(
+        attachment=final_obs[..., OBS_INDEX["own_social_attachment"]],
+        other_health=both("other_health"),
+        other_hunger=both("other_hunger"),
+        other_loneliness=both("other_loneliness"),
+        own_hunger=obs[..., OBS_INDEX["own_hunger"]],
+        fed_other=events[:, ::-1, _FED],
     )
+    return complex_cumulants(seen, events)
 
 
 class WorldVecEnv:
@@ -79,6 +89,7 @@ class WorldVecEnv:
         (n, 2, 4), where they have them (see the module docstring)."""
         active = self.world.state.health > 0.0
         signals = AgentSignals(values if self.learning_signals else None, complex_emotions)
+        before = self.world.obs
         obs, rewards, terminated, truncated, info = self.world.step(actions, signals)
         own_end = info["died"] | terminated[:, None]
         episodes = [
@@ -93,7 +104,7 @@ class WorldVecEnv:
             final_obs=np.ascontiguousarray(info["final_observation"]),
             episodes=episodes,
             active=active,
-            aux={"cumulants": cumulants(info["final_observation"], info["events"], info["relief"])},
+            aux={"cumulants": cumulants(before, info["final_observation"], info["events"])},
         )
 
     def state_dict(self) -> tuple[dict[str, np.ndarray], dict]:

@@ -52,7 +52,8 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     out[_EMOTIONS] = aff.primary.transpose(2, 0, 1)
     out[_MOOD] = aff.mood.transpose(2, 0, 1)
     out[_SOCIAL] = aff.social.transpose(2, 0, 1)
-    out[_EXPRESSED] = out[_EMOTIONS, :, ::-1] * (state.health[:, ::-1] > 0.0)  # the dead show nothing
+    shown = state.health[:, ::-1] > 0.0  # the dead show nothing
+    out[_EXPRESSED] = out[_EMOTIONS, :, ::-1] * shown
     out[_SIGNATURE] = signature(state.identity[:, ::-1]).transpose(2, 0, 1)
     return out.transpose(1, 2, 0)
 
