@@ -148,7 +148,7 @@ def test_no_composer_policy_acts_on_and_reports_the_running_means_exactly():
     state, obs = reset(params, np.arange(3))
     composed, reported = [], []
     for _ in range(12):
-        composed.append(policy.actor(obs)[1])
+        composed.append(policy.actor(obs).complex_emotions)
         actions, extras = policy(state, obs)
         reported.append(extras["complex_emotions"])
         state, obs, *_ = step(params, state, actions)

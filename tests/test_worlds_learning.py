@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from emotion_engine.affect.complex import complex_drive
 from emotion_engine.affect import MODULATORS
 from emotion_engine.worlds import AgentSignals, BatchedWorld, WorldParams, caretaking_v0, vector_env
 from emotion_engine.worlds.core import reset, step
@@ -29,7 +30,9 @@ def test_an_episodes_first_step_has_no_td_error_and_the_dead_get_nothing():
                            given=np.ones((1, 2), dtype=bool))  # fmt: skip
     drive = signal_drive(params, after, signals, dead_child)
     assert drive[0, CHILD].tolist() == [0.0] * len(MODULATORS)
-    assert drive[0, PARENT, SEROTONIN] == 0.5 * 1.0  # hope: V 0.6 / scale 0.1, clipped at 1
+    # hope (V 0.6 / scale 0.1, clipped at 1) at weight 0.5, and what the complex emotions add
+    felt = complex_drive(np.full(4, 0.5))[SEROTONIN]
+    assert drive[0, PARENT, SEROTONIN] == pytest.approx(0.5 * 1.0 + felt, abs=1e-12)
 
 
 def test_a_dead_agents_affect_is_not_driven_by_its_signals():

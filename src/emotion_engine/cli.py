@@ -990,9 +990,10 @@ def layer4(
     check_episodes(episodes, steps, seed)
     _configure_torch()
     from emotion_engine.agents.policy_file import load_agents, shipped_agents
-    from emotion_engine.training.layer4 import PASSES, layer4_report
+    from emotion_engine.training.layer4 import PASSES, check_report, layer4_report
 
     try:
+        check_report(episodes, steps)
         if checkpoint == "shipped":
             agents = shipped_agents(scenario)
         else:

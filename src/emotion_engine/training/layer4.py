@@ -204,6 +204,19 @@ FIRST_WORLD_SEED = 2_000_000
 """World seeds of the report start here plus ``--seed`` (held out from training's seeds)."""
 
 
+def check_report(episodes: int, steps: int) -> None:
+    """ValueError, in one line, unless the report can be made of ``episodes`` of ``steps``."""
+    if episodes < 2:
+        raise ValueError(
+            f"--episodes must be >= 2 (half fit the readout, half score); got {episodes}"
+        )
+    if steps <= horizon(GVF_DISCOUNTS):
+        raise ValueError(
+            f"--steps must be > {horizon(GVF_DISCOUNTS)}, the horizon within which a complex "
+            f"emotion's return is complete; got {steps}"
+        )
+
+
 def layer4_report(
     scenario: str,
     agents: list[EmotionalAgent],
@@ -218,15 +231,7 @@ def layer4_report(
         ValueError: fewer than 2 episodes (half fit, half score), or episodes no longer than
             the horizon (no return would be complete).
     """
-    if episodes < 2:
-        raise ValueError(
-            f"--episodes must be >= 2 (half fit the readout, half score); got {episodes}"
-        )
-    if steps <= horizon(GVF_DISCOUNTS):
-        raise ValueError(
-            f"--steps must be > {horizon(GVF_DISCOUNTS)}, the horizon within which a complex "
-            f"emotion's return is complete; got {steps}"
-        )
+    check_report(episodes, steps)
     params = WorldParams(scenario=scenario, max_cycles=steps)
     first = FIRST_WORLD_SEED + seed
     seeds = np.arange(first, first + episodes)
