@@ -73,6 +73,13 @@ ChildPolicyOption = Annotated[
 ]
 """The ``--child-policy`` option of simulate and evaluate."""
 
+PRESET_HELP = (
+    "World preset: default, or harsh (care costs the carer: scarce food that comes back "
+    "late, slow healing; docs/calibration.md)."
+)
+PresetOption = Annotated[str, typer.Option(help=PRESET_HELP)]
+"""The ``--preset`` option of simulate, evaluate, paradigm and train."""
+
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit."""
@@ -386,6 +393,7 @@ def simulate(
         typer.Option(help="Policy of both agents: trained, untrained, random, scripted, selfish."),
     ] = "scripted",
     child_policy: ChildPolicyOption = "co-trained",
+    preset: PresetOption = "default",
     reward_mode: Annotated[
         str, typer.Option(help="extrinsic, emotional or explicit (reported returns).")
     ] = "extrinsic",
@@ -431,7 +439,7 @@ def simulate(
     if policy in LEARNED_POLICIES or is_learned_partner(child_policy):
         _configure_torch()
     try:
-        params = WorldParams(scenario=scenario, max_cycles=steps, reward_mode=reward_mode)
+        params = WorldParams.preset(preset, scenario, max_cycles=steps, reward_mode=reward_mode)
         act = with_child(make_policy(policy, params, seed), child_policy, params, seed)
     except ValueError as e:
         fail(str(e))
@@ -458,9 +466,8 @@ def simulate(
                 for sink in sinks:
                     sink(state, info)
 
-        result = run(
-            scenario, steps, seed, act, on_frame=on_frame, on_step=on_step, reward_mode=reward_mode
-        )
+        result = run(scenario, steps, seed, act, on_frame=on_frame, on_step=on_step,
+                     preset=preset, reward_mode=reward_mode)  # fmt: skip
         if gif is not None:
             writer.close()
         if faces is not None:
@@ -473,8 +480,8 @@ def simulate(
         typer.echo(f"wrote {faces} (the parent's faces)", err=True)
     if as_json:
         emit_json(
-            {"scenario": scenario, "policy": policy, "child_policy": child_policy, "seed": seed}
-            | result
+            {"scenario": scenario, "preset": preset, "policy": policy,
+             "child_policy": child_policy, "seed": seed} | result  # fmt: skip
         )
         return
     for key, value in result.items():
@@ -518,19 +525,30 @@ def calibrate(
     ] = 100,
     steps: Annotated[int, typer.Option(help="Episode length, at most 100,000.")] = 500,
     seed: Annotated[int, typer.Option(help="First seed.")] = 0,
+    preset: Annotated[
+        str | None, typer.Option(help="Only this world preset (default or harsh); default: both.")
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Write the Markdown table (.md) here (docs/calibration.md)."),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Survival of the baseline policies in both worlds: the calibration table."""
+    """Survival of the baseline policies in both worlds and presets: the calibration table."""
     from emotion_engine.worlds.runner import calibration, calibration_markdown
+    from emotion_engine.worlds.spec import PRESETS, preset_fields
 
     check_episodes(episodes, steps, seed)
     check_output(out, "--out", (".md",))
-    rows = calibration(episodes, steps, seed)
+    if preset is not None:
+        try:
+            preset_fields(preset, "caretaking")
+        except ValueError as e:
+            fail(str(e))
+    presets = tuple(PRESETS) if preset is None else (preset,)
+    rows = calibration(episodes, steps, seed, presets=presets)
     command = f"emotion-engine calibrate --episodes {episodes} --steps {steps} --seed {seed}"
+    command += "" if preset is None else f" --preset {preset}"
     table = calibration_markdown(rows, command)
     if out is not None:
         with writing(out, "--out"):
