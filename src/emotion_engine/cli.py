@@ -746,6 +746,7 @@ def train(
     reward_mode: Annotated[
         str | None, typer.Option(help="emotional (the default), extrinsic or explicit.")
     ] = None,
+    preset: PresetOption = "default",
     no_own_valence: Annotated[
         bool, typer.Option("--no-own-valence", help="Ablate: no reward for own valence.")
     ] = False,
@@ -824,9 +825,10 @@ def train(
         fail(f"--condition names the whole run; drop {', '.join(given)} or --condition")
     try:
         if condition is not None:
-            spec = RunSpec.from_condition(condition, scenario)
+            spec = RunSpec.from_condition(condition, scenario, preset)
         else:
-            spec = RunSpec(scenario, reward_mode or "emotional", ablate, not no_learning_signals)
+            spec = RunSpec(scenario, reward_mode or "emotional", ablate, not no_learning_signals,
+                           preset=preset)  # fmt: skip
         config = default_config(total_steps, seed)
     except ValueError as e:
         fail(str(e))
@@ -880,6 +882,7 @@ def evaluate(
         str, typer.Option(help="trained, untrained, random, scripted or selfish.")
     ] = "trained",
     child_policy: ChildPolicyOption = "co-trained",
+    preset: PresetOption = "default",
     checkpoint: Annotated[
         Path | None,
         typer.Option(
@@ -917,7 +920,7 @@ def evaluate(
     try:
         played: list[dict] = []
         result = run(scenario, policy, checkpoint, episodes, seed, steps, child_policy,
-                     on_episodes=played.append)  # fmt: skip
+                     on_episodes=played.append, preset=preset)  # fmt: skip
     except ValueError as e:
         message = str(e)
         if checkpoint is not None:  # torch and the agents are imported already
@@ -926,6 +929,8 @@ def evaluate(
             if isinstance(e, ScenarioMismatch) and e.path == str(checkpoint):
                 message += f"; evaluate it with --scenario {e.trained_for}"
         fail(message)
+    if "note" in result:
+        typer.echo(f"note: {result['note']}", err=True)
     if per_episode is not None:
         with writing(per_episode, "--per-episode") as path:
             write_episodes(path, episode_rows(played[0], int(result["first_world_seed"])))
@@ -956,6 +961,7 @@ def paradigm(
         int, typer.Option(help="Episodes (held-out world seeds), at most 10,000.")
     ] = 20,
     seed: Annotated[int, typer.Option(help="Seed: world seeds from 1,000,000 + it.")] = 0,
+    preset: PresetOption = "default",
     as_json: JsonFlag = False,
 ) -> None:
     """An attachment paradigm (Still-Face, Strange Situation, stranger) as phases of an
@@ -970,7 +976,7 @@ def paradigm(
     if policy in LEARNED_POLICIES:
         _configure_torch()
     try:
-        result = run_paradigm(name, scenario, policy, episodes, seed)
+        result = run_paradigm(name, scenario, policy, episodes, seed, preset=preset)
     except ValueError as e:
         fail(str(e))
     if as_json:
