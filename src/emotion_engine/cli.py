@@ -480,8 +480,14 @@ def simulate(
         typer.echo(f"wrote {faces} (the parent's faces)", err=True)
     if as_json:
         emit_json(
-            {"scenario": scenario, "preset": preset, "policy": policy,
-             "child_policy": child_policy, "seed": seed} | result  # fmt: skip
+            {
+                "scenario": scenario,
+                "preset": preset,
+                "policy": policy,
+                "child_policy": child_policy,
+                "seed": seed,
+            }
+            | result
         )
         return
     for key, value in result.items():

@@ -295,9 +295,7 @@ def run_paradigm(
         raise ValueError(f"unknown paradigm {name!r}; expected one of: {', '.join(PARADIGMS)}")
     protocol = protocol or PARADIGMS[name]()
     spans = phases(protocol)
-    params = WorldParams.preset(
-        preset, scenario, max_cycles=spans[-1][2], reward_mode="emotional"
-    )
+    params = WorldParams.preset(preset, scenario, max_cycles=spans[-1][2], reward_mode="emotional")
     seeds = world_seeds(seed, episodes)
     series = play(protocol, params, policy, seeds)
     return {"paradigm": name, "scenario": scenario, "preset": preset, "policy": policy,

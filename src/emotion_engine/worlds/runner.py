@@ -204,10 +204,16 @@ def calibration(
                 m = run_episodes(params, policy, seeds).metrics
                 alive = int(m["child_survived"].sum())
                 rows.append(
-                    {"preset": preset, "scenario": scenario, "policy": policy,
-                     "episodes": episodes, "steps": steps, "first_seed": seed,
-                     "child_survival": alive / episodes,
-                     "child_survival_ci95": list(wilson(alive, episodes))}  # fmt: skip
+                    {
+                        "preset": preset,
+                        "scenario": scenario,
+                        "policy": policy,
+                        "episodes": episodes,
+                        "steps": steps,
+                        "first_seed": seed,
+                        "child_survival": alive / episodes,
+                        "child_survival_ci95": list(wilson(alive, episodes)),
+                    }
                     | {k: float(m[v].mean()) for k, v in CALIBRATION_MEANS.items()}
                 )
     return rows
