@@ -5,6 +5,7 @@ import functools
 import json
 import types
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,10 +25,11 @@ from emotion_engine.worlds import caretaking_v0, crisis_v0, vector_env
 from emotion_engine.worlds.core import WorldParams, observe
 from emotion_engine.worlds.policies import caring_parent, forage
 from emotion_engine.worlds.render import ansi
-from emotion_engine.worlds.runner import calibration
+from emotion_engine.worlds.runner import calibration, calibration_markdown
 from emotion_engine.worlds.spec import OBS_INDEX, PRESETS, preset_fields
 from world_builder import CHILD, EAT, FAR_FOOD, PARENT, PICK, RIGHT, STAY, UP, act, one_world
 
+ROOT = Path(__file__).resolve().parents[1]
 DELAYED = WorldParams(food_respawn_delay=3)
 FOOD_ROW, FOOD_COL, ON_FOOD = (OBS_INDEX[k] for k in ("food_drow", "food_dcol", "on_food"))
 
@@ -172,6 +174,13 @@ def test_harsh_care_keeps_the_child_alive_60_to_85_percent_at_a_price():
     crisis = rows["harsh", "crisis", "scripted"]
     assert crisis["parent_health"] <= 0.1 and crisis["parent_cost_health"] >= 1.0
     assert rows["harsh", "crisis", "selfish"]["parent_health"] >= 0.5
+
+
+def test_docs_calibration_is_what_its_command_writes():
+    command = "emotion-engine calibrate --episodes 100 --steps 500 --seed 0"
+    written = calibration_markdown(calibration(100, 500, 0), command)
+    assert (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8") == written
+    assert "| harsh | crisis | `n_food=1`" in written
 
 
 # --- the commands ---------------------------------------------------------------------------
