@@ -199,8 +199,14 @@ def test_simulate_and_evaluate_take_the_preset():
                               "--episodes", "3", "--steps", "20", "--json"])  # fmt: skip
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["preset"] == "harsh"
-    refused = runner.invoke(app, ["simulate", "--preset", "hard"])
-    assert refused.exit_code == 2 and "unknown preset 'hard'" in refused.output
+    out = runner.invoke(app, ["paradigm", "still-face", "--preset", "harsh", "--episodes", "2",
+                              "--json"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["preset"] == "harsh"
+    for command in ("simulate", "evaluate", "paradigm still-face", "train"):
+        refused = runner.invoke(app, [*command.split(), "--preset", "hard"])
+        assert refused.exit_code == 2, command
+        assert "unknown preset 'hard'; expected one of: default, harsh" in refused.output
 
 
 def test_a_checkpoint_of_another_preset_is_said_in_one_line(tmp_path):
