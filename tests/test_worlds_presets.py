@@ -130,6 +130,15 @@ def test_an_unknown_preset_or_a_bad_value_is_one_line():
         vector_env("crisis", 2, preset="hard")
 
 
+def test_the_world_modules_document_their_presets():
+    assert (
+        "``harsh`` n_food=1, regen=(0.003, 0.001), starve_damage=0.025, food_respawn_delay=28."
+        in (" ".join(caretaking_v0.__doc__.split()))
+    )
+    assert "``default`` (the defaults); ``harsh``" in crisis_v0.__doc__
+    assert "threat_period=50, vulnerability=(1.35, 2.0)" in " ".join(crisis_v0.__doc__.split())
+
+
 def test_the_views_and_the_vector_env_take_the_preset():
     assert crisis_v0.parallel_env(preset="harsh").params == WorldParams.preset("harsh", "crisis")
     env = caretaking_v0.parallel_env(preset="harsh", max_cycles=40, n_food=2)

@@ -10,6 +10,7 @@ from emotion_engine.affect import EVENTS
 from emotion_engine.worlds.core import ACTIONS, OBS_FEATURES, WorldParams
 from emotion_engine.worlds.rewards import reward_table
 from emotion_engine.worlds.rules import WELL_BELOW
+from emotion_engine.worlds.spec import PRESETS
 
 ACTION_DOCS: dict[str, str] = {
     "stay": "do nothing",
@@ -163,11 +164,22 @@ def rules_table(p: WorldParams | None = None) -> str:
     return _table(("phase", "rule"), rows)
 
 
+def preset_line(scenario: str) -> str:
+    """Each preset's values in ``scenario``, in one line."""
+    return "; ".join(
+        f"``{name}`` "
+        + (", ".join(f"{k}={v}" for k, v in by[scenario].items()) or "(the defaults)")
+        for name, by in PRESETS.items()
+    )
+
+
 def world_doc(scenario: str) -> str:
     """The tables for a scenario's module docstring."""
     p = WorldParams(scenario=scenario)
     return f"""
 Defaults: {p.size}×{p.size} grid, {p.n_food} food items, max_cycles {p.max_cycles}, dt {p.dt} s.
+
+Presets (``preset=``; the other keywords set over them): {preset_line(scenario)}.
 
 Observation (``Box``, float32, shape ({len(OBS_FEATURES)},), the same layout for both agents):
 
