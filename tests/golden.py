@@ -155,6 +155,7 @@ def _evaluate_case(scenario: str, policy: str) -> str:
     else:
         result = evaluate(scenario, policy=policy, episodes=6, steps=200)
     del result["child_policy"]  # a label added after the fingerprints (always co-trained here)
+    del result["preset"]  # the same (always default here)
     return hashlib.sha256(json.dumps(result, sort_keys=True).encode()).hexdigest()
 
 

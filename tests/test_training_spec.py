@@ -33,10 +33,23 @@ def test_round_trip_keeps_every_field():
     assert spec.ablate == ("bond", "empathic_joy")
     d = spec.to_dict()
     assert list(d) == ["scenario", "reward_mode", "ablate", "learning_signals", "agent_config",
-                       "obs_dim", "n_actions", "primitive_index", "birth_bond"]  # fmt: skip
+                       "obs_dim", "n_actions", "primitive_index", "birth_bond", "preset"]  # fmt: skip
     assert d["ablate"] == ["bond", "empathic_joy"] and d["agent_config"]["hidden"] == 64
     assert RunSpec.from_dict(d) == spec and RunSpec.from_dict(json.loads(json.dumps(d))) == spec
     assert spec.condition is None  # two ablations and the extrinsic reward: no named condition
+
+
+def test_the_world_preset_is_part_of_the_run():
+    harsh = RunSpec.from_condition("emotional", "crisis", "harsh")
+    assert harsh.to_dict()["preset"] == "harsh" and RunSpec.from_dict(harsh.to_dict()) == harsh
+    params = harsh.world_params()
+    assert params.food_respawn_delay == 26 and params.n_food == 1
+    assert params.reward_mode == "emotional" and params.vulnerability == (1.35, 2.0)
+    assert RunSpec("crisis").world_params().food_respawn_delay == 0
+    old = {k: v for k, v in RunSpec("crisis").to_dict().items() if k != "preset"}
+    assert RunSpec.from_dict(old).preset == "default"  # files from before presets
+    with pytest.raises(ValueError, match="unknown preset 'hard'; expected one of: default, harsh"):
+        RunSpec("crisis", preset="hard")
 
 
 def test_from_dict_refuses_unknown_keys():

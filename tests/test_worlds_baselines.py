@@ -126,9 +126,22 @@ def test_calibrate_writes_the_table(tmp_path):
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert len(data["rows"]) == 6 and data["command"].startswith("emotion-engine calibrate")
+    assert len(data["rows"]) == 12 and data["command"].startswith("emotion-engine calibrate")
+    assert [r["preset"] for r in data["rows"]] == ["default"] * 6 + ["harsh"] * 6
     table = out.read_text()
-    assert "| crisis | scripted |" in table and data["command"] in table
+    assert "| default | crisis | scripted |" in table and data["command"] in table
+    assert "| harsh | crisis | scripted |" in table and "parent cost (health)" in table
+
+
+def test_calibrate_one_preset_and_an_unknown_one():
+    result = runner.invoke(app, ["calibrate", "--episodes", "2", "--steps", "5", "--preset",
+                                 "harsh", "--json"])  # fmt: skip
+    data = json.loads(result.stdout)
+    assert {r["preset"] for r in data["rows"]} == {"harsh"} and len(data["rows"]) == 6
+    assert data["command"].endswith("--seed 0 --preset harsh")
+    refused = runner.invoke(app, ["calibrate", "--preset", "hard"])
+    assert refused.exit_code == 2
+    assert "unknown preset 'hard'; expected one of: default, harsh" in refused.output
 
 
 def test_the_runner_averages_the_complex_emotions_a_policy_gives_per_episode():

@@ -73,6 +73,13 @@ ChildPolicyOption = Annotated[
 ]
 """The ``--child-policy`` option of simulate and evaluate."""
 
+PRESET_HELP = (
+    "World preset: default, or harsh (care costs the carer: scarce food that comes back "
+    "late, slow healing; docs/calibration.md)."
+)
+PresetOption = Annotated[str, typer.Option(help=PRESET_HELP)]
+"""The ``--preset`` option of simulate, evaluate, paradigm and train."""
+
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit."""
@@ -394,6 +401,7 @@ def simulate(
         typer.Option(help="Policy of both agents: trained, untrained, random, scripted, selfish."),
     ] = "scripted",
     child_policy: ChildPolicyOption = "co-trained",
+    preset: PresetOption = "default",
     reward_mode: Annotated[
         str, typer.Option(help="extrinsic, emotional or explicit (reported returns).")
     ] = "extrinsic",
@@ -439,7 +447,7 @@ def simulate(
     if policy in LEARNED_POLICIES or is_learned_partner(child_policy):
         _configure_torch()
     try:
-        params = WorldParams(scenario=scenario, max_cycles=steps, reward_mode=reward_mode)
+        params = WorldParams.preset(preset, scenario, max_cycles=steps, reward_mode=reward_mode)
         act = with_child(make_policy(policy, params, seed), child_policy, params, seed)
     except ValueError as e:
         fail(str(e))
@@ -466,9 +474,8 @@ def simulate(
                 for sink in sinks:
                     sink(state, info)
 
-        result = run(
-            scenario, steps, seed, act, on_frame=on_frame, on_step=on_step, reward_mode=reward_mode
-        )
+        result = run(scenario, steps, seed, act, on_frame=on_frame, on_step=on_step,
+                     preset=preset, reward_mode=reward_mode)  # fmt: skip
         if gif is not None:
             writer.close()
         if faces is not None:
@@ -481,7 +488,13 @@ def simulate(
         typer.echo(f"wrote {faces} (the parent's faces)", err=True)
     if as_json:
         emit_json(
-            {"scenario": scenario, "policy": policy, "child_policy": child_policy, "seed": seed}
+            {
+                "scenario": scenario,
+                "preset": preset,
+                "policy": policy,
+                "child_policy": child_policy,
+                "seed": seed,
+            }
             | result
         )
         return
@@ -526,19 +539,30 @@ def calibrate(
     ] = 100,
     steps: Annotated[int, typer.Option(help="Episode length, at most 100,000.")] = 500,
     seed: Annotated[int, typer.Option(help="First seed.")] = 0,
+    preset: Annotated[
+        str | None, typer.Option(help="Only this world preset (default or harsh); default: both.")
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Write the Markdown table (.md) here (docs/calibration.md)."),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Survival of the baseline policies in both worlds: the calibration table."""
+    """Survival of the baseline policies in both worlds and presets: the calibration table."""
     from emotion_engine.worlds.runner import calibration, calibration_markdown
+    from emotion_engine.worlds.spec import PRESETS, preset_fields
 
     check_episodes(episodes, steps, seed)
     check_output(out, "--out", (".md",))
-    rows = calibration(episodes, steps, seed)
+    if preset is not None:
+        try:
+            preset_fields(preset, "caretaking")
+        except ValueError as e:
+            fail(str(e))
+    presets = tuple(PRESETS) if preset is None else (preset,)
+    rows = calibration(episodes, steps, seed, presets=presets)
     command = f"emotion-engine calibrate --episodes {episodes} --steps {steps} --seed {seed}"
+    command += "" if preset is None else f" --preset {preset}"
     table = calibration_markdown(rows, command)
     if out is not None:
         with writing(out, "--out"):
@@ -736,6 +760,7 @@ def train(
     reward_mode: Annotated[
         str | None, typer.Option(help="emotional (the default), extrinsic or explicit.")
     ] = None,
+    preset: PresetOption = "default",
     no_own_valence: Annotated[
         bool, typer.Option("--no-own-valence", help="Ablate: no reward for own valence.")
     ] = False,
@@ -814,9 +839,10 @@ def train(
         fail(f"--condition names the whole run; drop {', '.join(given)} or --condition")
     try:
         if condition is not None:
-            spec = RunSpec.from_condition(condition, scenario)
+            spec = RunSpec.from_condition(condition, scenario, preset)
         else:
-            spec = RunSpec(scenario, reward_mode or "emotional", ablate, not no_learning_signals)
+            spec = RunSpec(scenario, reward_mode or "emotional", ablate, not no_learning_signals,
+                           preset=preset)  # fmt: skip
         config = default_config(total_steps, seed)
     except ValueError as e:
         fail(str(e))
@@ -870,6 +896,7 @@ def evaluate(
         str, typer.Option(help="trained, untrained, random, scripted or selfish.")
     ] = "trained",
     child_policy: ChildPolicyOption = "co-trained",
+    preset: PresetOption = "default",
     checkpoint: Annotated[
         Path | None,
         typer.Option(
@@ -907,7 +934,7 @@ def evaluate(
     try:
         played: list[dict] = []
         result = run(scenario, policy, checkpoint, episodes, seed, steps, child_policy,
-                     on_episodes=played.append)  # fmt: skip
+                     on_episodes=played.append, preset=preset)  # fmt: skip
     except ValueError as e:
         message = str(e)
         if checkpoint is not None:  # torch and the agents are imported already
@@ -916,6 +943,8 @@ def evaluate(
             if isinstance(e, ScenarioMismatch) and e.path == str(checkpoint):
                 message += f"; evaluate it with --scenario {e.trained_for}"
         fail(message)
+    if "note" in result:
+        typer.echo(f"note: {result['note']}", err=True)
     if per_episode is not None:
         with writing(per_episode, "--per-episode") as path:
             write_episodes(path, episode_rows(played[0], int(result["first_world_seed"])))
@@ -946,6 +975,7 @@ def paradigm(
         int, typer.Option(help="Episodes (held-out world seeds), at most 10,000.")
     ] = 20,
     seed: Annotated[int, typer.Option(help="Seed: world seeds from 1,000,000 + it.")] = 0,
+    preset: PresetOption = "default",
     as_json: JsonFlag = False,
 ) -> None:
     """An attachment paradigm (Still-Face, Strange Situation, stranger) as phases of an
@@ -960,7 +990,7 @@ def paradigm(
     if policy in LEARNED_POLICIES:
         _configure_torch()
     try:
-        result = run_paradigm(name, scenario, policy, episodes, seed)
+        result = run_paradigm(name, scenario, policy, episodes, seed, preset=preset)
     except ValueError as e:
         fail(str(e))
     emit_report(result, as_json, paradigm_table)

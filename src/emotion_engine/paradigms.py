@@ -282,20 +282,23 @@ def run_paradigm(
     episodes: int = 20,
     seed: int = 0,
     protocol: Protocol | None = None,
+    preset: str = "default",
 ) -> dict[str, object]:
     """Run paradigm ``name`` (:data:`PARADIGMS`; ``protocol`` overrides its phase lengths)
-    over ``episodes`` episodes at once; per phase, every measure's mean and 95% CI.
+    over ``episodes`` episodes at once in the worlds of ``preset``; per phase, every
+    measure's mean and 95% CI.
 
-    ValueError for an unknown paradigm, scenario or policy, a phase shorter than a step,
-    episodes < 1 or a seed beyond the 64-bit world seeds.
+    ValueError for an unknown paradigm, scenario, preset or policy, a phase shorter than a
+    step, episodes < 1 or a seed beyond the 64-bit world seeds.
     """
     if name not in PARADIGMS:
         raise ValueError(f"unknown paradigm {name!r}; expected one of: {', '.join(PARADIGMS)}")
     protocol = protocol or PARADIGMS[name]()
     spans = phases(protocol)
-    params = WorldParams(scenario=scenario, max_cycles=spans[-1][2], reward_mode="emotional")
+    params = WorldParams.preset(preset, scenario, max_cycles=spans[-1][2], reward_mode="emotional")
     seeds = world_seeds(seed, episodes)
     series = play(protocol, params, policy, seeds)
-    return {"paradigm": name, "scenario": scenario, "policy": policy, "episodes": episodes,
+    return {"paradigm": name, "scenario": scenario, "preset": preset, "policy": policy,
+            "episodes": episodes,
             "first_world_seed": int(seeds[0]),
             "phases": [phase_row(series, *span, seed) for span in spans]}  # fmt: skip

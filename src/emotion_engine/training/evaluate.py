@@ -55,10 +55,13 @@ def evaluate(
     steps: int = 500,
     child_policy: str = CO_TRAINED,
     on_episodes: Callable[[dict[str, NDArray]], None] | None = None,
+    preset: str = "default",
 ) -> dict[str, object]:
-    """Metrics of ``episodes`` episodes of ``steps`` steps, means with 95% bootstrap CIs.
+    """Metrics of ``episodes`` episodes of ``steps`` steps in the worlds of ``preset``, means
+    with 95% bootstrap CIs.
 
-    ``checkpoint`` (a policy.safetensors of ``scenario``) overrides ``policy``;
+    ``checkpoint`` (a policy.safetensors of ``scenario``) overrides ``policy``; one trained on
+    another preset is evaluated all the same, and ``note`` says so;
     ``child_policy`` names the child partner (:func:`~emotion_engine.policies.with_child`).
     Every metric comes with its ``*_ci95`` ([low, high]), over the episodes where it is defined
     (``hunger_stilled_per_feed``: those with a feed); a metric defined in no episode (complex
@@ -67,22 +70,26 @@ def evaluate(
     """
     if episodes < 1 or steps < 1 or seed < 0:
         raise ValueError("need episodes >= 1, steps >= 1 and seed >= 0")
-    params = WorldParams(scenario=scenario, max_cycles=steps)
+    params = WorldParams.preset(preset, scenario, max_cycles=steps)
     seeds = list(range(EVAL_SEED_OFFSET + seed, EVAL_SEED_OFFSET + seed + episodes))
+    note = None
     if checkpoint is None:
         act = make_policy(policy, params, seed=seeds[0])
     else:  # torch, imported only for a learned policy
         from emotion_engine.agents.policy_file import learned_policy
 
         act = learned_policy(checkpoint, scenario, seed=seed)
+        note = preset_note(checkpoint, preset)
         policy = str(checkpoint)
     act = with_child(act, child_policy, params, seed)
     metrics = run_episodes(params, act, seeds).metrics
     if on_episodes is not None:
         on_episodes(metrics)
-    out: dict[str, object] = {"scenario": scenario, "policy": policy, "child_policy": child_policy,
-                              "episodes": episodes, "steps": steps,
-                              "first_world_seed": seeds[0]}  # fmt: skip
+    out: dict[str, object] = {"scenario": scenario, "preset": preset, "policy": policy,
+                              "child_policy": child_policy, "episodes": episodes,
+                              "steps": steps, "first_world_seed": seeds[0]}  # fmt: skip
+    if note is not None:
+        out["note"] = note
     for name, ci_name, key in METRIC_FIELDS:
         values = np.asarray(metrics[key], dtype=float)
         values = values[~np.isnan(values)]
@@ -92,6 +99,17 @@ def evaluate(
         summary = mean_ci(values, seed=seed)
         out[name], out[ci_name] = summary["mean"], summary["ci95"]
     return out
+
+
+def preset_note(checkpoint: str | Path, preset: str) -> str | None:
+    """One line if the policy file was trained on another world preset than ``preset``
+    (files from before presets were trained on ``default``); None if on the same."""
+    from emotion_engine.checkpoint import load_checkpoint  # torch, as for the policy itself
+
+    trained_on = load_checkpoint(checkpoint, kind="policy")[1]["spec"].get("preset", "default")
+    if trained_on == preset:
+        return None
+    return f"{checkpoint} was trained on the {trained_on} preset and is evaluated on {preset}"
 
 
 EPISODE_FILE_SUFFIXES = (".jsonl", ".csv")

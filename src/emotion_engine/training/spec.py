@@ -1,6 +1,6 @@
 """What a training run is: :class:`RunSpec`, stored as JSON in every checkpoint.
 
-A run is described by its scenario, reward mode, ablated intrinsic terms, whether the agents'
+A run is described by its scenario and world preset, reward mode, ablated intrinsic terms, whether the agents'
 learning signals drive their emotions, the agents' sizes, the observation layout it was
 trained on, and whether the family starts with the birth bond; with a :class:`~emotion_engine.training.config.PPOConfig` it defines the run, and
 both must match to resume one.
@@ -34,6 +34,7 @@ class RunSpec:
     n_actions: int = N_ACTIONS
     primitive_index: tuple[int, ...] = tuple(PRIMITIVE_INDEX)
     birth_bond: bool = True
+    preset: str = "default"
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.ablate) - set(INTRINSIC_TERMS))
@@ -41,20 +42,22 @@ class RunSpec:
             raise ValueError(
                 f"cannot ablate {unknown}; the intrinsic terms are: {', '.join(INTRINSIC_TERMS)}"
             )
-        self.world_params()  # checks the scenario and the reward mode
+        self.world_params()  # checks the scenario, the preset and the reward mode
         object.__setattr__(self, "ablate", tuple(sorted(set(self.ablate))))
         object.__setattr__(self, "primitive_index", tuple(self.primitive_index))
 
     @classmethod
-    def from_condition(cls, name: str, scenario: str) -> RunSpec:
-        """The run of the named condition (see training/conditions.py) in ``scenario``."""
+    def from_condition(cls, name: str, scenario: str, preset: str = "default") -> RunSpec:
+        """The run of the named condition (see training/conditions.py) in ``scenario`` (of
+        world preset ``preset``)."""
         if name not in CONDITIONS:
             raise ValueError(
                 f"unknown condition {name!r}; expected one of: {', '.join(CONDITIONS)}"
             )
         c = CONDITIONS[name]
         return cls(scenario, c.reward_mode, c.ablate, c.learning_signals,
-                   AgentConfig(composer=c.composer), birth_bond=c.birth_bond)  # fmt: skip
+                   AgentConfig(composer=c.composer), birth_bond=c.birth_bond,
+                   preset=preset)  # fmt: skip
 
     @property
     def condition(self) -> str | None:
@@ -64,12 +67,12 @@ class RunSpec:
         return next((name for name, c in CONDITIONS.items() if c == mine), None)
 
     def world_params(self) -> WorldParams:
-        """The worlds of this run: its scenario and reward mode, ablated terms weighted 0, and
-        attachment (0, 0) at reset without the birth bond."""
+        """The worlds of this run: its scenario of its preset and its reward mode, ablated
+        terms weighted 0, and attachment (0, 0) at reset without the birth bond."""
         weights = replace(RewardWeights(), **dict.fromkeys(self.ablate, 0.0))
         bond = {} if self.birth_bond else {"initial_attachment": (0.0, 0.0)}
-        return WorldParams(
-            scenario=self.scenario, reward_mode=self.reward_mode, rewards=weights, **bond
+        return WorldParams.preset(
+            self.preset, self.scenario, reward_mode=self.reward_mode, rewards=weights, **bond
         )
 
     def to_dict(self) -> dict:

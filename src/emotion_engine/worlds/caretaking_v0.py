@@ -8,6 +8,7 @@ steps.
 
     from emotion_engine.worlds import caretaking_v0
     env = caretaking_v0.parallel_env(render_mode="rgb_array", reward_mode="emotional")
+    harsh = caretaking_v0.parallel_env(preset="harsh")  # scarce food that comes back late
 """
 
 from typing import Any
@@ -21,7 +22,8 @@ __doc__ = (__doc__ or "") + world_doc("caretaking")
 
 
 def parallel_env(**kwargs: Any) -> WorldEnv:
-    """The ParallelEnv (keywords: ``render_mode``, ``max_cycles``, any ``WorldParams`` field)."""
+    """The ParallelEnv (keywords: ``render_mode``, ``max_cycles``, ``preset`` (``"default"``
+    or ``"harsh"``), any ``WorldParams`` field)."""
     return WorldEnv("caretaking", **kwargs)
 
 

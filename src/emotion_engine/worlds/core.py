@@ -135,6 +135,7 @@ def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
         loneliness=np.zeros((n, 2)),
         carrying=np.broadcast_to(params.bool_pair("start_carrying"), (n, 2)).copy(),
         food=where[:, 2:],
+        food_wait=np.zeros((n, params.n_food), dtype=np.int64),
         threat=np.zeros((n, 2), dtype=np.int64),
         threat_left=np.zeros(n, dtype=np.int64),
         last_action=np.zeros((n, 2), dtype=np.int64),
@@ -238,6 +239,7 @@ def _advance(
     drive = signal_drive(p, state, signals, alive)
     feeling = rules.emotions(p, state, events, meals, comfort, alive, drive)
     reward = rules.rewards(p, state, feeling, body, meals, comfort, harm, alive)
+    food, food_wait = rules.respawn_food(p, state, taken)
     new = WorldState(
         key=state.key,
         identity=state.identity,
@@ -247,7 +249,8 @@ def _advance(
         hunger=meals.hunger,
         loneliness=comfort.loneliness,
         carrying=meals.carrying,
-        food=rules.respawn_food(p, state, taken),
+        food=food,
+        food_wait=food_wait,
         threat=threats.threat,
         threat_left=harm.threat_left,
         last_action=a,

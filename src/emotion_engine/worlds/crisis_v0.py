@@ -21,7 +21,8 @@ __doc__ = (__doc__ or "") + world_doc("crisis")
 
 
 def parallel_env(**kwargs: Any) -> WorldEnv:
-    """The ParallelEnv (keywords: ``render_mode``, ``max_cycles``, any ``WorldParams`` field)."""
+    """The ParallelEnv (keywords: ``render_mode``, ``max_cycles``, ``preset`` (``"default"``
+    or ``"harsh"``), any ``WorldParams`` field)."""
     return WorldEnv("crisis", **kwargs)
 
 

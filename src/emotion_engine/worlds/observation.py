@@ -61,15 +61,19 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
 def _nearest_food(
     params: WorldParams, state: WorldState, rows: NDArray, cols: NDArray
 ) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
-    """(row, col) offsets (2, n, 2) to each agent's nearest food (Chebyshev distance; the
-    first item on a tie) and whether it stands on food (1, n, 2)."""
+    """(row, col) offsets (2, n, 2) to each agent's nearest food on the grid (Chebyshev
+    distance; the first item on a tie; 0 when every item is away) and whether it stands on
+    food (1, n, 2)."""
     best = np.full((state.n_envs, 2), params.size)
-    offsets = np.empty((2, state.n_envs, 2), dtype=np.float32)
+    away = state.food_wait > 0 if state.food_wait.any() else None
+    offsets = np.zeros((2, state.n_envs, 2), dtype=np.float32)
     food_rows, food_cols = offsets
     for f in range(params.n_food):
         d_rows = state.food[:, f, None, 0] - rows
         d_cols = state.food[:, f, None, 1] - cols
         d = np.maximum(np.abs(d_rows), np.abs(d_cols))
+        if away is not None:
+            d[away[:, f]] = params.size
         closer = d < best
         best[closer] = d[closer]
         food_rows[closer] = d_rows[closer]

@@ -50,11 +50,14 @@ class WorldEnv(ParallelEnv):
         scenario: ``"caretaking"`` or ``"crisis"``.
         render_mode: ``None``, ``"rgb_array"``, ``"ansi"`` or ``"human"`` (prints ansi).
         max_cycles: steps before truncation.
+        preset: ``"default"`` or ``"harsh"`` (care costs the carer; see
+            :data:`~emotion_engine.worlds.spec.PRESETS`), the values the other keywords
+            set over.
         **params: any other :class:`~emotion_engine.worlds.core.WorldParams` field.
 
     Raises:
-        ValueError: an unknown render mode or keyword, or a parameter of the wrong type or
-            out of its range (see ``WorldParams``).
+        ValueError: an unknown render mode, preset or keyword, or a parameter of the wrong
+            type or out of its range (see ``WorldParams``).
     """
 
     def __init__(
@@ -62,6 +65,7 @@ class WorldEnv(ParallelEnv):
         scenario: str,
         render_mode: str | None = None,
         max_cycles: int = 500,
+        preset: str = "default",
         **params: Any,
     ) -> None:
         if render_mode is not None and render_mode not in RENDER_MODES:
@@ -71,10 +75,10 @@ class WorldEnv(ParallelEnv):
         unknown = sorted(set(params) - {f.name for f in fields(WorldParams)})
         if unknown:
             raise ValueError(
-                f"unknown keyword(s) {reprlib.repr(unknown)}; expected render_mode, max_cycles "
-                "or a WorldParams field"
+                f"unknown keyword(s) {reprlib.repr(unknown)}; expected render_mode, max_cycles, "
+                "preset or a WorldParams field"
             )
-        self.params = WorldParams(scenario=scenario, max_cycles=max_cycles, **params)
+        self.params = WorldParams.preset(preset, scenario, max_cycles=max_cycles, **params)
         self.metadata = {
             "render_modes": list(RENDER_MODES),
             "name": f"{scenario}_v0",

@@ -45,6 +45,7 @@ from emotion_engine.worlds.spec import (
     COMFORT,
     EAT,
     FEED,
+    MAX_SIZE,
     N_ACTIONS,
     PARENT,
     PICK,
@@ -64,10 +65,17 @@ ChildFactory = Callable[[WorldParams, int], ChildPolicy]
 
 
 def nearest_food(state: WorldState, agent: int) -> NDArray[np.int64]:
-    """Cell (n, 2) of the food item nearest to an agent (Chebyshev distance; the first on a
-    tie)."""
+    """Cell (n, 2) of the food item on the grid nearest to an agent (Chebyshev distance; the
+    first on a tie; the agent's own cell when every item is away)."""
     distance = chebyshev(state.food, state.pos[:, agent, None])
-    return state.food[np.arange(state.n_envs), distance.argmin(-1)]
+    distance[state.food_wait > 0] = MAX_SIZE * 2  # not on the grid
+    nearest = state.food[np.arange(state.n_envs), distance.argmin(-1)]
+    return np.where(food_out(state)[:, None], nearest, state.pos[:, agent])
+
+
+def food_out(state: WorldState) -> NDArray[np.bool_]:
+    """Whether any food item is on the grid, (n,)."""
+    return (state.food_wait == 0).any(-1)
 
 
 def _threat_near(state: WorldState, agent: int, radius: int) -> NDArray[np.bool_]:
@@ -75,11 +83,13 @@ def _threat_near(state: WorldState, agent: int, radius: int) -> NDArray[np.bool_
 
 
 def forage(state: WorldState, agent: int, pick: bool) -> NDArray[np.int64]:
-    """Go to the nearest food; on it, pick it up (``pick``) or eat it."""
+    """Go to the nearest food; on it, pick it up (``pick``) or eat it; ``stay`` while every
+    item is away."""
     me = state.pos[:, agent]
     food = nearest_food(state, agent)
     on_food = (food == me).all(-1)
-    return np.where(on_food, PICK if pick else EAT, step_toward(me, food))
+    action = np.where(on_food, PICK if pick else EAT, step_toward(me, food))
+    return np.where(food_out(state), action, STAY)
 
 
 def caring_parent(state: WorldState, feed_at: float = 0.3) -> NDArray[np.int64]:
@@ -94,7 +104,7 @@ def caring_parent(state: WorldState, feed_at: float = 0.3) -> NDArray[np.int64]:
     stay_by = np.where(adjacent, np.where(lonely > 0.1, COMFORT, STAY), to_child)
     rules = [
         (~carrying, forage(state, PARENT, pick=True)),
-        (carrying, stay_by),
+        (carrying | ~food_out(state), stay_by),
         (carrying & (child_hunger >= feed_at), np.where(adjacent, FEED, to_child)),
         (own_hunger > 0.7, np.where(carrying, EAT, forage(state, PARENT, pick=False))),
         (lonely > 0.5, np.where(adjacent, COMFORT, to_child)),

@@ -52,6 +52,11 @@ def _bar(draw: ImageDraw.ImageDraw, x: int, y: int, value: float, colour: tuple)
     draw.rectangle((x, y, x + int(60 * value), y + 7), fill=colour)
 
 
+def on_grid(state: WorldState, env: int) -> NDArray[np.int64]:
+    """The cells (k, 2) of world ``env``'s food items on the grid (not those away)."""
+    return state.food[env][state.food_wait[env] == 0]
+
+
 def rgb_array(state: WorldState, params: WorldParams, env: int = 0) -> NDArray[np.uint8]:
     """An RGB picture (H, W, 3) uint8 of world ``env``: grid, food, threat, agents, status."""
     size = params.size
@@ -65,7 +70,7 @@ def rgb_array(state: WorldState, params: WorldParams, env: int = 0) -> NDArray[n
     def box(row: int, col: int) -> tuple[int, int, int, int]:
         return col * CELL, row * CELL, (col + 1) * CELL, (row + 1) * CELL
 
-    for row, col in state.food[env]:
+    for row, col in on_grid(state, env):
         x0, y0, x1, y1 = box(row, col)
         draw.rectangle((x0 + 13, y0 + 13, x1 - 13, y1 - 13), fill=FOOD)
     for agent in (PARENT, CHILD):
@@ -90,7 +95,7 @@ def ansi(state: WorldState, params: WorldParams, env: int = 0) -> str:
     """A text picture: ``P`` parent, ``c`` child, ``f`` food, ``T`` threat, and a status line
     per agent (health, hunger, loneliness, dominant emotion, last action)."""
     grid = [["." for _ in range(params.size)] for _ in range(params.size)]
-    for row, col in state.food[env]:
+    for row, col in on_grid(state, env):
         grid[row][col] = "f"
     if state.threat_left[env] > 0:
         row, col = state.threat[env]

@@ -101,7 +101,7 @@ def take_food(p: WorldParams, state: WorldState, a: NDArray, pos: NDArray) -> Ta
     """``eat`` eats held food first, else the food on the cell (it may fail: ``eat_success``);
     hands that can carry pick up the food they stand on unless they eat it there. Both on
     the same food: the parent gets it."""
-    on_food, slot = food_under(pos, state.food)
+    on_food, slot = food_under(pos, state.food, state.food_wait)
     carrying = state.carrying
     eat = a == EAT
     eat_held = eat & carrying
@@ -116,13 +116,19 @@ def take_food(p: WorldParams, state: WorldState, a: NDArray, pos: NDArray) -> Ta
     return Taken(eat_held, eat_ground, pick, take, slot)
 
 
-def food_under(pos: NDArray, food: NDArray) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
-    """Whether each agent stands on food, and the (first) food slot it stands on, (n, 2)."""
+def food_under(
+    pos: NDArray, food: NDArray, wait: NDArray
+) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """Whether each agent stands on food, and the (first) food slot it stands on, (n, 2);
+    items still away (``wait`` > 0) are not there."""
     rows, cols = pos[..., 0], pos[..., 1]
     on_food = np.zeros(rows.shape, dtype=bool)
     slot = np.zeros(rows.shape, dtype=np.int64)
+    away = wait > 0 if wait.any() else None
     for f in range(food.shape[1] - 1, -1, -1):
         here = (rows == food[:, f, None, 0]) & (cols == food[:, f, None, 1])
+        if away is not None:
+            here &= ~away[:, f, None]
         on_food |= here
         slot[here] = f
     return on_food, slot
@@ -158,17 +164,26 @@ def meals(
     return Meals(carrying, feed, fed, eaten, hunger, stilled)
 
 
-def respawn_food(p: WorldParams, state: WorldState, taken: Taken) -> NDArray[np.int64]:
-    """Food (n, n_food, 2) after the agents took theirs: taken items reappear at random cells."""
+def respawn_food(
+    p: WorldParams, state: WorldState, taken: Taken
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Food (n, n_food, 2) and its wait (n, n_food) after the agents took theirs: a taken
+    item's next cell is drawn at once, and it is back there ``food_respawn_delay`` steps
+    later (0: at once); an item away comes one step nearer."""
+    wait = np.maximum(state.food_wait - 1, 0) if state.food_wait.any() else state.food_wait
     if not taken.take.any():
-        return state.food
+        return state.food, wait
     food = state.food.copy()
+    if p.food_respawn_delay:
+        wait = wait.copy()
     for agent in (PARENT, CHILD):
         envs = np.flatnonzero(taken.take[:, agent])
         if envs.size:
             u = uniform(state.key[envs], state.t[envs], FOOD_STREAM + agent, 2)
             food[envs, taken.slot[envs, agent]] = cells(u, p.size)[:, 0]
-    return food
+            if p.food_respawn_delay:
+                wait[envs, taken.slot[envs, agent]] = p.food_respawn_delay
+    return food, wait
 
 
 # --- comfort and loneliness -----------------------------------------------------------------

@@ -139,6 +139,7 @@ MAX_CYCLES = 1_000_000
 INT_RANGES: dict[str, tuple[int, int]] = {
     "size": (3, MAX_SIZE),
     "n_food": (1, MAX_FOOD),
+    "food_respawn_delay": (0, MAX_CYCLES),
     "max_cycles": (1, MAX_CYCLES),
     "threat_period": (1, MAX_CYCLES),
     "threat_strikes": (1, MAX_CYCLES),
@@ -169,7 +170,9 @@ class WorldParams:
         scenario: ``"caretaking"`` or ``"crisis"`` (crisis adds threats).
         size: the grid is size × size cells.
         n_food: food items on the grid (1 to :data:`MAX_FOOD`); one eaten or picked up
-            reappears at a random cell.
+            reappears at a random cell ``food_respawn_delay`` steps later (0: at once).
+        food_respawn_delay: steps a taken food item stays off the grid (scarcity: every
+            item the parent feeds is then a meal it does not eat).
         max_cycles: steps before truncation.
         dt: seconds of emotion dynamics per step.
         reward_mode: ``"extrinsic"``, ``"emotional"`` or ``"explicit"`` (see rewards.py).
@@ -217,6 +220,7 @@ class WorldParams:
     scenario: str = "caretaking"
     size: int = 9
     n_food: int = 3
+    food_respawn_delay: int = 0
     max_cycles: int = 500
     dt: float = 1.0
     reward_mode: str = "extrinsic"
@@ -292,6 +296,14 @@ class WorldParams:
         if not 0.0 <= self.td_discount <= 1.0:
             raise ValueError(f"td_discount must be in [0, 1]; got {self.td_discount!r}")
 
+    @classmethod
+    def preset(cls, name: str, scenario: str = "caretaking", **fields: object) -> WorldParams:
+        """The worlds of the named preset (:data:`PRESETS`) of ``scenario`` with ``fields``
+        set over it, e.g. ``WorldParams.preset("harsh", "crisis", max_cycles=200)``;
+        ValueError for an unknown name."""
+        values = preset_fields(name, scenario) | fields
+        return cls(scenario=scenario, **values)  # type: ignore[arg-type]
+
     @property
     def threats(self) -> bool:
         """Whether threats appear (the crisis scenario)."""
@@ -330,6 +342,35 @@ class WorldParams:
         return self._arrays[name] > 0
 
 
+_HARSH: dict[str, object] = {"n_food": 1, "regen": (0.003, 0.001), "starve_damage": 0.025}
+PRESETS: dict[str, dict[str, dict[str, object]]] = {
+    "default": {"caretaking": {}, "crisis": {}},
+    "harsh": {
+        "caretaking": _HARSH | {"food_respawn_delay": 28},
+        "crisis": _HARSH
+        | {"food_respawn_delay": 26, "threat_period": 50, "vulnerability": (1.35, 2.0)},
+    },
+}
+"""Named sets of :class:`WorldParams` values, per scenario (name → scenario → values).
+
+``harsh``: care costs the carer. One food item, away for ``food_respawn_delay`` steps after
+it is taken, so every item fed is a meal the parent does not eat (and one fed to a sated
+child is wasted); starving hurts more and health regenerates at half the rate, so what the
+parent spends is slow to come back; in crisis the parent is more vulnerable (a blow taken in
+a shield costs it 1.35 × the default) and threats come every 50 steps. Calibrated against
+the baselines in ``docs/calibration.md`` (``emotion-engine calibrate``)."""
+
+
+def preset_fields(name: str, scenario: str) -> dict[str, object]:
+    """The :class:`WorldParams` values of preset ``name`` in ``scenario``; ValueError naming
+    the presets for an unknown name."""
+    if name not in PRESETS:
+        raise ValueError(
+            f"unknown preset {reprlib.repr(name)}; expected one of: {', '.join(PRESETS)}"
+        )
+    return dict(PRESETS[name].get(scenario, {}))
+
+
 @dataclass(frozen=True)
 class WorldState:
     """The state of n_envs worlds; every array's leading axis indexes envs.
@@ -343,6 +384,8 @@ class WorldState:
         health, hunger, loneliness: (n, 2) in [0, 1].
         carrying: (n, 2) whether the agent holds a food item.
         food: (n, n_food, 2) food (row, col).
+        food_wait: (n, n_food) steps before each item is back on the grid (0: it is there;
+            an item away has its next cell already drawn).
         threat: (n, 2) threat (row, col); meaningful while ``threat_left`` > 0.
         threat_left: (n,) strikes the threat has left (0: no threat).
         last_action: (n, 2) the actions of the last step (``STAY`` after reset).
@@ -363,6 +406,7 @@ class WorldState:
     loneliness: NDArray[np.float64]
     carrying: NDArray[np.bool_]
     food: NDArray[np.int64]
+    food_wait: NDArray[np.int64]
     threat: NDArray[np.int64]
     threat_left: NDArray[np.int64]
     last_action: NDArray[np.int64]

@@ -10,6 +10,7 @@ from emotion_engine.affect import EVENTS
 from emotion_engine.worlds.core import ACTIONS, OBS_FEATURES, WorldParams
 from emotion_engine.worlds.rewards import reward_table
 from emotion_engine.worlds.rules import WELL_BELOW
+from emotion_engine.worlds.spec import PRESETS
 
 ACTION_DOCS: dict[str, str] = {
     "stay": "do nothing",
@@ -37,8 +38,8 @@ OBS_DOCS: dict[str, str] = {
     "other_hunger": "the other's hunger",
     "other_loneliness": "the other's loneliness",
     "other_carrying": "1 if the other carries food",
-    "food_drow": "nearest food's row minus mine, / (size − 1)",
-    "food_dcol": "nearest food's column minus mine, / (size − 1)",
+    "food_drow": "nearest food's row minus mine, / (size − 1) (0 while every item is away)",
+    "food_dcol": "nearest food's column minus mine, / (size − 1) (0 while every item is away)",
     "on_food": "1 if food lies on my cell",
     "threat_drow": "the threat's row minus mine, / (size − 1) (0 if none)",
     "threat_dcol": "the threat's column minus mine, / (size − 1) (0 if none)",
@@ -133,7 +134,9 @@ def rules_table(p: WorldParams | None = None) -> str:
         ("food", "``eat``/``feed`` (see the action table); the parent picks up the food it "
          "stands on whenever its hands are free and it does not eat it there (``pick`` does "
          "the same); the child cannot carry and eats from the ground only "
-         f"{p.eat_success[1]:.0%} of tries; an item taken reappears at a random cell"),
+         f"{p.eat_success[1]:.0%} of tries; an item taken reappears at a random cell "
+         + (f"{p.food_respawn_delay} steps later" if p.food_respawn_delay else "at once")
+         + " (``food_respawn_delay``; the harsh preset keeps it away for a while)"),
         ("hunger", f"rises {hunger_p:g} (parent) / {hunger_c:g} (child) per step; a meal "
          f"removes {p.food_value:g}; above {p.hungry_at:g} the agent starves (health "
          f"−{p.starve_damage:g} per step at hunger 1)"),
@@ -161,11 +164,22 @@ def rules_table(p: WorldParams | None = None) -> str:
     return _table(("phase", "rule"), rows)
 
 
+def preset_line(scenario: str) -> str:
+    """Each preset's values in ``scenario``, in one line."""
+    return "; ".join(
+        f"``{name}`` "
+        + (", ".join(f"{k}={v}" for k, v in by[scenario].items()) or "(the defaults)")
+        for name, by in PRESETS.items()
+    )
+
+
 def world_doc(scenario: str) -> str:
     """The tables for a scenario's module docstring."""
     p = WorldParams(scenario=scenario)
     return f"""
 Defaults: {p.size}×{p.size} grid, {p.n_food} food items, max_cycles {p.max_cycles}, dt {p.dt} s.
+
+Presets (``preset=``; the other keywords set over them): {preset_line(scenario)}.
 
 Observation (``Box``, float32, shape ({len(OBS_FEATURES)},), the same layout for both agents):
 

@@ -146,19 +146,23 @@ class WorldVectorEnv(VectorEnv):
         return entry_observations(obs), rewards.reshape(-1), terminated, truncated, infos
 
 
-def vector_env(scenario: str, n_envs: int, **params: Any) -> WorldVectorEnv:
+def vector_env(
+    scenario: str, n_envs: int, preset: str = "default", **params: Any
+) -> WorldVectorEnv:
     """``n_envs`` worlds of ``scenario`` (``"caretaking"`` or ``"crisis"``) as a Gymnasium
     vector env of ``2 · n_envs`` entries (parent and child of each world, role appended).
 
     Args:
         scenario: the world.
         n_envs: number of worlds (≥ 1).
+        preset: ``"default"`` or ``"harsh"``
+            (:data:`~emotion_engine.worlds.spec.PRESETS`), the values ``params`` set over.
         **params: any other :class:`~emotion_engine.worlds.spec.WorldParams` field
             (``reward_mode``, ``max_cycles``, …).
 
     Raises:
-        ValueError: ``n_envs`` not a positive int, an unknown keyword, or a parameter of the
-            wrong type or out of its range.
+        ValueError: ``n_envs`` not a positive int, an unknown preset or keyword, or a
+            parameter of the wrong type or out of its range.
     """
     if isinstance(n_envs, bool) or not isinstance(n_envs, int) or n_envs < 1:
         raise ValueError(f"n_envs must be a positive int; got {reprlib.repr(n_envs)}")
@@ -168,4 +172,4 @@ def vector_env(scenario: str, n_envs: int, **params: Any) -> WorldVectorEnv:
             f"unknown keyword(s) {reprlib.repr(sorted(set(params) - known))}; expected "
             "WorldParams fields"
         )
-    return WorldVectorEnv(WorldParams(scenario=scenario, **params), n_envs)
+    return WorldVectorEnv(WorldParams.preset(preset, scenario, **params), n_envs)
