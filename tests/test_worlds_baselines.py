@@ -38,7 +38,8 @@ def test_care_keeps_the_child_alive_and_neglect_does_not(scenario):
 
 @pytest.mark.slow
 def test_calibration_targets_at_100_seeds():
-    rows = {(r["scenario"], r["policy"]): r for r in calibration(episodes=100, steps=500)}
+    rows = {(r["scenario"], r["policy"]): r for r in calibration(episodes=100, steps=500)
+            if r["preset"] == "default"}  # fmt: skip
     assert rows["caretaking", "scripted"]["child_survival"] >= 0.95
     assert rows["crisis", "scripted"]["child_survival"] >= 0.90
     for scenario in ("caretaking", "crisis"):
