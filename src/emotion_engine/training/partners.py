@@ -108,21 +108,25 @@ def assign(partners: Partners, n_envs: int) -> tuple[str, ...]:
     return tuple(name for name, count in zip(names, counts, strict=True) for _ in range(count))
 
 
+def scripted_envs(partners: Sequence[str]) -> dict[str, NDArray[np.bool_]]:
+    """Each scripted child among ``partners`` (one name per env) → the envs it acts in."""
+    each = np.asarray(partners)
+    return {name: each == name for name in CHILD_POLICIES if name in partners}
+
+
 def scripted_actions(
-    partners: Sequence[str],
+    envs: dict[str, NDArray[np.bool_]],
     params: WorldParams,
     state: WorldState,
     obs: NDArray[np.float32],
     seed: int,
     step: int,
 ) -> NDArray[np.int64]:
-    """The child's actions (n_envs,) of the scripted partners in the envs they act in (-1 in
-    the envs of the co-learning child), at the run's ``step`` with the run's ``seed``."""
-    each = np.asarray(partners)
+    """The child's actions (n_envs,) of the scripted partners in the envs they act in
+    (``envs``, see :func:`scripted_envs`; -1 elsewhere), at the run's ``step`` with the run's
+    ``seed``."""
     out = np.full(state.n_envs, -1, dtype=np.int64)
     step_seed = int(np.random.SeedSequence([seed, PARTNER_STEP_STREAM, step]).generate_state(1)[0])
-    for name in CHILD_POLICIES:
-        where = each == name
-        if where.any():
-            out = np.where(where, CHILD_POLICIES[name](params, step_seed)(state, obs), out)
+    for name, where in envs.items():
+        out = np.where(where, CHILD_POLICIES[name](params, step_seed)(state, obs), out)
     return out

@@ -32,7 +32,7 @@ from emotion_engine.affect import AffectState
 from emotion_engine.affect.complex import cumulants as complex_cumulants
 from emotion_engine.checkpoint import CheckpointError
 from emotion_engine.policies import CO_TRAINED
-from emotion_engine.training.partners import scripted_actions
+from emotion_engine.training.partners import scripted_actions, scripted_envs
 from emotion_engine.training.ppo import StepResult
 from emotion_engine.worlds.batch import BatchedWorld
 from emotion_engine.worlds.core import (
@@ -84,6 +84,8 @@ class WorldVecEnv:
         if len(self.partners) != n_envs:
             raise ValueError(f"need one partner per env ({n_envs}); got {len(self.partners)}")
         self.scripted = np.array([p != CO_TRAINED for p in self.partners])
+        self.scripted_envs = scripted_envs(self.partners)
+        self.given = np.stack([np.ones(n_envs, dtype=bool), ~self.scripted], -1)
         self.world = BatchedWorld(n_envs, params, seed=0)
         self.clock = np.zeros(2, dtype=np.int64)  # (seed, steps since reset): the partners'
 
@@ -106,7 +108,7 @@ class WorldVecEnv:
         if self.scripted.any():
             actions = self._partners_act(actions)
             active[:, CHILD] &= ~self.scripted
-            given = np.stack([np.ones(self.n_envs, dtype=bool), ~self.scripted], -1)
+            given = self.given
         self.clock[1] += 1
         signals = AgentSignals(values if self.learning_signals else None, complex_emotions, given)
         obs, rewards, terminated, truncated, info = self.world.step(actions, signals)
@@ -130,7 +132,9 @@ class WorldVecEnv:
         """``actions`` with the child's replaced by the scripted partners' where they act."""
         state = self.world.state
         seed, steps = (int(x) for x in self.clock)
-        child = scripted_actions(self.partners, self.params, state, self.world.obs, seed, steps)
+        child = scripted_actions(
+            self.scripted_envs, self.params, state, self.world.obs, seed, steps
+        )
         out = np.array(actions, copy=True)
         out[:, CHILD] = np.where(self.scripted, child, out[:, CHILD])
         return out
