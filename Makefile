@@ -55,7 +55,8 @@ checkpoints: setup
 	  s=$${pair%:*}; steps=$${pair#*:}; run=runs/$$s-emotional-s0; resume=--overwrite; test -f $$run/state.safetensors && resume=--resume; \
 	  $(BIN)/emotion-engine train --scenario $$s --total-steps $$steps --seed 0 --out $$run $$resume && \
 	  mkdir -p $(SHIPPED)/$$s && cp $$run/policy.safetensors $$run/policy.json $(SHIPPED)/$$s/ && \
-	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --json > $(SHIPPED)/$$s/evaluation.json || exit 1; \
+	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --json > $(SHIPPED)/$$s/evaluation.json && \
+	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --child-policy all --json > $(SHIPPED)/$$s/partners.json || exit 1; \
 	done
 
 bench: setup

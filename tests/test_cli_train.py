@@ -84,6 +84,10 @@ def test_overwrite_replaces_the_runs_files_only_and_rounding_is_said(shipped_cop
         (["--checkpoint-every", "inf"], "--checkpoint-every must be seconds in (0, 86400]"),
         (["--checkpoint-every", "86401"], "--checkpoint-every must be seconds in (0, 86400]"),
         (["--resume", "--overwrite"], "--resume continues the run in --out and --overwrite"),
+        (["--partners", "bogus=1"], "--partners: unknown child partner 'bogus' in the partners"),
+        (["--partners", "co-trained=-1"], "weight of partner 'co-trained' must be a finite"),
+        (["--partners", "co-trained=0,clingy=0"], "--partners: the partners' weights are all zero"),
+        (["--partners", "co-trained"], "--partners: partners are name=weight items"),
     ],
 )
 def test_bad_options_are_refused_before_anything_is_made(tmp_path, args, needle):

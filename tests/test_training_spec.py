@@ -33,7 +33,8 @@ def test_round_trip_keeps_every_field():
     assert spec.ablate == ("bond", "empathic_joy")
     d = spec.to_dict()
     assert list(d) == ["scenario", "reward_mode", "ablate", "learning_signals", "agent_config",
-                       "obs_dim", "n_actions", "primitive_index", "birth_bond", "preset"]  # fmt: skip
+                       "obs_dim", "n_actions", "primitive_index", "birth_bond", "preset",
+                       "partners"]  # fmt: skip
     assert d["ablate"] == ["bond", "empathic_joy"] and d["agent_config"]["hidden"] == 64
     assert RunSpec.from_dict(d) == spec and RunSpec.from_dict(json.loads(json.dumps(d))) == spec
     assert spec.condition is None  # two ablations and the extrinsic reward: no named condition

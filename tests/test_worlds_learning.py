@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from emotion_engine.affect.complex import complex_drive
 from emotion_engine.affect import MODULATORS
+from emotion_engine.affect.complex import complex_drive
 from emotion_engine.worlds import AgentSignals, BatchedWorld, WorldParams, caretaking_v0, vector_env
 from emotion_engine.worlds.core import reset, step
 from emotion_engine.worlds.learning import signal_drive, signals_from, td_error

@@ -63,15 +63,13 @@ app = typer.Typer(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 """The ``--json`` option every subcommand that reports something has."""
 
-ChildPolicyOption = Annotated[
-    str,
-    typer.Option(
-        help="The child partner: co-trained (the policy's own child), stationary, random, "
-        "forager, clingy (scripted children), or checkpoint:PATH (the child of a "
-        "policy.safetensors of --scenario)."
-    ),
-]
-"""The ``--child-policy`` option of simulate and evaluate."""
+CHILD_POLICY_HELP = (
+    "The child partner: co-trained (the policy's own child), stationary, random, forager, "
+    "clingy (scripted children), or checkpoint:PATH (the child of a policy.safetensors of "
+    "--scenario)."
+)
+ChildPolicyOption = Annotated[str, typer.Option(help=CHILD_POLICY_HELP)]
+"""The ``--child-policy`` option of simulate."""
 
 PRESET_HELP = (
     "World preset: default, or harsh (care costs the carer: scarce food that comes back "
@@ -777,6 +775,16 @@ def train(
         bool,
         typer.Option("--no-learning-signals", help="TD error and value do not drive the emotions."),
     ] = False,
+    partners: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME=WEIGHT,...",
+            help="The child partners the parent trains with, by share of the envs: "
+            "co-trained (the co-learning child), stationary, random, forager, clingy "
+            "(scripted children); e.g. co-trained=1 for plain co-training. Default: "
+            "co-trained=0.5,stationary=0.125,random=0.125,forager=0.125,clingy=0.125.",
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option(help="Continue the run in --out from its last checkpoint.")
     ] = False,
@@ -809,6 +817,7 @@ def train(
 
     from emotion_engine.checkpoint import CheckpointError
     from emotion_engine.training.experiment import MAX_SEED, default_config, train_run
+    from emotion_engine.training.partners import DEFAULT_PARTNERS, parse_partners
     from emotion_engine.training.run import (
         MAX_CHECKPOINT_SECONDS,
         RunFolderError,
@@ -838,11 +847,15 @@ def train(
     if condition is not None and given:
         fail(f"--condition names the whole run; drop {', '.join(given)} or --condition")
     try:
+        mix = DEFAULT_PARTNERS if partners is None else parse_partners(partners)
+    except ValueError as e:
+        fail(f"--partners: {e}")
+    try:
         if condition is not None:
-            spec = RunSpec.from_condition(condition, scenario, preset)
+            spec = RunSpec.from_condition(condition, scenario, preset, mix)
         else:
             spec = RunSpec(scenario, reward_mode or "emotional", ablate, not no_learning_signals,
-                           preset=preset)  # fmt: skip
+                           preset=preset, partners=mix)  # fmt: skip
         config = default_config(total_steps, seed)
     except ValueError as e:
         fail(str(e))
@@ -895,7 +908,13 @@ def evaluate(
     policy: Annotated[
         str, typer.Option(help="trained, untrained, random, scripted or selfish.")
     ] = "trained",
-    child_policy: ChildPolicyOption = "co-trained",
+    child_policy: Annotated[
+        str,
+        typer.Option(
+            help=f"{CHILD_POLICY_HELP} Or all: each of co-trained, stationary, random, "
+            "forager and clingy on the same seeds, a row each (in --json under partners)."
+        ),
+    ] = "co-trained",
     preset: PresetOption = "default",
     checkpoint: Annotated[
         Path | None,
@@ -920,9 +939,11 @@ def evaluate(
     """Many episodes on held-out seeds: survival, attachment, self-sacrifice, with 95% CIs."""
     from emotion_engine.policies import LEARNED_POLICIES, is_learned_partner
     from emotion_engine.training.evaluate import (
+        ALL_PARTNERS,
         EPISODE_FILE_SUFFIXES,
         METRIC_FIELDS,
         episode_rows,
+        evaluate_partners,
         write_episodes,
     )
     from emotion_engine.training.evaluate import evaluate as run
@@ -931,10 +952,15 @@ def evaluate(
     check_output(per_episode, "--per-episode", EPISODE_FILE_SUFFIXES)
     if checkpoint is not None or policy in LEARNED_POLICIES or is_learned_partner(child_policy):
         _configure_torch()
+    every = child_policy == ALL_PARTNERS
+    played: list[tuple[str, dict]] = []  # (child partner, its episode metrics)
+
+    def with_child(child: str) -> dict[str, Any]:
+        return run(scenario, policy, checkpoint, episodes, seed, steps, child,
+                   on_episodes=lambda m: played.append((child, m)), preset=preset)  # fmt: skip
+
     try:
-        played: list[dict] = []
-        result = run(scenario, policy, checkpoint, episodes, seed, steps, child_policy,
-                     on_episodes=played.append, preset=preset)  # fmt: skip
+        result = evaluate_partners(with_child) if every else with_child(child_policy)
     except ValueError as e:
         message = str(e)
         if checkpoint is not None:  # torch and the agents are imported already
@@ -946,10 +972,16 @@ def evaluate(
     if "note" in result:
         typer.echo(f"note: {result['note']}", err=True)
     if per_episode is not None:
+        first = int(result["first_world_seed"])
+        rows = [({"child_policy": c} if every else {}) | row
+                for c, m in played for row in episode_rows(m, first)]  # fmt: skip
         with writing(per_episode, "--per-episode") as path:
-            write_episodes(path, episode_rows(played[0], int(result["first_world_seed"])))
+            write_episodes(path, rows)
     if as_json:
         emit_json(result)
+        return
+    if every:
+        typer.echo(partners_table(result))
         return
     ci_of = {name: ci_name for name, ci_name, _ in METRIC_FIELDS}
     for key, value in result.items():
@@ -1077,6 +1109,27 @@ def _ci_cell(measure: object) -> str:
     return f"{measure['mean']:.3f} ±{(high - low) / 2:.3f}"
 
 
+PARTNER_COLUMNS = ("child_survival_rate", "child_health_auc_mean", "parent_survival_rate",
+                   "parent_cost_health_mean", "feeds_per_episode")  # fmt: skip
+"""The metrics of ``evaluate --child-policy all``'s table, a column each."""
+
+
+def partners_table(result: dict[str, Any]) -> str:
+    """An evaluation of every child partner as a plain table: a row per partner."""
+    from emotion_engine.training.evaluate import METRIC_FIELDS
+
+    ci_of = {name: ci_name for name, ci_name, _ in METRIC_FIELDS}
+    rows = [["child partner", *PARTNER_COLUMNS]]
+    for partner, cell in result["partners"].items():
+        measures = [{"mean": cell[name], "ci95": cell[ci_of[name]]} for name in PARTNER_COLUMNS]
+        rows.append([partner, *(_ci_cell(m) if m["mean"] is not None else "" for m in measures)])
+    title = (
+        f"{result['policy']} in {result['scenario']}: {result['episodes']} episodes of "
+        f"{result['steps']} steps per child partner, world seeds from {result['first_world_seed']}"
+    )
+    return _ci_table(title, rows, max(map(len, PARTNER_COLUMNS)))
+
+
 def paradigm_table(result: dict[str, Any]) -> str:
     """A paradigm's phases as a plain table: a row per measure, a column per phase."""
     phases = result["phases"]
@@ -1085,12 +1138,17 @@ def paradigm_table(result: dict[str, Any]) -> str:
         cells = [_ci_cell(p.get(key)) for p in phases]
         if any(cells):
             rows.append([key, *cells])
-    width = max(len(r[0]) for r in rows)
-    lines = [f"{r[0]:<{width}} " + " ".join(f"{c:>14}" for c in r[1:]) for r in rows]
     title = (
         f"{result['paradigm']} ({result['scenario']}, {result['policy']}): "
         f"{result['episodes']} episodes, world seeds from {result['first_world_seed']}"
     )
+    return _ci_table(title, rows, 14)
+
+
+def _ci_table(title: str, rows: list[list[str]], cell_width: int) -> str:
+    """``rows`` (a name, then cells) under ``title``, names left, cells right-aligned."""
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{r[0]:<{width}} " + " ".join(f"{c:>{cell_width}}" for c in r[1:]) for r in rows]
     return "\n".join([title, *lines, "(mean ± half its 95% bootstrap CI over episodes)"])
 
 

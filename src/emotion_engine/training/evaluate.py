@@ -2,7 +2,8 @@
 
 World seeds for evaluation start at :data:`EVAL_SEED_OFFSET` + ``seed``, far from the seeds
 training uses (0 … n_envs − 1 and their successor episodes), so agents are evaluated on
-worlds they never trained on.
+worlds they never trained on. :func:`evaluate_partners` evaluates a parent with every child
+partner of :data:`PARTNER_CELLS` on the same seeds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 from emotion_engine.policies import CO_TRAINED, make_policy, with_child
 from emotion_engine.stats import mean_ci
 from emotion_engine.worlds.core import WorldParams
+from emotion_engine.worlds.policies import CHILD_POLICIES
 from emotion_engine.worlds.runner import run_episodes
 
 EVAL_SEED_OFFSET = 1_000_000
@@ -110,6 +112,26 @@ def preset_note(checkpoint: str | Path, preset: str) -> str | None:
     if trained_on == preset:
         return None
     return f"{checkpoint} was trained on the {trained_on} preset and is evaluated on {preset}"
+
+
+ALL_PARTNERS = "all"
+"""The ``child_policy`` of :func:`evaluate_partners`: every cell of :data:`PARTNER_CELLS`."""
+PARTNER_CELLS: tuple[str, ...] = (CO_TRAINED, *CHILD_POLICIES)
+"""The child partners a parent is evaluated with at once: its own and the scripted ones."""
+HEADER = ("scenario", "preset", "policy", "child_policy", "episodes", "steps", "first_world_seed")
+"""The fields of an evaluation that say what was evaluated (the rest are its metrics)."""
+
+
+def evaluate_partners(evaluate_with: Callable[[str], dict[str, object]]) -> dict[str, object]:
+    """The evaluations ``evaluate_with(child)`` (:func:`evaluate` of one policy on the same
+    seeds) for each child partner of :data:`PARTNER_CELLS` in one: the header once
+    (``child_policy`` is ``all``) and under ``partners`` each partner's metrics with CIs."""
+    cells = {child: evaluate_with(child) for child in PARTNER_CELLS}
+    first = cells[CO_TRAINED]
+    header = {k: first[k] for k in (*HEADER, "note") if k in first} | {"child_policy": ALL_PARTNERS}
+    return header | {
+        "partners": {c: {k: v for k, v in r.items() if k not in header} for c, r in cells.items()}
+    }
 
 
 EPISODE_FILE_SUFFIXES = (".jsonl", ".csv")

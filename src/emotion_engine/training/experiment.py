@@ -12,6 +12,7 @@ from pathlib import Path
 
 from emotion_engine.agents.policy import build_agents
 from emotion_engine.training.config import PPOConfig
+from emotion_engine.training.partners import assign
 from emotion_engine.training.ppo import TrainResult
 from emotion_engine.training.run import DEFAULT_CHECKPOINT_SECONDS, run_training
 from emotion_engine.training.spec import RunSpec
@@ -43,7 +44,8 @@ def train_run(
     overwrite: bool = False,
     checkpoint_seconds: float = DEFAULT_CHECKPOINT_SECONDS,
 ) -> TrainResult:
-    """Train parent and child for ``spec`` with ``config`` in ``out`` (see
+    """Train parent and child for ``spec`` with ``config`` in ``out``, the envs apportioned
+    to the spec's child partners (:func:`~emotion_engine.training.partners.assign`) (see
     :func:`~emotion_engine.training.run.run_training` for the folder, ``overwrite`` and when
     the state is checkpointed); ValueError when ``config.gamma`` is not the worlds'
     ``td_discount`` (the TD error that drives the emotions would not be the one learnt)."""
@@ -53,7 +55,8 @@ def train_run(
             f"PPOConfig.gamma = {config.gamma!r} must equal the worlds' td_discount = "
             f"{params.td_discount!r} (the TD error that drives the emotions); set gamma to it"
         )
-    env = WorldVecEnv(params, config.n_envs, learning_signals=spec.learning_signals)
+    env = WorldVecEnv(params, config.n_envs, learning_signals=spec.learning_signals,
+                      partners=assign(spec.partners, config.n_envs))  # fmt: skip
     agents = build_agents(spec.agent_config, seed=config.seed)
     return run_training(config, env, agents, out, spec.to_dict(), resume=resume,
                         overwrite=overwrite, checkpoint_every=checkpoint_every,

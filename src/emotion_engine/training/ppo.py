@@ -40,7 +40,9 @@ class StepResult:
     observation before any reset (and equals ``obs`` elsewhere). Termination and truncation
     are per agent: an agent's own episode can end (e.g. it died) while the others go on.
     ``active`` marks the agents that really acted in this step (False once an agent is out
-    of its episode); inactive samples are left out of learning.
+    of its episode, or where another acted in its place); inactive samples are left out of
+    learning. An episode's metrics may name its ``partner`` (a str); the log then reports
+    them per partner too.
     """
 
     obs: np.ndarray  # (N, A, D) float32
@@ -458,8 +460,14 @@ def _optimise(
 
 
 def _episode_summary(episodes: list[dict]) -> dict[str, float]:
-    """Means of the numeric episode metrics of one update (empty when none ended)."""
+    """Means of the numeric episode metrics of one update (empty when none ended), and for
+    episodes that name their ``partner`` also per partner (``episode_<metric>_<partner>``)."""
     if not episodes:
         return {}
     keys = [k for k, v in episodes[0].items() if isinstance(v, int | float | bool)]
-    return {f"episode_{k}": float(np.mean([float(e[k]) for e in episodes])) for k in keys}
+    groups: dict[str, list[dict]] = {"": episodes}
+    for e in episodes:
+        if "partner" in e:
+            groups.setdefault(f"_{e['partner']}", []).append(e)
+    return {f"episode_{k}{suffix}": float(np.mean([float(e[k]) for e in group]))
+            for suffix, group in groups.items() for k in keys}  # fmt: skip

@@ -2,8 +2,11 @@
 
 A run is described by its scenario and world preset, reward mode, ablated intrinsic terms, whether the agents'
 learning signals drive their emotions, the agents' sizes, the observation layout it was
-trained on, and whether the family starts with the birth bond; with a :class:`~emotion_engine.training.config.PPOConfig` it defines the run, and
-both must match to resume one.
+trained on, whether the family starts with the birth bond, and the child partners the parent
+trains with (:mod:`~emotion_engine.training.partners`); with a
+:class:`~emotion_engine.training.config.PPOConfig` it defines the run, and both must match to
+resume one. A stored spec without partners (from before them) was trained with its co-trained
+child alone.
 """
 
 from __future__ import annotations
@@ -12,8 +15,15 @@ from dataclasses import asdict, dataclass, field, replace
 
 from emotion_engine.agents.emotional import AgentConfig
 from emotion_engine.agents.policy import PRIMITIVE_INDEX
+from emotion_engine.text import clip
 from emotion_engine.training.conditions import CONDITIONS, INTRINSIC_TERMS, Condition
 from emotion_engine.training.config import known_fields
+from emotion_engine.training.partners import (
+    CO_TRAINED_ONLY,
+    DEFAULT_PARTNERS,
+    Partners,
+    check_partners,
+)
 from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM, WorldParams
 from emotion_engine.worlds.rewards import RewardWeights
 
@@ -22,7 +32,9 @@ from emotion_engine.worlds.rewards import RewardWeights
 class RunSpec:
     """One training run of the parent and child; ValueError for unknown names.
 
-    ``ablate`` is kept sorted and without repeats, so equal runs compare equal.
+    ``ablate`` is kept sorted and without repeats, so equal runs compare equal;
+    ``partners`` (name → weight pairs, see :func:`~emotion_engine.training.partners.check_partners`)
+    is kept in canonical order without zero weights.
     """
 
     scenario: str
@@ -35,6 +47,7 @@ class RunSpec:
     primitive_index: tuple[int, ...] = tuple(PRIMITIVE_INDEX)
     birth_bond: bool = True
     preset: str = "default"
+    partners: Partners = DEFAULT_PARTNERS
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.ablate) - set(INTRINSIC_TERMS))
@@ -45,11 +58,18 @@ class RunSpec:
         self.world_params()  # checks the scenario, the preset and the reward mode
         object.__setattr__(self, "ablate", tuple(sorted(set(self.ablate))))
         object.__setattr__(self, "primitive_index", tuple(self.primitive_index))
+        object.__setattr__(self, "partners", check_partners(dict(self.partners)))
 
     @classmethod
-    def from_condition(cls, name: str, scenario: str, preset: str = "default") -> RunSpec:
+    def from_condition(
+        cls,
+        name: str,
+        scenario: str,
+        preset: str = "default",
+        partners: Partners = DEFAULT_PARTNERS,
+    ) -> RunSpec:
         """The run of the named condition (see training/conditions.py) in ``scenario`` (of
-        world preset ``preset``)."""
+        world preset ``preset``) with the child ``partners``."""
         if name not in CONDITIONS:
             raise ValueError(
                 f"unknown condition {name!r}; expected one of: {', '.join(CONDITIONS)}"
@@ -57,7 +77,7 @@ class RunSpec:
         c = CONDITIONS[name]
         return cls(scenario, c.reward_mode, c.ablate, c.learning_signals,
                    AgentConfig(composer=c.composer), birth_bond=c.birth_bond,
-                   preset=preset)  # fmt: skip
+                   preset=preset, partners=partners)  # fmt: skip
 
     @property
     def condition(self) -> str | None:
@@ -78,12 +98,19 @@ class RunSpec:
     def to_dict(self) -> dict:
         """Plain dict for JSON metadata (the ``spec`` of every checkpoint)."""
         d = asdict(self) | {"agent_config": self.agent_config.to_dict()}
-        return d | {"ablate": list(self.ablate), "primitive_index": list(self.primitive_index)}
+        return d | {"ablate": list(self.ablate), "primitive_index": list(self.primitive_index),
+                    "partners": dict(self.partners)}  # fmt: skip
 
     @classmethod
     def from_dict(cls, d: dict) -> RunSpec:
-        """Inverse of :meth:`to_dict`; unknown keys, here or in ``agent_config``, are an error."""
-        d = known_fields(cls, d)
+        """Inverse of :meth:`to_dict`; unknown keys, here or in ``agent_config``, are an error;
+        without ``partners``, the co-trained child alone."""
+        d = {"partners": dict(CO_TRAINED_ONLY)} | known_fields(cls, d)
+        if not isinstance(d["partners"], dict):
+            raise ValueError(
+                f"a run's partners must be an object of weights; got {clip(repr(d['partners']))}"
+            )
+        d["partners"] = tuple(d["partners"].items())
         if "agent_config" in d:
             d = d | {"agent_config": AgentConfig(**known_fields(AgentConfig, d["agent_config"]))}
         return cls(**d)

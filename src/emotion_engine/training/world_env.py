@@ -12,6 +12,11 @@
   drive) and the complex emotions still go;
 - an agent's own episode *terminates* when it dies (the other lives on), and is *truncated*
   at the time limit; once dead its steps are inactive and are left out of learning;
+- in the envs of a scripted child partner (``partners``, see
+  :mod:`~emotion_engine.training.partners`) the scripted child acts instead of the learning
+  child: the learning child's steps there are inactive, and its value and complex emotions
+  are not given to the world (the scripted child feels no learning signals); each finished
+  episode names its ``partner``;
 - the cumulants that define the complex emotions (:mod:`emotion_engine.affect.complex`)
   come back in ``aux``.
 """
@@ -28,10 +33,13 @@ from emotion_engine.affect.complex import Witnessed
 from emotion_engine.affect.complex import cumulants as complex_cumulants
 from emotion_engine.affect.social import EVENTS
 from emotion_engine.checkpoint import CheckpointError
+from emotion_engine.policies import CO_TRAINED
+from emotion_engine.training.partners import scripted_actions, scripted_envs
 from emotion_engine.training.ppo import StepResult
 from emotion_engine.worlds.batch import BatchedWorld
 from emotion_engine.worlds.core import (
     AGENTS,
+    CHILD,
     N_ACTIONS,
     OBS_DIM,
     OBS_INDEX,
@@ -62,21 +70,39 @@ def cumulants(obs: NDArray, final_obs: NDArray, events: NDArray) -> NDArray[np.f
 
 
 class WorldVecEnv:
-    """N parent/child worlds for PPO: parent is agent 0, child agent 1."""
+    """N parent/child worlds for PPO: parent is agent 0, child agent 1.
+
+    ``partners`` names the child partner of each env (``co-trained`` or a scripted child;
+    None: the learning child everywhere).
+    """
 
     n_agents = len(AGENTS)
     obs_dim = OBS_DIM
     n_actions = N_ACTIONS
 
-    def __init__(self, params: WorldParams, n_envs: int, learning_signals: bool = True) -> None:
+    def __init__(
+        self,
+        params: WorldParams,
+        n_envs: int,
+        learning_signals: bool = True,
+        partners: tuple[str, ...] | None = None,
+    ) -> None:
         self.params = params
         self.n_envs = n_envs
         self.learning_signals = learning_signals
+        self.partners = (CO_TRAINED,) * n_envs if partners is None else tuple(partners)
+        if len(self.partners) != n_envs:
+            raise ValueError(f"need one partner per env ({n_envs}); got {len(self.partners)}")
+        self.scripted = np.array([p != CO_TRAINED for p in self.partners])
+        self.scripted_envs = scripted_envs(self.partners)
+        self.given = np.stack([np.ones(n_envs, dtype=bool), ~self.scripted], -1)
         self.world = BatchedWorld(n_envs, params, seed=0)
+        self.clock = np.zeros(2, dtype=np.int64)  # (seed, steps since reset): the partners'
 
     def reset(self, seed: int) -> NDArray[np.float32]:
         """Worlds seeded seed, seed + 1, …; returns observations (n, 2, OBS_DIM)."""
         self.world = BatchedWorld(self.n_envs, self.params, seed=seed)
+        self.clock = np.array([seed, 0], dtype=np.int64)
         return np.ascontiguousarray(self.world.obs)
 
     def step(
@@ -88,13 +114,19 @@ class WorldVecEnv:
         """One step of every world with the agents' values V(s_t) (n, 2) and complex emotions
         (n, 2, 4), where they have them (see the module docstring)."""
         active = self.world.state.health > 0.0
-        signals = AgentSignals(values if self.learning_signals else None, complex_emotions)
+        given = None
+        if self.scripted.any():
+            actions = self._partners_act(actions)
+            active[:, CHILD] &= ~self.scripted
+            given = self.given
+        self.clock[1] += 1
+        signals = AgentSignals(values if self.learning_signals else None, complex_emotions, given)
         before = self.world.obs
         obs, rewards, terminated, truncated, info = self.world.step(actions, signals)
         own_end = info["died"] | terminated[:, None]
         episodes = [
-            {k: v[j].item() for k, v in info["episode"].items()}
-            for j in range(len(info["episode_envs"]))
+            {k: v[j].item() for k, v in info["episode"].items()} | {"partner": self.partners[e]}
+            for j, e in enumerate(info["episode_envs"])
         ]
         return StepResult(
             obs=np.ascontiguousarray(obs),
@@ -107,9 +139,21 @@ class WorldVecEnv:
             aux={"cumulants": cumulants(before, info["final_observation"], info["events"])},
         )
 
+    def _partners_act(self, actions: NDArray) -> NDArray:
+        """``actions`` with the child's replaced by the scripted partners' where they act."""
+        state = self.world.state
+        seed, steps = (int(x) for x in self.clock)
+        child = scripted_actions(
+            self.scripted_envs, self.params, state, self.world.obs, seed, steps
+        )
+        out = np.array(actions, copy=True)
+        out[:, CHILD] = np.where(self.scripted, child, out[:, CHILD])
+        return out
+
     def state_dict(self) -> tuple[dict[str, np.ndarray], dict]:
-        """Every array of the worlds' state, for exact resumption."""
-        arrays = {"seeds": self.world.seeds, "obs": np.ascontiguousarray(self.world.obs)}
+        """Every array of the worlds' state (and the partners' clock), for exact resumption."""
+        arrays = {"seeds": self.world.seeds, "obs": np.ascontiguousarray(self.world.obs),
+                  "partner_clock": self.clock.copy()}  # fmt: skip
         for f in fields(WorldState):
             value = getattr(self.world.state, f.name)
             if isinstance(value, AffectState):
@@ -134,3 +178,4 @@ class WorldVecEnv:
         )
         self.world = BatchedWorld(self.n_envs, self.params, seeds=arrays["seeds"])
         self.world.state, self.world.obs = state, arrays["obs"]
+        self.clock = np.asarray(arrays["partner_clock"], dtype=np.int64).copy()
