@@ -16,10 +16,12 @@ conditioned comfort, Bowlby 1969 and Hofer 2006): while the other is present, at
 moves towards one's own positive affect, and it fades slowly, faster while the agents are
 apart:
 
-    dA/dt = α·present·(λ − A) − (f + d·separated)·A,   λ = own positive affect in [0, 1].
+    dA/dt = α·close·(λ − A) − (f + d·separated)·A,   λ = own positive affect in [0, 1]
+    (:func:`positive_affect`).
 
-Positive shared experience (being fed, comforted, the other's joy, felt while together)
-raises it; one's own care acts do not, except through what they make one feel. A stranger
+Positive shared experience (being fed, comforted, the other's joy caught by contagion, felt
+while together) raises it; one's own care acts are not in the law and drive no modulator, so
+they raise it only through the other's relief that one then sees and catches. A stranger
 starts at 0. Held constant over a step the law is linear, so it is integrated exactly.
 
 Emotional contagion is explicit (Hatfield, Cacioppo & Rapson 1993; Preston & de Waal 2002):
