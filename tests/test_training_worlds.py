@@ -93,7 +93,8 @@ def test_learning_signals_reach_the_modulators():
     quiet.reset(seed=0)
     a = np.zeros((1, 2), dtype=np.int64)
     for e in (env, quiet):
-        e.step(a, values=np.full((1, 2), 0.5))  # hope drives serotonin, if the values go
+        for value in (0.5, 2.0):  # a rising value is hope, which drives serotonin (if it goes)
+            e.step(a, values=np.full((1, 2), value))
     ser = MODULATORS.index("serotonin")
     assert np.all(
         env.world.state.affect.levels[0, :, ser] > quiet.world.state.affect.levels[0, :, ser]

@@ -252,9 +252,11 @@ def test_the_child_cannot_carry_food():
 def test_signals_reach_the_emotion_model():
     params = WorldParams(scenario="caretaking", max_cycles=3)
     state, _ = reset(params, [0, 1])
-    signals = AgentSignals(value=np.ones((2, 2)))  # hope drives serotonin
-    plain, *_ = step(params, state, np.zeros((2, 2), dtype=int))
-    driven, *_ = step(params, state, np.zeros((2, 2), dtype=int), signals)
+    still = np.zeros((2, 2), dtype=int)
+    plain, driven = state, state
+    for value in (1.0, 3.0):  # the first value is what it expects; the rise is hope
+        plain, *_ = step(params, plain, still)
+        driven, *_ = step(params, driven, still, AgentSignals(value=np.full((2, 2), value)))
     serotonin = MODULATORS.index("serotonin")
     assert np.all(driven.affect.levels[..., serotonin] > plain.affect.levels[..., serotonin])
     # the drive moves the emotions only, not the body

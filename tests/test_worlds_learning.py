@@ -6,8 +6,8 @@ import pytest
 from emotion_engine.affect import MODULATORS
 from emotion_engine.affect.complex import complex_drive
 from emotion_engine.worlds import AgentSignals, BatchedWorld, WorldParams, caretaking_v0, vector_env
-from emotion_engine.worlds.core import reset, step
-from emotion_engine.worlds.learning import signal_drive, signals_from, td_error
+from emotion_engine.worlds.core import step
+from emotion_engine.worlds.learning import prospect, signal_drive, signals_from, td_error
 from world_builder import CHILD, FAR_FOOD, PARENT, STAY, one_world
 
 SEROTONIN, DOPAMINE = MODULATORS.index("serotonin"), MODULATORS.index("dopamine")
@@ -30,14 +30,38 @@ def test_an_episodes_first_step_has_no_td_error_and_the_dead_get_nothing():
                            given=np.ones((1, 2), dtype=bool))  # fmt: skip
     drive = signal_drive(params, after, signals, dead_child)
     assert drive[0, CHILD].tolist() == [0.0] * len(MODULATORS)
-    # hope (V 0.6 / scale 0.1, clipped at 1) at weight 0.5, and what the complex emotions add
+    # hope: the prospect, (1 − γ)·(V − the value expected so far, 0.4) / scale 0.5, at
+    # weight 0.5, and what the complex emotions add
+    assert after.expected_value.tolist() == [[0.4, -0.3]]  # the first value it gave
+    hope = (1 - 0.99) * (0.6 - 0.4) / 0.5
     felt = complex_drive(np.full(4, 0.5))[SEROTONIN]
-    assert drive[0, PARENT, SEROTONIN] == pytest.approx(0.5 * 1.0 + felt, abs=1e-12)
+    assert drive[0, PARENT, SEROTONIN] == pytest.approx(0.5 * hope + felt, abs=1e-12)
+
+
+def test_the_expected_value_is_a_running_mean_and_a_steady_value_brings_no_hope():
+    params = WorldParams()
+    state = one_world(params, pos=[[4, 4], [4, 5]], food=FAR_FOOD)
+    values = [1.0, 3.0, 3.0]
+    for v in values:
+        state, *_ = step(params, state, STILL, AgentSignals(value=np.full((1, 2), v)))
+    keep = np.exp(-1 / params.prospect_tau)
+    want = 3.0 + (3.0 + (1.0 - 3.0) * keep - 3.0) * keep
+    np.testing.assert_allclose(state.expected_value, [[want, want]], rtol=1e-12)
+    alive = np.ones((1, 2), dtype=bool)
+    assert prospect(params, state, np.full((1, 2), want), alive).tolist() == [[0.0, 0.0]]
+    # a value of 10, as a trained agent's, is no hope in itself once it is expected
+    for _ in range(600):
+        state, *_ = step(params, state, STILL, AgentSignals(value=np.full((1, 2), 10.0)))
+    assert np.abs(prospect(params, state, np.full((1, 2), 10.0), alive)).max() < 1e-4
+
+
+EXPECTING = {"has_value": [True, True], "expected_value": [0.0, 0.0]}
+"""A world whose agents gave a value last step and expect 0: a value of 1 is hope."""
 
 
 def test_a_dead_agents_affect_is_not_driven_by_its_signals():
     params = WorldParams()
-    state = one_world(params, pos=[[4, 4], [4, 5]], food=FAR_FOOD, health=[1.0, 0.0])
+    state = one_world(params, pos=[[4, 4], [4, 5]], food=FAR_FOOD, health=[1.0, 0.0], **EXPECTING)
     plain, *_ = step(params, state, STILL)
     driven, *_ = step(params, state, STILL, AgentSignals(value=np.ones((1, 2))))
     np.testing.assert_array_equal(driven.affect.levels[0, CHILD], plain.affect.levels[0, CHILD])
@@ -46,7 +70,7 @@ def test_a_dead_agents_affect_is_not_driven_by_its_signals():
 
 def test_only_the_agents_given_are_driven():
     params = WorldParams()
-    state, _ = reset(params, [0])
+    state = one_world(params, pos=[[4, 4], [4, 5]], food=FAR_FOOD, **EXPECTING)
     plain, *_ = step(params, state, STILL)
     signals = AgentSignals(value=np.ones((1, 2)), given=np.array([[True, False]]))
     driven, *_ = step(params, state, STILL, signals)
@@ -114,14 +138,16 @@ def test_the_pettingzoo_view_takes_the_signals_of_its_world():
     for env in (plain, driven):
         env.reset(seed=4)
     actions = {"parent_0": STAY, "child_0": STAY}
-    plain.step(actions)
     with pytest.raises(ValueError, match=r"signals\.value must be numbers of shape \(1, 2\)"):
         driven.step(actions, AgentSignals(value=np.ones(2)))
     assert driven.state.t.tolist() == [0]
-    driven.step(actions, AgentSignals(value=np.array([[1.0, 0.0]])))
+    parent_only = np.array([[True, False]])
+    for value in (1.0, 2.0):  # the first value is what it expects; the second is hope
+        plain.step(actions)
+        driven.step(actions, AgentSignals(value=np.array([[value, 0.0]]), given=parent_only))
     a, b = plain.state.affect.levels[0], driven.state.affect.levels[0]
     assert b[PARENT, SEROTONIN] > a[PARENT, SEROTONIN]
-    np.testing.assert_array_equal(b[CHILD], a[CHILD])  # V 0 at the first step: no drive
+    np.testing.assert_array_equal(b[CHILD], a[CHILD])  # not given: no drive
 
 
 def test_the_vector_env_takes_one_signal_per_entry():
@@ -133,9 +159,10 @@ def test_the_vector_env_takes_one_signal_per_entry():
         ValueError, match=r"signals\.value must have shape \(4,\), one row per entry"
     ):
         driven.step(actions, AgentSignals(value=np.ones((2, 2))))
-    plain.step(actions)
     given = np.array([False, True, False, False])  # world 0's child only
-    driven.step(actions, AgentSignals(value=np.ones(4), given=given))
+    for value in (1.0, 2.0):  # the first value is what it expects; the second is hope
+        plain.step(actions)
+        driven.step(actions, AgentSignals(value=np.full(4, value), given=given))
     a, b = plain.world.state.affect.levels, driven.world.state.affect.levels
     changed = (a != b).any(-1)
     assert changed.tolist() == [[False, True], [False, False]]

@@ -682,10 +682,10 @@ def test_emotions_step_on_the_events_and_on_hunger_and_loneliness(hunger, loneli
     want = expected_affect(CARETAKING, state, new, info)
     for name in ("levels", "primary", "mood", "social"):
         np.testing.assert_allclose(getattr(new.affect, name), getattr(want, name), rtol=1e-12)
-    value = np.array([[0.5, -0.2]])  # the first step: no TD error, the value alone drives
+    value = np.array([[0.5, -0.2]])  # the first step: no TD error and nothing expected yet
     signals = AgentSignals(value=value)
     driven, *_, info = step(CARETAKING, state, [[FEED, STAY]], signals)
-    want = expected_affect(CARETAKING, state, driven, info, learning_drive(0 * value, value, 0.1))
+    want = expected_affect(CARETAKING, state, driven, info)
     np.testing.assert_allclose(driven.affect.levels, want.levels, rtol=1e-12)
 
 
@@ -698,13 +698,14 @@ def test_emotions_step_on_the_td_error_the_world_computes_by_hand():
     assert first.last_reward.tolist() == r0.astype(float).tolist() and np.all(r0 != 0)
     second, *_, info = step(params, first, [[STAY, STAY]], AgentSignals(value=v1))
     delta = r0.astype(float) + 0.99 * v1 - v0  # δ = r_{t−1} + γ·V(s_t) − V(s_{t−1})
-    want = expected_affect(params, first, second, info, learning_drive(delta, v1, 0.1))
+    ahead = (1 - 0.99) * (v1 - v0)  # the prospect: V against the value expected, v0
+    want = expected_affect(params, first, second, info, learning_drive(delta, ahead, 0.5))
     np.testing.assert_allclose(second.affect.levels, want.levels, rtol=1e-12)
-    # a step without a value leaves the next one without a TD error: the value alone drives
+    # a step without a value leaves the next one without a TD error or a prospect
     plain, *_ = step(params, first, [[STAY, STAY]])
     assert not plain.has_value.any() and plain.last_value.tolist() == [[0.0, 0.0]]
     third, *_, info = step(params, plain, [[STAY, STAY]], AgentSignals(value=v1))
-    want = expected_affect(params, plain, third, info, learning_drive(0 * v1, v1, 0.1))
+    want = expected_affect(params, plain, third, info)
     np.testing.assert_allclose(third.affect.levels, want.levels, rtol=1e-12)
 
 

@@ -144,6 +144,7 @@ def initial(params: WorldParams, keys: NDArray[np.uint64]) -> WorldState:
         last_value=np.zeros((n, 2)),
         last_reward=np.zeros((n, 2)),
         has_value=np.zeros((n, 2), dtype=bool),
+        expected_value=np.zeros((n, 2)),
     )
 
 
@@ -256,7 +257,7 @@ def _advance(
         last_action=a,
         affect=feeling.affect,
         stats=rules.tally(p, state, meals, comfort, harm, reward.rewards, alive, a, body.health),
-        **remember(state, signals, reward.rewards),
+        **remember(p, state, signals, reward.rewards),
     )
     return new, events, body, reward
 

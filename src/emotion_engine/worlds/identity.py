@@ -77,6 +77,7 @@ def meet_stranger(params: WorldParams, state: WorldState, agent: int) -> WorldSt
         last_value=_put(state.last_value, agent, 0.0),
         last_reward=_put(state.last_reward, agent, 0.0),
         has_value=_put(state.has_value, agent, False),  # a newcomer: no TD error yet
+        expected_value=_put(state.expected_value, agent, 0.0),
     )
 
 

@@ -8,8 +8,15 @@ computes the TD error of the previous step itself,
     δ_t = r_{t−1} + γ·V(s_t) − V(s_{t−1})        (γ = ``WorldParams.td_discount``)
 
 0 on the first step of an episode (and after a step without a value); the dead, and agents
-that give no signals, get nothing.
-The drive is :func:`~emotion_engine.affect.learning_drive` of (δ, V) with
+that give no signals, get nothing. Hope and fear are read from the agent's *prospect*, its
+value against the value it has come to expect this episode (a running mean, time constant
+``WorldParams.prospect_tau``), in reward per step:
+
+    prospect_t = (1 − γ)·(V(s_t) − V̄_{t−1})
+
+(a reference point, as in Rutledge et al. 2014; V itself sits near the return of a good
+life, about 10 in the worlds, and would pin hope at its bound). The drive is
+:func:`~emotion_engine.affect.learning_drive` of (δ, prospect) with
 ``WorldParams.learning_scale`` (Broekens et al. 2015; Doya 2002) plus
 :func:`~emotion_engine.affect.complex.complex_drive` of the complex emotions. Training and
 acting pass the same signals on every step, so the loop has no seam at rollout boundaries.
@@ -91,6 +98,15 @@ def td_error(
     return np.where(state.has_value & alive, delta, 0.0)
 
 
+def prospect(
+    p: WorldParams, state: WorldState, value: NDArray, alive: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """(1 − γ)·(V(s_t) − V̄) (n, 2): the value against what the agent expected, per step; 0
+    where it expected nothing yet (an episode's first step) and for the dead."""
+    ahead = (1.0 - p.td_discount) * (value - state.expected_value)
+    return np.where(state.has_value & alive, ahead, 0.0)
+
+
 def signal_drive(
     p: WorldParams, state: WorldState, signals: AgentSignals | None, alive: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
@@ -101,20 +117,29 @@ def signal_drive(
         return drive
     if signals.value is not None:
         delta = td_error(p, state, signals.value, alive)
-        drive += learning_drive(delta, signals.value, p.learning_scale)
+        ahead = prospect(p, state, signals.value, alive)
+        drive += learning_drive(delta, ahead, p.learning_scale)
     if signals.complex_emotions is not None:
         drive += complex_drive(signals.complex_emotions)
     return drive * (alive & signals.given)[..., None]
 
 
 def remember(
-    state: WorldState, signals: AgentSignals | None, rewards: NDArray
+    p: WorldParams, state: WorldState, signals: AgentSignals | None, rewards: NDArray
 ) -> dict[str, NDArray]:
-    """The fields of the next state that the next step's TD error needs (checked signals)."""
-    none = signals is None or signals.value is None
+    """The fields of the next state that the next step's TD error and prospect need
+    (checked signals)."""
     n = state.n_envs
+    if signals is None or signals.value is None:
+        nothing = np.zeros((n, 2))
+        return {"last_value": nothing, "last_reward": np.asarray(rewards, dtype=np.float64),
+                "has_value": np.zeros((n, 2), dtype=bool), "expected_value": nothing}  # fmt: skip
+    value = np.where(signals.given, signals.value, 0.0)
+    keep = np.exp(-1.0 / p.prospect_tau)
+    expected = np.where(state.has_value, value + (state.expected_value - value) * keep, value)
     return {
-        "last_value": np.zeros((n, 2)) if none else np.where(signals.given, signals.value, 0.0),
+        "last_value": value,
         "last_reward": np.asarray(rewards, dtype=np.float64),
-        "has_value": np.zeros((n, 2), dtype=bool) if none else signals.given.copy(),
+        "has_value": signals.given.copy(),
+        "expected_value": np.where(signals.given, expected, 0.0),
     }

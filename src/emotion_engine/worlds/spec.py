@@ -213,8 +213,11 @@ class WorldParams:
         td_discount: γ of the TD error δ = r + γ·V(s′) − V(s) that the world computes from
             the values the agents give (:mod:`~emotion_engine.worlds.learning`); a trainer's
             discount must equal it.
-        learning_scale: TD errors and values are divided by this (about a typical step
-            reward × 10) before they drive the modulators.
+        learning_scale: TD errors and prospects are divided by this before they drive the
+            modulators: a TD error of 0.5, a meal's worth of surprise, is a full drive (a
+            trained agent's |δ| averages about 0.13; at 0.1 the drive sat at its bound).
+        prospect_tau: time constant, in steps, of the value an agent has come to expect
+            (``WorldState.expected_value``); hope and fear are the value above or below it.
     """
 
     scenario: str = "caretaking"
@@ -257,7 +260,8 @@ class WorldParams:
     loneliness_stress: float = 0.4
     harm_scale: float = 0.05
     td_discount: float = 0.99
-    learning_scale: float = 0.1
+    learning_scale: float = 0.5
+    prospect_tau: float = 60.0
 
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:
@@ -283,7 +287,7 @@ class WorldParams:
             value = getattr(self, f.name)
             if f.type == "float" and (not isinstance(value, Real) or not math.isfinite(value)):
                 raise ValueError(f"{f.name} must be a finite number; got {reprlib.repr(value)}")
-        for name in ("dt", "learning_scale"):
+        for name in ("dt", "learning_scale", "prospect_tau"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0; got {getattr(self, name)!r}")
         if len(self.openness) != 2 or not all(
@@ -395,6 +399,8 @@ class WorldState:
         last_reward: (n, 2) each agent's reward of the last step.
         has_value: (n, 2) whether the agent gave ``last_value`` (False after reset): only
             then does the next step have a TD error.
+        expected_value: (n, 2) the value the agent has come to expect this episode, a
+            running mean of its values (time constant ``prospect_tau``; 0 before any).
     """
 
     key: NDArray[np.uint64]
@@ -415,6 +421,7 @@ class WorldState:
     last_value: NDArray[np.float64]
     last_reward: NDArray[np.float64]
     has_value: NDArray[np.bool_]
+    expected_value: NDArray[np.float64]
 
     @property
     def n_envs(self) -> int:
