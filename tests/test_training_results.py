@@ -70,6 +70,11 @@ def test_time_to_target_is_the_first_window_at_the_target():
     assert time_to_target(lines, 0.95) == (800, 1.0 + 7 * 2.0)
     assert time_to_target(lines[:-1], 0.95) is None
     assert time_to_target(lines[:5], 0.0) is None  # fewer updates with episodes than a window
+    # with child partners it is the co-learning child's survival that counts
+    mixed = [line | {"episode_child_survived_co-trained": line["episode_child_survived"]}
+             for line in lines[1:]]  # fmt: skip
+    mixed = [m | {"episode_child_survived": 0.2} for m in mixed]
+    assert time_to_target(mixed, 0.95) == (800, 200 / 50.0 + 6 * 2.0)
 
 
 def test_findings_compare_controls_self_sacrifice_and_ablations(tmp_path):

@@ -109,12 +109,17 @@ def read_metrics(folder: str | Path, condition: str, seed: int) -> list[dict]:
     return lines
 
 
+CO_TRAINED_SURVIVAL = "episode_child_survived_co-trained"
+"""The training log's survival of the co-learning child, in runs with child partners."""
+
+
 def time_to_target(
     lines: list[dict], target: float, window: int = TARGET_WINDOW
 ) -> tuple[int, float] | None:
     """(env steps, training seconds) when the child survival of the training episodes,
     averaged over the last ``window`` updates in which episodes ended (each update's episodes
-    weigh alike), first reached ``target``; None if it never did.
+    weigh alike), first reached ``target``; None if it never did. In runs with scripted
+    child partners it is the co-learning child's survival (``…_co-trained``).
 
     Training seconds add up each update's rollout and optimisation time (batch / sps), so
     checkpoint writing and evaluation are not counted.
@@ -123,9 +128,10 @@ def time_to_target(
     for line in lines:
         seconds += (line["env_steps"] - previous) / line["sps"]
         previous = line["env_steps"]
-        if "episode_child_survived" not in line:
+        key = next((k for k in (CO_TRAINED_SURVIVAL, "episode_child_survived") if k in line), None)
+        if key is None:
             continue
-        recent = [*recent, line["episode_child_survived"]][-window:]
+        recent = [*recent, line[key]][-window:]
         if len(recent) == window and np.mean(recent) >= target:
             return line["env_steps"], seconds
     return None
