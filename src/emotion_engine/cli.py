@@ -1051,15 +1051,16 @@ def layer4(
 
     check_episodes(episodes, steps, seed)
     _configure_torch()
-    from emotion_engine.agents.policy_file import load_agents, shipped_agents
+    from emotion_engine.agents.policy_file import load_agents, shipped_policy_path
+    from emotion_engine.training.evaluate import rewarded_as_trained
     from emotion_engine.training.layer4 import PASSES, check_report, layer4_report
+    from emotion_engine.worlds.core import WorldParams
 
     try:
         check_report(episodes, steps)
-        if checkpoint == "shipped":
-            agents = shipped_agents(scenario)
-        else:
-            agents = load_agents(checkpoint, scenario)[0]
+        path = shipped_policy_path(scenario) if checkpoint == "shipped" else checkpoint
+        agents = load_agents(path, scenario)[0]
+        world = rewarded_as_trained(WorldParams(scenario=scenario, max_cycles=steps), path)
     except (ValueError, CheckpointError) as e:
         fail(str(e))
     console = _stderr_console()
@@ -1072,7 +1073,7 @@ def layer4(
         with Progress(*columns, console=console, transient=True,
                       disable=not console.is_terminal) as bar:  # fmt: skip
             task = bar.add_task("layer4", total=PASSES * steps)
-            result = layer4_report(scenario, agents, episodes, seed, steps,
+            result = layer4_report(world, agents, episodes, seed,
                                    lambda n: bar.advance(task, n))  # fmt: skip
     except ValueError as e:
         fail(str(e))

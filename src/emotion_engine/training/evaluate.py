@@ -12,6 +12,7 @@ import csv
 import json
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -77,11 +78,16 @@ def evaluate(
     note = None
     if checkpoint is None:
         act = make_policy(policy, params, seed=seeds[0])
+        if policy == "trained":  # the shipped agents: the rewards of their run
+            from emotion_engine.agents.policy_file import shipped_policy_path
+
+            params = rewarded_as_trained(params, shipped_policy_path(scenario))
     else:  # torch, imported only for a learned policy
         from emotion_engine.agents.policy_file import learned_policy
 
         act = learned_policy(checkpoint, scenario, seed=seed)
         note = preset_note(checkpoint, preset)
+        params = rewarded_as_trained(params, checkpoint)
         policy = str(checkpoint)
     act = with_child(act, child_policy, params, seed)
     metrics = run_episodes(params, act, seeds).metrics
@@ -101,6 +107,18 @@ def evaluate(
         summary = mean_ci(values, seed=seed)
         out[name], out[ci_name] = summary["mean"], summary["ci95"]
     return out
+
+
+def rewarded_as_trained(params: WorldParams, checkpoint: str | Path) -> WorldParams:
+    """``params`` with the reward mode and weights of the policy file's run: the world's
+    rewards are what the agents' TD errors are computed from (the learning loop), so agents
+    act with the rewards they learnt; nothing else of the world changes."""
+    from emotion_engine.checkpoint import load_checkpoint
+    from emotion_engine.training.spec import RunSpec
+
+    trained = RunSpec.from_dict(load_checkpoint(checkpoint, kind="policy")[1]["spec"])
+    world = trained.world_params()
+    return replace(params, reward_mode=world.reward_mode, rewards=world.rewards)
 
 
 def preset_note(checkpoint: str | Path, preset: str) -> str | None:

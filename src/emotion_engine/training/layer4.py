@@ -218,29 +218,30 @@ def check_report(episodes: int, steps: int) -> None:
 
 
 def layer4_report(
-    scenario: str,
+    params: WorldParams,
     agents: list[EmotionalAgent],
     episodes: int,
     seed: int = 0,
-    steps: int = 500,
     progress: Progress | None = None,
 ) -> dict[str, object]:
-    """The whole report (see the module docstring) on ``episodes`` ≥ 2 episodes of ``steps``.
+    """The whole report (see the module docstring) on ``episodes`` ≥ 2 episodes of
+    ``params.max_cycles`` steps in the worlds of ``params`` (give them the agents' training
+    rewards: :func:`~emotion_engine.training.evaluate.rewarded_as_trained`).
 
     Raises:
         ValueError: fewer than 2 episodes (half fit, half score), or episodes no longer than
             the horizon (no return would be complete).
     """
-    check_report(episodes, steps)
-    params = WorldParams(scenario=scenario, max_cycles=steps)
+    check_report(episodes, params.max_cycles)
     first = FIRST_WORLD_SEED + seed
     seeds = np.arange(first, first + episodes)
     discounts = np.asarray(GVF_DISCOUNTS)
     stream = record(params, LearnedPolicy(agents, seed), seeds, PARENT, progress)
     return {
-        "scenario": scenario,
+        "scenario": params.scenario,
+        "reward_mode": params.reward_mode,
         "episodes": episodes,
-        "steps": steps,
+        "steps": params.max_cycles,
         "first_world_seed": first,
         "fit_episodes": episodes // 2,
         "agent": "parent_0",
