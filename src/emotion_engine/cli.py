@@ -545,7 +545,9 @@ def calibrate(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Write the Markdown table (.md) here (docs/calibration.md)."),
+        typer.Option(
+            help="Also write the Markdown table (.md) here (`make docs` writes docs/calibration.md)."
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -1347,18 +1349,22 @@ def results(
         ),
     ] = [Path("runs/sweep")],  # noqa: B006 (typer reads the default, never mutates it)
     out: Annotated[
-        Path, typer.Option(help="The Markdown report (.md) to write; its plots go beside it.")
-    ] = Path("docs/RESULTS.md"),
+        Path,
+        typer.Option(
+            help="The Markdown report (.md) to write; its plots go beside it "
+            "(`make docs` writes docs/RESULTS.md)."
+        ),
+    ] = Path("runs/RESULTS.md"),
 ) -> None:
     """Regenerate the experiment's report (tables with 95% CIs, plots, findings) from sweeps."""
     from emotion_engine.training.layout import SWEEP_FILE
     from emotion_engine.training.results import write_report
 
-    check_output(out, "--out", (".md",))
     for folder in runs:
         if not (folder / SWEEP_FILE).is_file():
             fail(f"--runs {_shown(folder)} holds no {SWEEP_FILE}; run "
                  f"`emotion-engine sweep --out {_shown(folder)}` first")  # fmt: skip
+    check_output(out, "--out", (".md",))
     command = "emotion-engine results " + " ".join(f"--runs {r}" for r in runs) + f" --out {out}"
     try:
         with writing(out, "--out"):
