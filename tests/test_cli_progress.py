@@ -77,3 +77,13 @@ def test_the_training_summary_line():
         "trained 1,007,616 env steps in 512 s → runs/x; training child survival 0.83, parent "
         "attachment 0.73 (mean of the last 5 update(s) with episodes)"
     )
+
+
+def test_train_json_stays_one_object_and_the_summary_goes_to_stderr(tmp_path: Path):
+    out = tmp_path / "run"
+    result = runner.invoke(cli.app, ["train", "--total-steps", "8192", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["env_steps"] == 8192 and summary["recent"] is None
+    assert result.stderr.startswith("trained 8,192 env steps in ")
+    assert result.stderr.endswith("no episode ended, so no child survival or attachment yet\n")

@@ -1360,11 +1360,11 @@ def results(
     from emotion_engine.training.layout import SWEEP_FILE
     from emotion_engine.training.results import write_report
 
+    check_output(out, "--out", (".md",))
     for folder in runs:
         if not (folder / SWEEP_FILE).is_file():
             fail(f"--runs {_shown(folder)} holds no {SWEEP_FILE}; run "
                  f"`emotion-engine sweep --out {_shown(folder)}` first")  # fmt: skip
-    check_output(out, "--out", (".md",))
     command = "emotion-engine results " + " ".join(f"--runs {r}" for r in runs) + f" --out {out}"
     try:
         with writing(out, "--out"):
