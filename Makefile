@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := demo,display,scale,dev
 
-.PHONY: setup chromium test test-fast mutate demo bench lint clean checkpoints
+.PHONY: setup chromium test test-fast mutate demo bench lint clean checkpoints docs
 
 setup: $(STAMP) chromium
 
@@ -58,6 +58,20 @@ checkpoints: setup
 	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --json > $(SHIPPED)/$$s/evaluation.json && \
 	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --child-policy all --json > $(SHIPPED)/$$s/partners.json || exit 1; \
 	done
+
+# The generated parts of docs/, rewritten only here (the commands' default outputs lie outside
+# docs/): the calibration table, the affect tables, and the report of the emergence experiment
+# when both scenarios' sweeps (runs/sweep-caretaking, runs/sweep-crisis) exist.
+SWEEPS := runs/sweep-caretaking runs/sweep-crisis
+docs: $(STAMP)
+	$(BIN)/emotion-engine calibrate --episodes 100 --steps 500 --seed 0 --out docs/calibration.md > /dev/null
+	$(BIN)/python -c "import pathlib, re; from emotion_engine.affect.docs import tables; \
+	  p = pathlib.Path('docs/affect.md'); text = p.read_text(); \
+	  text = [text := re.sub(rf'<!-- {n} -->\n.*?\n\n', lambda m: f'<!-- {n} -->\n{t}\n\n', text, flags=re.S) for n, t in tables().items()][-1]; \
+	  p.write_text(text); print('wrote docs/affect.md')"
+	@if [ -f runs/sweep-caretaking/sweep.json ] && [ -f runs/sweep-crisis/sweep.json ]; then \
+	  $(BIN)/emotion-engine results $(SWEEPS:%=--runs %) --out docs/RESULTS.md; \
+	else echo "docs/RESULTS.md kept: it needs the sweeps $(SWEEPS) (emotion-engine sweep --out ...)"; fi
 
 bench: setup
 	$(BIN)/emotion-engine bench --out benchmarks/results

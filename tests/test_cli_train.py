@@ -1,6 +1,7 @@
 """``emotion-engine train``: what it refuses (one line on stderr, exit 2, nothing written),
 ``--overwrite``, and the note when --total-steps is rounded to whole updates."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -63,9 +64,11 @@ def test_overwrite_replaces_the_runs_files_only_and_rounding_is_said(shipped_cop
     result = runner.invoke(app, ["train", "--scenario", "crisis", "--total-steps", "100",
                                  "--out", str(shipped_copy), "--overwrite"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == [
-        "note: --total-steps 100 trains 8,192 env steps: 1 whole update(s) of 8,192"
-    ]
+    note, summary = result.stderr.splitlines()
+    assert note == "note: --total-steps 100 trains 8,192 env steps: 1 whole update(s) of 8,192"
+    assert re.fullmatch(rf"trained 8,192 env steps in \d+ s → {re.escape(str(shipped_copy))}; "
+                        r"no episode ended, so no child survival or attachment yet", summary)  # fmt: skip
+    assert result.stdout == ""
     assert (shipped_copy / "notes.txt").read_text() == "mine"
     assert not (shipped_copy / "evaluation.json").exists()
     assert (shipped_copy / "policy.safetensors").read_bytes() != old_policy
@@ -77,8 +80,9 @@ def test_overwrite_replaces_the_runs_files_only_and_rounding_is_said(shipped_cop
     [
         (["--seed", "-1"], f"--seed must be an integer in [0, {MAX_SEED}]"),
         (["--seed", "18446744073709551616"], f"--seed must be an integer in [0, {MAX_SEED}]"),
-        (["--total-steps", "0"], "--total-steps must be >= 1"),
-        (["--total-steps", "-8192"], "--total-steps must be >= 1"),
+        (["--total-steps", "0"], "--total-steps must be an integer in [1, 10000000000]; got 0"),
+        (["--total-steps", "-8192"], "--total-steps must be an integer in [1, 10000000000]"),
+        (["--total-steps", "10" * 6], "--total-steps must be an integer in [1, 10000000000]"),
         (["--checkpoint-every", "0"], "--checkpoint-every must be seconds in (0, 86400]; got 0.0"),
         (["--checkpoint-every", "nan"], "--checkpoint-every must be seconds in (0, 86400]"),
         (["--checkpoint-every", "inf"], "--checkpoint-every must be seconds in (0, 86400]"),

@@ -223,7 +223,7 @@ def test_sweep_refuses_too_many_seeds_and_steps(tmp_path):
     assert result.exit_code == 2 and result.stderr == "error: seeds must be <= 1000; got 1001\n"
     result = runner.invoke(app(), ["sweep", "--out", str(tmp_path), "--total-steps", "10" * 6])
     assert result.exit_code == 2 and result.stderr == (
-        "error: --total-steps: total_steps must be an integer in [1, 10000000000]; "
+        "error: --total-steps must be an integer in [1, 10000000000]; "
         "got 101010101010\n")  # fmt: skip
 
 

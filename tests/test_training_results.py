@@ -56,7 +56,9 @@ def test_results_command_writes_report_and_plots(tmp_path):
     assert "| emotional | 2/2 |" in text and "RESULTS_curves.png" in text
     assert (out.parent / "RESULTS_curves.png").stat().st_size > 1000
     assert (out.parent / "RESULTS_bars.png").stat().st_size > 1000
-    missing = CliRunner().invoke(app, ["results", "--runs", str(tmp_path / "none")])
+    missing = CliRunner().invoke(
+        app, ["results", "--runs", str(tmp_path / "none"), "--out", str(tmp_path / "R.md")]
+    )
     assert missing.exit_code == 2 and "emotion-engine sweep" in missing.stderr
 
 

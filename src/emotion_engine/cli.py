@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PIL import Image
 
+    from emotion_engine.training.config import ConfigError
+
 
 class _OneLineErrors(TyperGroup):
     """The command group, whose usage errors (an unknown option, a value that does not parse)
@@ -472,8 +474,9 @@ def simulate(
                 for sink in sinks:
                     sink(state, info)
 
-        result = run(scenario, steps, seed, act, on_frame=on_frame, on_step=on_step,
-                     preset=preset, reward_mode=reward_mode)  # fmt: skip
+        with progress_bar("episode", steps) as advance:
+            result = run(scenario, steps, seed, act, on_frame=on_frame, on_step=on_step,
+                         preset=preset, reward_mode=reward_mode, progress=advance)  # fmt: skip
         if gif is not None:
             writer.close()
         if faces is not None:
@@ -542,13 +545,19 @@ def calibrate(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Write the Markdown table (.md) here (docs/calibration.md)."),
+        typer.Option(
+            help="Also write the Markdown table (.md) here (`make docs` writes docs/calibration.md)."
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Survival of the baseline policies in both worlds and presets: the calibration table."""
-    from emotion_engine.worlds.runner import calibration, calibration_markdown
-    from emotion_engine.worlds.spec import PRESETS, preset_fields
+    from emotion_engine.worlds.runner import (
+        CALIBRATED_POLICIES,
+        calibration,
+        calibration_markdown,
+    )
+    from emotion_engine.worlds.spec import PRESETS, SCENARIOS, preset_fields
 
     check_episodes(episodes, steps, seed)
     check_output(out, "--out", (".md",))
@@ -558,7 +567,9 @@ def calibrate(
         except ValueError as e:
             fail(str(e))
     presets = tuple(PRESETS) if preset is None else (preset,)
-    rows = calibration(episodes, steps, seed, presets=presets)
+    total = len(presets) * len(SCENARIOS) * len(CALIBRATED_POLICIES) * steps
+    with progress_bar("calibration", total) as advance:
+        rows = calibration(episodes, steps, seed, presets=presets, progress=advance)
     command = f"emotion-engine calibrate --episodes {episodes} --steps {steps} --seed {seed}"
     command += "" if preset is None else f" --preset {preset}"
     table = calibration_markdown(rows, command)
@@ -813,11 +824,11 @@ def train(
     --seed lies in [0, 4294967295]; --total-steps is rounded down to whole PPO updates
     (64 envs × 128 steps = 8192 env steps each, at least one), which is said on stderr.
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
     from emotion_engine.checkpoint import CheckpointError
+    from emotion_engine.training.config import ConfigError
     from emotion_engine.training.experiment import MAX_SEED, default_config, train_run
     from emotion_engine.training.partners import DEFAULT_PARTNERS, parse_partners
+    from emotion_engine.training.results import recent_training
     from emotion_engine.training.run import (
         MAX_CHECKPOINT_SECONDS,
         RunFolderError,
@@ -825,8 +836,6 @@ def train(
     )
     from emotion_engine.training.spec import RunSpec
 
-    if total_steps < 1:
-        fail("--total-steps must be >= 1")
     if not 0 <= seed <= MAX_SEED:
         fail(f"--seed must be an integer in [0, {MAX_SEED}]")
     try:
@@ -857,6 +866,8 @@ def train(
             spec = RunSpec(scenario, reward_mode or "emotional", ablate, not no_learning_signals,
                            preset=preset, partners=mix)  # fmt: skip
         config = default_config(total_steps, seed)
+    except ConfigError as e:
+        fail(option_message(e))
     except ValueError as e:
         fail(str(e))
     steps = config.n_updates * config.batch_size
@@ -864,42 +875,59 @@ def train(
             f"{config.n_updates:,} whole update(s) of {config.batch_size:,}"
             if steps != total_steps else None)  # fmt: skip
     _configure_torch(config.torch_threads)
-    columns = (TextColumn("training"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} steps"),
-               TimeRemainingColumn())  # fmt: skip
-
-    def advance(done: int, total: int) -> None:
-        nonlocal note
-        if note is not None:  # said once training runs, so that a refusal stays one line
-            bar.console.print(note, highlight=False, markup=False)
-            note = None
-        bar.update(task, completed=done)
-
     console = _stderr_console()
+    shown = 0
+
+    def show(done: int, total: int) -> None:
+        nonlocal note, shown
+        if note is not None:  # said once training runs, so that a refusal stays one line
+            console.print(note, highlight=False, markup=False)
+            note = None
+        advance(done - shown)
+        shown = done
+
     try:  # the bar is gone (transient, or never drawn off a terminal) before an error's line
-        with Progress(
-            *columns, console=console, transient=True, disable=not console.is_terminal
-        ) as bar:
-            task = bar.add_task("train", total=steps)
+        with progress_bar("training", steps, console=console) as advance:
             result = train_run(spec, config, out, resume=resume, overwrite=overwrite,
-                               checkpoint_seconds=checkpoint_every, progress=advance)  # fmt: skip
+                               checkpoint_seconds=checkpoint_every, progress=show)  # fmt: skip
     except (RunFolderError, CheckpointError) as e:
         fail(str(e))
     except OSError as e:
         fail(f"cannot write the run into --out {_shown(out)}: {e.strerror or _shown(e)}")
     last = result.history[-1] if result.history else {}
+    recent = recent_training(result.history)
     summary = {"out": str(out), "env_steps": result.env_steps, "seconds": result.seconds,
-               "stopped": result.stopped_reason, "last_update": last}  # fmt: skip
+               "stopped": result.stopped_reason, "last_update": last, "recent": recent}  # fmt: skip
     if result.stopped_reason != "done":
         typer.echo(
             f"error: training stopped ({result.stopped_reason}); the last good checkpoint is in {out}",
             err=True,
         )
+    typer.echo(training_summary(recent, result.env_steps, result.seconds, out), err=True)
     if as_json:
         emit_json(summary)
-    else:
-        typer.echo(f"trained {result.env_steps:,} env steps in {result.seconds:.0f} s → {out}")
     if result.stopped_reason != "done":
         raise typer.Exit(1)
+
+
+def option_message(e: ConfigError) -> str:
+    """A :class:`~emotion_engine.training.config.ConfigError`'s message with the setting
+    named as its command-line option (``total_steps`` → ``--total-steps``)."""
+    return str(e).replace(e.name, f"--{e.name.replace('_', '-')}", 1)
+
+
+def training_summary(recent: dict[str, float] | None, env_steps: int, seconds: float,
+                     out: Path) -> str:  # fmt: skip
+    """The line that ends ``train``: the training child's survival and the parent's
+    attachment over the last updates (:func:`~emotion_engine.training.results.recent_training`),
+    env steps, wall time and the run folder."""
+    done = f"{env_steps:,} env steps in {seconds:.0f} s → {out}"
+    if recent is None:
+        return f"trained {done}; no episode ended, so no child survival or attachment yet"
+    n = recent["updates"]
+    return (f"trained {done}; training child survival {recent['child_survival']:.2f}, parent "
+            f"attachment {recent['attachment']:.2f} (mean of the last {n} update(s) with "
+            "episodes)")  # fmt: skip
 
 
 @app.command()
@@ -942,6 +970,7 @@ def evaluate(
         ALL_PARTNERS,
         EPISODE_FILE_SUFFIXES,
         METRIC_FIELDS,
+        PARTNER_CELLS,
         episode_rows,
         evaluate_partners,
         write_episodes,
@@ -957,10 +986,13 @@ def evaluate(
 
     def with_child(child: str) -> dict[str, Any]:
         return run(scenario, policy, checkpoint, episodes, seed, steps, child,
-                   on_episodes=lambda m: played.append((child, m)), preset=preset)  # fmt: skip
+                   on_episodes=lambda m: played.append((child, m)), preset=preset,
+                   progress=advance)  # fmt: skip
 
+    cells = len(PARTNER_CELLS) if every else 1
     try:
-        result = evaluate_partners(with_child) if every else with_child(child_policy)
+        with progress_bar(f"{episodes:,} episodes", cells * steps) as advance:
+            result = evaluate_partners(with_child) if every else with_child(child_policy)
     except ValueError as e:
         message = str(e)
         if checkpoint is not None:  # torch and the agents are imported already
@@ -1045,8 +1077,6 @@ def layer4(
     """Does layer 4 earn its place? R² of each complex emotion against the Monte-Carlo returns
     of its cumulant, the Transformer beside a linear TD readout of the observation, and what
     the no_composer ablation changes in behaviour (with 95% CIs)."""
-    from rich.progress import BarColumn, Progress, TextColumn
-
     from emotion_engine.checkpoint import CheckpointError
 
     check_episodes(episodes, steps, seed)
@@ -1063,18 +1093,9 @@ def layer4(
         world = rewarded_as_trained(WorldParams(scenario=scenario, max_cycles=steps), path)
     except (ValueError, CheckpointError) as e:
         fail(str(e))
-    console = _stderr_console()
-    columns = (
-        TextColumn("layer 4 rollouts"),
-        BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} steps"),
-    )
     try:
-        with Progress(*columns, console=console, transient=True,
-                      disable=not console.is_terminal) as bar:  # fmt: skip
-            task = bar.add_task("layer4", total=PASSES * steps)
-            result = layer4_report(world, agents, episodes, seed,
-                                   lambda n: bar.advance(task, n))  # fmt: skip
+        with progress_bar("layer 4 rollouts", PASSES * steps) as advance:
+            result = layer4_report(world, agents, episodes, seed, advance)
     except ValueError as e:
         fail(str(e))
     emit_report(result, as_json, layer4_table)
@@ -1216,7 +1237,7 @@ def sweep(
             total_steps, eval_episodes, eval_steps, ppo,
         )  # fmt: skip
     except ConfigError as e:
-        fail(f"--set {e.name}: {e}" if e.name in ppo else f"--{e.name.replace('_', '-')}: {e}")
+        fail(f"--set {e.name}: {e}" if e.name in ppo else option_message(e))
     except ValueError as e:
         fail(str(e))
     if retries < 0:
@@ -1301,6 +1322,24 @@ def _stderr_console():
     return Console(stderr=True)
 
 
+@contextmanager
+def progress_bar(label: str, total: int, unit: str = "steps", console: Any = None
+                 ) -> Iterator[Callable[[int], None]]:  # fmt: skip
+    """A bar on stderr, ``label`` done/total ``unit`` and the time left, drawn only when stderr
+    is a terminal and gone when the block ends; yields ``advance(n)``. Print through its
+    ``console`` (default: a new one on stderr) while it runs."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = console or _stderr_console()
+    columns = (TextColumn(label), BarColumn(),
+               TextColumn(f"{{task.completed:,.0f}}/{{task.total:,.0f}} {unit}"),
+               TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as bar:  # fmt: skip
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
 @app.command()
 def results(
     runs: Annotated[
@@ -1311,8 +1350,12 @@ def results(
         ),
     ] = [Path("runs/sweep")],  # noqa: B006 (typer reads the default, never mutates it)
     out: Annotated[
-        Path, typer.Option(help="The Markdown report (.md) to write; its plots go beside it.")
-    ] = Path("docs/RESULTS.md"),
+        Path,
+        typer.Option(
+            help="The Markdown report (.md) to write; its plots go beside it "
+            "(`make docs` writes docs/RESULTS.md)."
+        ),
+    ] = Path("runs/RESULTS.md"),
 ) -> None:
     """Regenerate the experiment's report (tables with 95% CIs, plots, findings) from sweeps."""
     from emotion_engine.training.layout import SWEEP_FILE

@@ -22,7 +22,7 @@ from emotion_engine.policies import CO_TRAINED, make_policy, with_child
 from emotion_engine.stats import mean_ci
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.policies import CHILD_POLICIES
-from emotion_engine.worlds.runner import run_episodes
+from emotion_engine.worlds.runner import Progress, run_episodes
 
 EVAL_SEED_OFFSET = 1_000_000
 
@@ -59,6 +59,7 @@ def evaluate(
     child_policy: str = CO_TRAINED,
     on_episodes: Callable[[dict[str, NDArray]], None] | None = None,
     preset: str = "default",
+    progress: Progress | None = None,
 ) -> dict[str, object]:
     """Metrics of ``episodes`` episodes of ``steps`` steps in the worlds of ``preset``, means
     with 95% bootstrap CIs.
@@ -69,7 +70,9 @@ def evaluate(
     Every metric comes with its ``*_ci95`` ([low, high]), over the episodes where it is defined
     (``hunger_stilled_per_feed``: those with a feed); a metric defined in no episode (complex
     emotions of policies that do not compose them) is None. ``on_episodes`` gets the episode
-    metrics summarised (name → (episodes,) array in seed order, NaN where undefined).
+    metrics summarised (name → (episodes,) array in seed order, NaN where undefined), and
+    ``progress`` the batch steps as they are done (at most ``steps``,
+    :func:`~emotion_engine.worlds.runner.run_episodes`).
     """
     if episodes < 1 or steps < 1 or seed < 0:
         raise ValueError("need episodes >= 1, steps >= 1 and seed >= 0")
@@ -90,7 +93,7 @@ def evaluate(
         params = rewarded_as_trained(params, checkpoint)
         policy = str(checkpoint)
     act = with_child(act, child_policy, params, seed)
-    metrics = run_episodes(params, act, seeds).metrics
+    metrics = run_episodes(params, act, seeds, progress=progress).metrics
     if on_episodes is not None:
         on_episodes(metrics)
     out: dict[str, object] = {"scenario": scenario, "preset": preset, "policy": policy,

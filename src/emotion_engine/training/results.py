@@ -109,8 +109,26 @@ def read_metrics(folder: str | Path, condition: str, seed: int) -> list[dict]:
     return lines
 
 
-CO_TRAINED_SURVIVAL = "episode_child_survived_co-trained"
-"""The training log's survival of the co-learning child, in runs with child partners."""
+def _child_suffix(line: dict) -> str | None:
+    """The suffix of the training child's episode metrics in a training log line:
+    ``_co-trained`` (runs with child partners), ``""`` (without), None (no episode ended)."""
+    return next((s for s in ("_co-trained", "") if f"episode_child_survived{s}" in line), None)
+
+
+def recent_training(lines: list[dict], window: int = TARGET_WINDOW) -> dict[str, float] | None:
+    """The training child's survival and the parent's attachment to it (the co-learning
+    child's in runs with child partners), averaged over the last ``window`` updates in which
+    episodes ended (each update weighs alike), and that number of ``updates``; None if no
+    episode ended."""
+    recent = [(line, s) for line in lines if (s := _child_suffix(line)) is not None][-window:]
+    if not recent:
+        return None
+
+    def mean(metric: str) -> float:
+        return float(np.mean([line[f"episode_{metric}{s}"] for line, s in recent]))
+
+    return {"child_survival": mean("child_survived"), "attachment": mean("attachment_parent_child"),
+            "updates": len(recent)}  # fmt: skip
 
 
 def time_to_target(
@@ -128,10 +146,10 @@ def time_to_target(
     for line in lines:
         seconds += (line["env_steps"] - previous) / line["sps"]
         previous = line["env_steps"]
-        key = next((k for k in (CO_TRAINED_SURVIVAL, "episode_child_survived") if k in line), None)
-        if key is None:
+        suffix = _child_suffix(line)
+        if suffix is None:
             continue
-        recent = [*recent, line[key]][-window:]
+        recent = [*recent, line[f"episode_child_survived{suffix}"]][-window:]
         if len(recent) == window and np.mean(recent) >= target:
             return line["env_steps"], seconds
     return None

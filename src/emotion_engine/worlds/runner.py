@@ -14,7 +14,7 @@ from emotion_engine.worlds.core import WorldParams, reset, step
 from emotion_engine.worlds.learning import signals_from
 from emotion_engine.worlds.policies import Extras, Policy, make_policy
 from emotion_engine.worlds.render import rgb_array
-from emotion_engine.worlds.spec import PRESETS, StepInfo, WorldState
+from emotion_engine.worlds.spec import PRESETS, SCENARIOS, StepInfo, WorldState
 
 COMPLEX_METRICS: tuple[str, ...] = tuple(
     f"{who}_{c}" for who in ("parent", "child") for c in COMPLEX_EMOTIONS
@@ -70,6 +70,8 @@ FrameSink = Callable[[NDArray[np.uint8]], None]
 """Takes each rgb frame (H, W, 3) of a recorded episode as it is drawn."""
 StepSink = Callable[[WorldState, StepInfo], None]
 """Takes the state and step info after each step of a recorded episode."""
+Progress = Callable[[int], None]
+"""Takes the number of batch steps just done (a progress bar's advance)."""
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,12 @@ def run_episodes(
     seeds: Sequence[int],
     on_frame: FrameSink | None = None,
     on_step: StepSink | None = None,
+    progress: Progress | None = None,
 ) -> Episodes:
     """One episode per seed, all at once; ``on_frame`` gets the first env's rgb frames, one
-    at a time as they are drawn (none is kept), and ``on_step`` the state and step info after
-    each step of the first env's episode (e.g. for :func:`~emotion_engine.worlds.infos.trace_line`).
+    at a time as they are drawn (none is kept), ``on_step`` the state and step info after
+    each step of the first env's episode (e.g. for :func:`~emotion_engine.worlds.infos.trace_line`),
+    and ``progress`` 1 after each step of the batch (at most ``params.max_cycles`` in all).
 
     ``policy`` is a policy or the name of one in
     :data:`~emotion_engine.worlds.policies.POLICIES` (ValueError for an unknown name). The
@@ -115,6 +119,8 @@ def run_episodes(
             on_frame(rgb_array(state, params))
         if on_step is not None and not finished[0]:
             on_step(state, info)
+        if progress is not None:
+            progress(1)
         first = ~finished[info.episode_envs]
         envs = info.episode_envs[first]
         episode = means.metrics(info.episode, info.episode_envs) if envs.size else {}
@@ -163,12 +169,13 @@ def simulate(
     on_frame: FrameSink | None = None,
     on_step: StepSink | None = None,
     preset: str = "default",
+    progress: Progress | None = None,
     **params: object,
 ) -> dict[str, object]:
-    """One episode's summary in the worlds of ``preset``; ``on_frame`` and ``on_step`` as in
-    :func:`run_episodes`."""
+    """One episode's summary in the worlds of ``preset``; ``on_frame``, ``on_step`` and
+    ``progress`` as in :func:`run_episodes`."""
     world = WorldParams.preset(preset, scenario=scenario, max_cycles=steps, **params)
-    return summary(run_episodes(world, policy, [seed], on_frame, on_step).metrics)
+    return summary(run_episodes(world, policy, [seed], on_frame, on_step, progress).metrics)
 
 
 CALIBRATION_MEANS: dict[str, str] = {
@@ -185,23 +192,29 @@ CALIBRATION_MEANS: dict[str, str] = {
 """The calibration's columns of means over episodes → the episode metric averaged."""
 
 
+CALIBRATED_POLICIES: tuple[str, ...] = ("scripted", "selfish", "random")
+"""The baseline policies of the calibration table."""
+
+
 def calibration(
     episodes: int = 100,
     steps: int = 500,
     seed: int = 0,
-    policies: Sequence[str] = ("scripted", "selfish", "random"),
+    policies: Sequence[str] = CALIBRATED_POLICIES,
     presets: Sequence[str] = ("default", "harsh"),
+    progress: Progress | None = None,
 ) -> list[dict[str, object]]:
     """Child and parent survival of each baseline policy in each preset and scenario (seeds
     ``seed .. seed + episodes − 1``), with means of the main metrics
-    (:data:`CALIBRATION_MEANS`)."""
+    (:data:`CALIBRATION_MEANS`); ``progress`` as in :func:`run_episodes`, over at most
+    ``steps`` batch steps per row."""
     rows = []
     seeds = list(range(seed, seed + episodes))
     for preset in presets:
-        for scenario in ("caretaking", "crisis"):
+        for scenario in SCENARIOS:
             params = WorldParams.preset(preset, scenario=scenario, max_cycles=steps)
             for policy in policies:
-                m = run_episodes(params, policy, seeds).metrics
+                m = run_episodes(params, policy, seeds, progress=progress).metrics
                 alive = int(m["child_survived"].sum())
                 rows.append(
                     {
