@@ -10,7 +10,13 @@ from emotion_engine.cli import app
 from emotion_engine.stats import wilson
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.policies import make_policy
-from emotion_engine.worlds.runner import COMPLEX_METRICS, calibration, run_episodes
+from emotion_engine.worlds.runner import (
+    CALIBRATION_MEANS,
+    COMPLEX_METRICS,
+    calibration,
+    calibration_markdown,
+    run_episodes,
+)
 
 runner = CliRunner()
 
@@ -52,6 +58,19 @@ def test_wilson_interval():
     low, high = wilson(50, 100)
     assert low == pytest.approx(0.4038, abs=1e-4) and high == pytest.approx(0.5962, abs=1e-4)
     assert wilson(100, 100)[1] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("n", [5, 10, 19, 20, 23, 100])
+def test_wilson_interval_stays_in_0_1_and_prints_so(n):
+    for successes in (0, n):
+        low, high = wilson(successes, n)
+        assert 0.0 <= low <= high <= 1.0
+    assert wilson(0, n)[0] == 0.0 and f"{wilson(n, n)[1]:.0%}" == "100%"
+    row = {"preset": "default", "scenario": "crisis", "policy": "selfish", "episodes": n,
+           "steps": 5, "first_seed": 0, "child_survival": 0.0,
+           "child_survival_ci95": list(wilson(0, n))} | dict.fromkeys(CALIBRATION_MEANS, 0.0)  # fmt: skip
+    (line,) = [x for x in calibration_markdown([row], "cmd").splitlines() if "| selfish |" in x]
+    assert f"| 0% | 0%–{wilson(0, n)[1]:.0%} |" in line and "-0%" not in line
 
 
 def test_policy_names_and_policy_objects():
