@@ -580,7 +580,13 @@ def face(
     blend: Annotated[
         str | None, typer.Option(help="A mix of presets, e.g. joy=0.6,surprise=0.4.")
     ] = None,
-    intensity: Annotated[float, typer.Option(help="Scales the expression (0 = neutral).")] = 1.0,
+    intensity: Annotated[
+        float,
+        typer.Option(
+            help="Scales the expression: 0 neutral, 1 the preset, at most 1.5 (stronger "
+            "closes the eyes)."
+        ),
+    ] = 1.0,
     png: Annotated[Path | None, typer.Option(help="Write the face as PNG (.png) here.")] = None,
     gif: Annotated[
         Path | None,
@@ -645,12 +651,15 @@ def face(
         save_png,
         save_ssd1306,
     )
-    from emotion_engine.face.expressions import PRESETS
+    from emotion_engine.face.expressions import MAX_INTENSITY, PRESETS
     from emotion_engine.face.live import check_session, read_lines, run_live
     from emotion_engine.face.terminal import half_blocks
 
     if emotion is not None and blend is not None:
         fail("give --emotion or --blend, not both")
+    if not 0 <= intensity <= MAX_INTENSITY:
+        fail(f"--intensity must be from 0 to {MAX_INTENSITY:g} (stronger closes the eyes); "
+             f"got {_shown(intensity)}")  # fmt: skip
     if not 1 <= scale <= 16:
         fail(f"--scale must be from 1 to 16; got {scale}")
     try:
