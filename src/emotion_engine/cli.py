@@ -24,6 +24,7 @@ from emotion_engine.text import clip
 if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PIL import Image
+    from rich.table import Table
 
 
 class _OneLineErrors(TyperGroup):
@@ -251,11 +252,15 @@ def affect(
             }
         )
         return
-    _print_affect_table(series)
-
-
-def _print_affect_table(series: dict, max_rows: int = 40) -> None:
     from rich.console import Console
+
+    Console().print(affect_table(series))
+
+
+def affect_table(series: dict, max_rows: int = 40) -> Table:
+    """``affect``'s time series as a table of about ``max_rows`` rows, one space between
+    columns and no frame: it fits 80 columns with times of up to 19 characters."""
+    from rich import box
     from rich.table import Table
 
     from emotion_engine.affect import MODULATORS
@@ -263,12 +268,13 @@ def _print_affect_table(series: dict, max_rows: int = 40) -> None:
 
     t = series["t"]
     stride = max(1, len(t) // max_rows)
-    table = Table(title="emotion-engine affect", caption=f"every {stride} step(s) of {len(t)}")
-    table.add_column("t (s)", justify="right")
+    table = Table(title="emotion-engine affect", caption=f"every {stride} step(s) of {len(t)}",
+                  box=box.SIMPLE_HEAD, padding=0, show_edge=False)  # fmt: skip
+    table.add_column("t (s)", justify="right", no_wrap=True)
     for m in MODULATORS:
-        table.add_column(MODULATOR_ABBREVIATIONS[m], justify="right")
+        table.add_column(MODULATOR_ABBREVIATIONS[m], justify="right", no_wrap=True)
     table.add_column("dominant", no_wrap=True)
-    table.add_column("p", justify="right")
+    table.add_column("p", justify="right", no_wrap=True)
     table.add_column("feeling", no_wrap=True)
     for i in range(0, len(t), stride):
         p = series["primary"][i]
@@ -279,7 +285,7 @@ def _print_affect_table(series: dict, max_rows: int = 40) -> None:
             f"{p.max():.2f}",
             series["feeling"][i],
         )
-    Console().print(table)
+    return table
 
 
 @app.command()
