@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from emotion_engine.cli import app
+from emotion_engine.cli import SIMULATE_GROUPS, app
 from emotion_engine.stats import wilson
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.policies import make_policy
@@ -16,6 +16,7 @@ from emotion_engine.worlds.runner import (
     calibration,
     calibration_markdown,
     run_episodes,
+    simulate,
 )
 
 runner = CliRunner()
@@ -116,6 +117,24 @@ def test_simulate_json_and_gif(tmp_path):
         assert key in out
     assert out["steps"] == 60 and out["child_survived"] is True
     assert gif.read_bytes()[:6] == b"GIF89a"
+
+
+def test_simulate_prints_its_keys_in_explained_groups_and_json_unchanged():
+    args = ["simulate", "--scenario", "crisis", "--steps", "40", "--seed", "3"]
+    episode = simulate("crisis", 40, 3, "scripted")
+    labels = {"scenario": "crisis", "preset": "default", "policy": "scripted",
+              "child_policy": "co-trained", "seed": 3}  # fmt: skip
+    out = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert list(out.items()) == list((labels | episode).items())  # the same keys, in order
+    lines = runner.invoke(app, args).stdout.splitlines()
+    assert [x for x in lines if not x.startswith("  ")] == [h for h, _, _ in SIMULATE_GROUPS]
+    printed = [x.split()[0] for x in lines if x.startswith("  ")]
+    assert sorted(printed) == sorted(episode)  # every key once
+    assert f"  {'shield_events':<28} {episode['shield_events']}" in lines
+    assert f"  {'parent_cost_health':<28} {episode['parent_cost_health']:.3f}" in lines
+    shown = " ".join(runner.invoke(app, ["simulate", "--help"]).stdout.replace("│", "").split())
+    for heading, meaning, keys in SIMULATE_GROUPS:
+        assert f"{heading}: {', '.join(keys)}. {meaning}." in shown
 
 
 def test_simulate_is_deterministic():

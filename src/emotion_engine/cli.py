@@ -395,7 +395,59 @@ def demo(
         fail(f"cannot serve on {where}: {clip(str(e))}")
 
 
-@app.command()
+SIMULATE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("outcome", "Who is alive at the end, the episode's length in steps, health at the end "
+     "(0 dead … 1 well), and the child's health averaged over the steps (low if it died early)",
+     ("child_survived", "parent_survived", "steps", "child_health", "parent_health",
+      "child_health_auc")),
+    ("bond", "Attachment at the end (0 … 1), the parent's to the child and the child's to the "
+     "parent", ("attachment_final", "attachment_child_parent")),
+    ("care", "The parent's feeds (items_given counts the same), the child's hunger they "
+     "stilled, in meals (in all; per feed, none without one), its comfort acts, and the step "
+     "of its first care act (care_steps: the steps before it; the episode's length if none)",
+     ("feeds", "items_given", "hunger_stilled_by_feeds", "hunger_stilled_per_feed",
+      "comfort_acts", "time_to_help", "care_steps")),
+    ("protection", "Crisis: the parent's shield actions, the shields that stopped a blow aimed "
+     "at the child (effective_shields counts the same), the health those blows cost the parent "
+     "(parent_cost_health, the same), and the health threats took from each",
+     ("shield_acts", "shield_events", "effective_shields", "shield_damage",
+      "parent_cost_health", "child_threat_damage", "parent_threat_damage")),
+    ("needs", "Each agent's own meals and hungry steps, and the child's hungry share of the "
+     "steps", ("child_eats", "parent_eats", "child_steps_hungry", "parent_steps_hungry",
+               "hungry_fraction_child")),
+    ("rewards", "Each agent's return (its summed reward) under --reward-mode",
+     ("parent_return", "child_return")),
+    ("complex emotions", "Each agent's mean maternal love, compassion, grief and devotion "
+     "(layer 4); None unless the policy composes them (trained, untrained)",
+     tuple(f"{who}_{c}" for who in ("parent", "child")
+           for c in ("maternal_love", "compassion", "grief", "devotion"))),
+)  # fmt: skip
+"""What ``simulate`` prints, in groups: (heading, what the keys mean, the keys)."""
+
+
+def _simulate_help() -> str:
+    """The command's help: what it does, then each group of keys it prints and their meaning."""
+    groups = "\n\n".join(f"{heading}: {', '.join(keys)}. {meaning}."
+                          for heading, meaning, keys in SIMULATE_GROUPS)  # fmt: skip
+    return ("Run one episode of a world with a policy and print its metrics.\n\n"
+            f"The metrics, in the groups it prints them in:\n\n{groups}\n\n"
+            "--json prints the same keys as one JSON object.")  # fmt: skip
+
+
+def simulate_report(result: dict[str, object]) -> str:
+    """``simulate``'s metrics as plain text: a heading per group of :data:`SIMULATE_GROUPS`,
+    then one key and its value a line."""
+    lines = []
+    for heading, _, keys in SIMULATE_GROUPS:
+        lines.append(heading)
+        for key in keys:
+            value = result[key]
+            lines.append(f"  {key:<28} {value:.3f}" if isinstance(value, float)
+                         else f"  {key:<28} {value}")  # fmt: skip
+    return "\n".join(lines)
+
+
+@app.command(help=_simulate_help())
 def simulate(
     scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
     steps: Annotated[int, typer.Option(help="Episode length (max_cycles), at most 100,000.")] = 500,
@@ -430,7 +482,6 @@ def simulate(
         ),
     ] = None,
 ) -> None:
-    """Run one episode of a world with a policy and print its metrics."""
     from emotion_engine.gif import GifWriter, frame_ms
     from emotion_engine.policies import (
         LEARNED_POLICIES,
@@ -502,8 +553,7 @@ def simulate(
             | result
         )
         return
-    for key, value in result.items():
-        typer.echo(f"{key:<28} {value:.3f}" if isinstance(value, float) else f"{key:<28} {value}")
+    typer.echo(simulate_report(result))
 
 
 def _face_strip(moments: list[tuple[NDArray, NDArray]]) -> Image.Image:
