@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from emotion_engine.face.renderer import render
+from emotion_engine.face.renderer import feature_runs, render
 
 MOUTH_ROWS = slice(43, 64)
 """Rows below every preset's eyes: only the mouth is lit here."""
@@ -11,6 +11,13 @@ MOUTH_ROWS = slice(43, 64)
 def pixels(face) -> np.ndarray:
     """The face's (64, 128) boolean frame."""
     return np.asarray(render(face), dtype=bool)
+
+
+def eye_pixels(face) -> int:
+    """Lit pixels of the smaller of the two eyes (the renderer's runs of its eye features)."""
+    tops, bottoms = feature_runs(face, np.arange(128) + 0.5)
+    rows = np.arange(64)[:, None] + 0.5
+    return min(int(((rows >= tops[k]) & (rows < bottoms[k])).sum()) for k in (0, 1))
 
 
 def column_runs(mask: np.ndarray) -> dict[int, tuple[int, int]]:

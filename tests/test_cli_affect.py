@@ -1,5 +1,6 @@
 """`emotion-engine affect` and the command-line conventions (--json, errors, --version)."""
 
+import io
 import json
 import subprocess
 import sys
@@ -7,11 +8,15 @@ import sys
 import numpy as np
 import pytest
 from PIL import Image
+from rich.console import Console
 from typer.testing import CliRunner
 
 from emotion_engine import __version__
 from emotion_engine.affect import EMOTIONS, MODULATORS, temperament
-from emotion_engine.cli import app
+from emotion_engine.affect.feelings import CONTEXT_RULES
+from emotion_engine.affect.schedule import run_schedule
+from emotion_engine.affect.stimuli import parse_stimulus
+from emotion_engine.cli import affect_table, app
 
 runner = CliRunner()
 
@@ -96,3 +101,20 @@ def test_installed_command_prints_only_json_on_stdout():
     version = subprocess.run([sys.executable, "-m", "emotion_engine", "--version"],
                              capture_output=True, text=True, check=True)  # fmt: skip
     assert __version__ in version.stdout
+
+
+def test_the_table_fits_80_columns():
+    series = run_schedule([parse_stimulus("dopamine=0.8@0-5", timed=True)], 20.0, 0.5,
+                          temperament())  # fmt: skip
+    n = len(series["t"])
+    widest = {"t": series["t"] * 1e5 + 1234.56,  # times such as 2.00123e+06
+              "dominant": [max(EMOTIONS, key=len)] * n,
+              "feeling": [max((rule[-1] for rule in CONTEXT_RULES), key=len)] * n}  # fmt: skip
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(affect_table(series | widest))
+    lines = console.export_text().splitlines()
+    assert len(lines) == 3 + 41 + 1 and "2.00123e+06" in lines[-2]  # title, head, rows, caption
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    shown = runner.invoke(app, ["affect", "-s", "dopamine=0.8@0-5", "--duration", "10"],
+                          env={"COLUMNS": "80"})  # fmt: skip
+    assert shown.exit_code == 0 and "…" not in shown.stdout and " excited" in shown.stdout

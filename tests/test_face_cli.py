@@ -8,7 +8,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from emotion_engine.cli import app
-from emotion_engine.face.expressions import PRESETS, blend
+from emotion_engine.face.expressions import MAX_INTENSITY, PRESETS, blend
 from emotion_engine.face.renderer import render
 from emotion_engine.face.ssd1306 import unpack
 
@@ -88,6 +88,8 @@ def test_live_session_ends_at_end_of_input():
         (["--emotion", "joy", "--blend", "sad=1"], "not both"),
         (["--sequence", "joy,glee", "--gif", "x.gif"], "unknown expression 'glee'"),
         (["--intensity", "-1"], "intensity"),
+        (["--intensity", "5"], "--intensity must be from 0 to 1.5 (stronger closes the eyes)"),
+        (["--live", "--device", "dummy", "--intensity", "1.6"], "--intensity must be from 0"),
         (["--scale", "0", "--png", "x.png"], "--scale"),
         (["--live", "--device", "ssd1306", "--port", "42"], "/dev/i2c-42"),
         (["--live", "--device", "ssd1306", "--address", "zz"], "--address"),
@@ -102,3 +104,8 @@ def test_bad_input_exits_2_with_one_line(args, message):
     assert result.exit_code == 2
     err = result.stderr.strip()
     assert err.startswith("error:") and message in err and "\n" not in err
+
+
+def test_help_names_the_largest_intensity():
+    text = " ".join(runner.invoke(app, ["face", "--help"]).stdout.replace("│", "").split())
+    assert f"at most {MAX_INTENSITY:g} (stronger closes the eyes)" in text

@@ -1,5 +1,7 @@
 """Presets and blending from emotion distributions, intensities and modulator levels."""
 
+from itertools import combinations
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -10,6 +12,7 @@ from emotion_engine.affect.modulators import modulator_index
 from emotion_engine.face.expressions import (
     COMPLEX_PRESETS,
     EXPRESSIONS,
+    MAX_INTENSITY,
     PRESETS,
     blend,
     blend_vectors,
@@ -19,7 +22,8 @@ from emotion_engine.face.expressions import (
     face_from_levels,
     parse_blend,
 )
-from emotion_engine.face.params import HIGH, LOW, NEUTRAL
+from emotion_engine.face.params import HIGH, LOW, NEUTRAL, FaceParams, clip
+from face_pixels import eye_pixels
 
 NEUTRAL_FACE = PRESETS["neutral"].values
 
@@ -56,8 +60,22 @@ def test_intensity_scales_the_deviation_from_neutral():
     half = blend({"mad": 1.0}, intensity=0.5).values - NEUTRAL_FACE
     full = blend({"mad": 1.0}).values - NEUTRAL_FACE
     np.testing.assert_allclose(half, full / 2)
-    strong = blend({"surprise": 1.0}, intensity=5.0).values
+    strong = blend({"surprise": 1.0}, intensity=MAX_INTENSITY).values
     assert np.all((LOW <= strong) & (strong <= HIGH))
+
+
+def test_up_to_the_largest_intensity_every_face_keeps_its_eyes():
+    neutral_eye = eye_pixels(PRESETS["neutral"])
+    assert neutral_eye == 608  # a 24x26 rounded rectangle
+    mixes = [{a: 0.5, b: 0.5} for a, b in combinations(EXPRESSIONS, 2)]
+    mixes += [{name: 1.0} for name in EXPRESSIONS]
+    strongest = min(eye_pixels(blend(m, MAX_INTENSITY)) for m in mixes)
+    assert strongest >= neutral_eye / 5
+    twice_joy = FaceParams(clip(NEUTRAL + 2.0 * (PRESETS["joy"].values - NEUTRAL)))
+    assert eye_pixels(twice_joy) == 0  # stronger, the lids close over joy's eyes
+    for intensity in (MAX_INTENSITY + 0.01, 5.0, -0.1, float("inf")):
+        with pytest.raises(ValueError, match=r"intensity must be from 0 to 1\.5"):
+            blend({"joy": 1.0}, intensity)
 
 
 def test_complex_emotions_add_their_presets():

@@ -3,25 +3,43 @@
 import json
 import subprocess
 import sys
+import warnings
 
+import numpy as np
 from typer.testing import CliRunner
 
 from emotion_engine.cli import app
+from emotion_engine.plots import pyplot
 from emotion_engine.training.layout import METRICS_FILE, SWEEP_FILE, trial_dir
-from emotion_engine.training.results import condition_table, findings, time_to_target, verdict
+from emotion_engine.training.results import (
+    CURVES,
+    NO_CURVES,
+    condition_table,
+    curves_figure,
+    findings,
+    learning_curves,
+    time_to_target,
+    trained_steps,
+    verdict,
+)
 
 
-def fake_sweep(folder, survival, scenario="crisis"):
+def fake_sweep(folder, survival, scenario="crisis", ended=True):
+    """A sweep whose runs log 7 updates (100 … 700 env steps), with the training episodes'
+    child survival and attachment unless no episode ``ended``."""
     rows = []
     for condition, rates in survival.items():
         for seed, rate in enumerate(rates):
             run = trial_dir(folder, condition, seed)
             run.mkdir(parents=True)
             # the child survives (at the seed's rate) from 200 steps on
-            lines = [{"env_steps": s, "sps": 50.0, "episode_child_survived": rate * (s >= 200),
-                      "episode_attachment_parent_child": 0.5} for s in range(100, 800, 100)]  # fmt: skip
+            episodes = [{"episode_child_survived": rate * (s >= 200),
+                         "episode_attachment_parent_child": 0.5} if ended else {}
+                        for s in range(100, 800, 100)]  # fmt: skip
+            lines = [{"env_steps": s, "sps": 50.0} | e
+                     for s, e in zip(range(100, 800, 100), episodes, strict=True)]  # fmt: skip
             (run / METRICS_FILE).write_text("".join(json.dumps(x) + "\n" for x in lines))
-            rows.append({"condition": condition, "seed": seed, "status": "done",
+            rows.append({"condition": condition, "seed": seed, "status": "done", "env_steps": 700,
                          "child_survival_rate": rate, "parent_survival_rate": 1.0,
                          "shield_events_per_episode": 2.0 * rate, "feeds_per_episode": 50.0 * rate,
                          "attachment_mean": 0.6,
@@ -42,6 +60,56 @@ def test_table_and_verdict_follow_the_numbers(tmp_path):
     assert verdict(list(table.values())).startswith("**Supported**")
     flat = fake_sweep(tmp_path / "flat", {"emotional": [0.1, 0.2], "extrinsic": [0.15, 0.1]})
     assert verdict(condition_table(flat)).startswith("**Not supported**")
+
+
+def test_no_verdict_says_why(tmp_path):
+    one_seed = fake_sweep(tmp_path / "one", {"emotional": [0.9], "extrinsic": [0.1]})
+    assert verdict(condition_table(one_seed)) == (
+        "Too few seeds for a verdict: emotional has 1 finished seed(s) and extrinsic 1, and a "
+        "95% CI across seeds needs at least 2 (`emotion-engine sweep --seeds 2` or more)."
+    )
+    alone = fake_sweep(tmp_path / "alone", {"emotional": [0.9, 0.8]})
+    assert verdict(condition_table(alone)) == (
+        "The sweep lacks the extrinsic condition: no verdict."
+    )
+
+
+def _curves(folder, sweep):
+    return {metric: learning_curves(folder, sweep, metric) for metric, _ in CURVES}
+
+
+def test_a_small_sweep_reports_without_warnings_or_empty_curves(tmp_path):
+    short = fake_sweep(tmp_path / "short", {"emotional": [0.5], "extrinsic": [0.4]}, ended=False)
+    out = tmp_path / "RESULTS.md"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a matplotlib warning fails the command
+        result = CliRunner().invoke(app, ["results", "--runs", str(tmp_path / "short"),
+                                          "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0 and result.exception is None, result.output
+    text = out.read_text()
+    assert "- Too few seeds for a verdict: emotional has 1" in text
+    assert f"{NO_CURVES}.\n\n![learning curves, crisis](RESULTS_curves.png)" in text
+    fig = curves_figure(_curves(tmp_path / "short", short), trained_steps(short), "crisis")
+    for ax in fig.axes:
+        assert ax.get_xlim()[0] == 0 and ax.get_xlim()[1] >= 700 and not ax.lines
+        (note,) = ax.texts
+        assert " ".join(note.get_text().split()) == NO_CURVES.replace("`", "")
+        fig.canvas.draw()
+        ticks = [t.get_text() for t in ax.get_xticklabels()]
+        assert ticks[0] == "0" and not any(x.endswith("m") for x in ticks)  # no milli-steps
+    assert fig.axes[0].get_legend() is None
+    pyplot().close(fig)
+
+
+def test_short_runs_draw_their_few_points(tmp_path):
+    sweep = fake_sweep(tmp_path, {"emotional": [0.5, 0.6], "extrinsic": [0.4, 0.5]})
+    fig = curves_figure(_curves(tmp_path, sweep), trained_steps(sweep), "crisis")
+    child = fig.axes[0]
+    assert [line.get_marker() for line in child.lines] == ["o", "o"]  # 7 updates each
+    np.testing.assert_allclose(child.lines[0].get_ydata(), [0, 0.55, 0.55, 0.55, 0.55, 0.55, 0.55])
+    assert child.get_xlim() == (0, 700 * 1.03) and not child.texts
+    assert [t.get_text() for t in child.get_legend().get_texts()] == ["emotional", "extrinsic"]
+    pyplot().close(fig)
 
 
 def test_results_command_writes_report_and_plots(tmp_path):

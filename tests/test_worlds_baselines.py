@@ -6,11 +6,18 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from emotion_engine.cli import app
+from emotion_engine.cli import SIMULATE_GROUPS, app
 from emotion_engine.stats import wilson
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.policies import make_policy
-from emotion_engine.worlds.runner import COMPLEX_METRICS, calibration, run_episodes
+from emotion_engine.worlds.runner import (
+    CALIBRATION_MEANS,
+    COMPLEX_METRICS,
+    calibration,
+    calibration_markdown,
+    run_episodes,
+    simulate,
+)
 
 runner = CliRunner()
 
@@ -52,6 +59,19 @@ def test_wilson_interval():
     low, high = wilson(50, 100)
     assert low == pytest.approx(0.4038, abs=1e-4) and high == pytest.approx(0.5962, abs=1e-4)
     assert wilson(100, 100)[1] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("n", [5, 10, 19, 20, 23, 100])
+def test_wilson_interval_stays_in_0_1_and_prints_so(n):
+    for successes in (0, n):
+        low, high = wilson(successes, n)
+        assert 0.0 <= low <= high <= 1.0
+    assert wilson(0, n)[0] == 0.0 and f"{wilson(n, n)[1]:.0%}" == "100%"
+    row = {"preset": "default", "scenario": "crisis", "policy": "selfish", "episodes": n,
+           "steps": 5, "first_seed": 0, "child_survival": 0.0,
+           "child_survival_ci95": list(wilson(0, n))} | dict.fromkeys(CALIBRATION_MEANS, 0.0)  # fmt: skip
+    (line,) = [x for x in calibration_markdown([row], "cmd").splitlines() if "| selfish |" in x]
+    assert f"| 0% | 0%–{wilson(0, n)[1]:.0%} |" in line and "-0%" not in line
 
 
 def test_policy_names_and_policy_objects():
@@ -97,6 +117,24 @@ def test_simulate_json_and_gif(tmp_path):
         assert key in out
     assert out["steps"] == 60 and out["child_survived"] is True
     assert gif.read_bytes()[:6] == b"GIF89a"
+
+
+def test_simulate_prints_its_keys_in_explained_groups_and_json_unchanged():
+    args = ["simulate", "--scenario", "crisis", "--steps", "40", "--seed", "3"]
+    episode = simulate("crisis", 40, 3, "scripted")
+    labels = {"scenario": "crisis", "preset": "default", "policy": "scripted",
+              "child_policy": "co-trained", "seed": 3}  # fmt: skip
+    out = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert list(out.items()) == list((labels | episode).items())  # the same keys, in order
+    lines = runner.invoke(app, args).stdout.splitlines()
+    assert [x for x in lines if not x.startswith("  ")] == [h for h, _, _ in SIMULATE_GROUPS]
+    printed = [x.split()[0] for x in lines if x.startswith("  ")]
+    assert sorted(printed) == sorted(episode)  # every key once
+    assert f"  {'shield_events':<28} {episode['shield_events']}" in lines
+    assert f"  {'parent_cost_health':<28} {episode['parent_cost_health']:.3f}" in lines
+    shown = " ".join(runner.invoke(app, ["simulate", "--help"]).stdout.replace("│", "").split())
+    for heading, meaning, keys in SIMULATE_GROUPS:
+        assert f"{heading}: {', '.join(keys)}. {meaning}." in shown
 
 
 def test_simulate_is_deterministic():

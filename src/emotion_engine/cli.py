@@ -24,6 +24,7 @@ from emotion_engine.text import clip
 if TYPE_CHECKING:
     from numpy.typing import NDArray
     from PIL import Image
+    from rich.table import Table
 
     from emotion_engine.training.config import ConfigError
 
@@ -253,11 +254,15 @@ def affect(
             }
         )
         return
-    _print_affect_table(series)
-
-
-def _print_affect_table(series: dict, max_rows: int = 40) -> None:
     from rich.console import Console
+
+    Console().print(affect_table(series))
+
+
+def affect_table(series: dict, max_rows: int = 40) -> Table:
+    """``affect``'s time series as a table of about ``max_rows`` rows, one space between
+    columns and no frame: it fits 80 columns with times of up to 19 characters."""
+    from rich import box
     from rich.table import Table
 
     from emotion_engine.affect import MODULATORS
@@ -265,12 +270,13 @@ def _print_affect_table(series: dict, max_rows: int = 40) -> None:
 
     t = series["t"]
     stride = max(1, len(t) // max_rows)
-    table = Table(title="emotion-engine affect", caption=f"every {stride} step(s) of {len(t)}")
-    table.add_column("t (s)", justify="right")
+    table = Table(title="emotion-engine affect", caption=f"every {stride} step(s) of {len(t)}",
+                  box=box.SIMPLE_HEAD, padding=0, show_edge=False)  # fmt: skip
+    table.add_column("t (s)", justify="right", no_wrap=True)
     for m in MODULATORS:
-        table.add_column(MODULATOR_ABBREVIATIONS[m], justify="right")
+        table.add_column(MODULATOR_ABBREVIATIONS[m], justify="right", no_wrap=True)
     table.add_column("dominant", no_wrap=True)
-    table.add_column("p", justify="right")
+    table.add_column("p", justify="right", no_wrap=True)
     table.add_column("feeling", no_wrap=True)
     for i in range(0, len(t), stride):
         p = series["primary"][i]
@@ -281,7 +287,7 @@ def _print_affect_table(series: dict, max_rows: int = 40) -> None:
             f"{p.max():.2f}",
             series["feeling"][i],
         )
-    Console().print(table)
+    return table
 
 
 @app.command()
@@ -391,7 +397,59 @@ def demo(
         fail(f"cannot serve on {where}: {clip(str(e))}")
 
 
-@app.command()
+SIMULATE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("outcome", "Who is alive at the end, the episode's length in steps, health at the end "
+     "(0 dead … 1 well), and the child's health averaged over the steps (low if it died early)",
+     ("child_survived", "parent_survived", "steps", "child_health", "parent_health",
+      "child_health_auc")),
+    ("bond", "Attachment at the end (0 … 1), the parent's to the child and the child's to the "
+     "parent", ("attachment_final", "attachment_child_parent")),
+    ("care", "The parent's feeds (items_given counts the same), the child's hunger they "
+     "stilled, in meals (in all; per feed, none without one), its comfort acts, and the step "
+     "of its first care act (care_steps: the steps before it; the episode's length if none)",
+     ("feeds", "items_given", "hunger_stilled_by_feeds", "hunger_stilled_per_feed",
+      "comfort_acts", "time_to_help", "care_steps")),
+    ("protection", "Crisis: the parent's shield actions, the shields that stopped a blow aimed "
+     "at the child (effective_shields counts the same), the health those blows cost the parent "
+     "(parent_cost_health, the same), and the health threats took from each",
+     ("shield_acts", "shield_events", "effective_shields", "shield_damage",
+      "parent_cost_health", "child_threat_damage", "parent_threat_damage")),
+    ("needs", "Each agent's own meals and hungry steps, and the child's hungry share of the "
+     "steps", ("child_eats", "parent_eats", "child_steps_hungry", "parent_steps_hungry",
+               "hungry_fraction_child")),
+    ("rewards", "Each agent's return (its summed reward) under --reward-mode",
+     ("parent_return", "child_return")),
+    ("complex emotions", "Each agent's mean maternal love, compassion, grief and devotion "
+     "(layer 4); None unless the policy composes them (trained, untrained)",
+     tuple(f"{who}_{c}" for who in ("parent", "child")
+           for c in ("maternal_love", "compassion", "grief", "devotion"))),
+)  # fmt: skip
+"""What ``simulate`` prints, in groups: (heading, what the keys mean, the keys)."""
+
+
+def _simulate_help() -> str:
+    """The command's help: what it does, then each group of keys it prints and their meaning."""
+    groups = "\n\n".join(f"{heading}: {', '.join(keys)}. {meaning}."
+                          for heading, meaning, keys in SIMULATE_GROUPS)  # fmt: skip
+    return ("Run one episode of a world with a policy and print its metrics.\n\n"
+            f"The metrics, in the groups it prints them in:\n\n{groups}\n\n"
+            "--json prints the same keys as one JSON object.")  # fmt: skip
+
+
+def simulate_report(result: dict[str, object]) -> str:
+    """``simulate``'s metrics as plain text: a heading per group of :data:`SIMULATE_GROUPS`,
+    then one key and its value a line."""
+    lines = []
+    for heading, _, keys in SIMULATE_GROUPS:
+        lines.append(heading)
+        for key in keys:
+            value = result[key]
+            lines.append(f"  {key:<28} {value:.3f}" if isinstance(value, float)
+                         else f"  {key:<28} {value}")  # fmt: skip
+    return "\n".join(lines)
+
+
+@app.command(help=_simulate_help())
 def simulate(
     scenario: Annotated[str, typer.Option(help="caretaking or crisis.")] = "caretaking",
     steps: Annotated[int, typer.Option(help="Episode length (max_cycles), at most 100,000.")] = 500,
@@ -426,7 +484,6 @@ def simulate(
         ),
     ] = None,
 ) -> None:
-    """Run one episode of a world with a policy and print its metrics."""
     from emotion_engine.gif import GifWriter, frame_ms
     from emotion_engine.policies import (
         LEARNED_POLICIES,
@@ -499,8 +556,7 @@ def simulate(
             | result
         )
         return
-    for key, value in result.items():
-        typer.echo(f"{key:<28} {value:.3f}" if isinstance(value, float) else f"{key:<28} {value}")
+    typer.echo(simulate_report(result))
 
 
 def _face_strip(moments: list[tuple[NDArray, NDArray]]) -> Image.Image:
@@ -591,7 +647,13 @@ def face(
     blend: Annotated[
         str | None, typer.Option(help="A mix of presets, e.g. joy=0.6,surprise=0.4.")
     ] = None,
-    intensity: Annotated[float, typer.Option(help="Scales the expression (0 = neutral).")] = 1.0,
+    intensity: Annotated[
+        float,
+        typer.Option(
+            help="Scales the expression: 0 neutral, 1 the preset, at most 1.5 (stronger "
+            "closes the eyes)."
+        ),
+    ] = 1.0,
     png: Annotated[Path | None, typer.Option(help="Write the face as PNG (.png) here.")] = None,
     gif: Annotated[
         Path | None,
@@ -656,12 +718,15 @@ def face(
         save_png,
         save_ssd1306,
     )
-    from emotion_engine.face.expressions import PRESETS
+    from emotion_engine.face.expressions import MAX_INTENSITY, PRESETS
     from emotion_engine.face.live import check_session, read_lines, run_live
     from emotion_engine.face.terminal import half_blocks
 
     if emotion is not None and blend is not None:
         fail("give --emotion or --blend, not both")
+    if not 0 <= intensity <= MAX_INTENSITY:
+        fail(f"--intensity must be from 0 to {MAX_INTENSITY:g} (stronger closes the eyes); "
+             f"got {_shown(intensity)}")  # fmt: skip
     if not 1 <= scale <= 16:
         fail(f"--scale must be from 1 to 16; got {scale}")
     try:

@@ -35,10 +35,11 @@ def mean_ci(values: ArrayLike, **kwargs: float) -> dict[str, float | list[float]
 
 
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval (95% by default) of a proportion."""
+    """The Wilson score interval (95% by default) of a proportion, within [0, 1] (rounding
+    would put the bounds of 0 or n successes a hair outside, which prints as "-0%")."""
     if n == 0:
         return 0.0, 1.0
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return float(centre - half), float(centre + half)
+    return float(max(centre - half, 0.0)), float(min(centre + half, 1.0))

@@ -6,8 +6,9 @@ GAN latent space without the need for a face dataset:
 
     face = neutral + intensity · Σₖ wₖ · (presetₖ − neutral),   wₖ ≥ 0,  Σₖ wₖ ≤ 1
 
-(weights summing to more than 1 are scaled down to 1; what is left of 1 is neutral). The
-result is clipped to the parameters' bounds.
+(weights summing to more than 1 are scaled down to 1; what is left of 1 is neutral), with
+the intensity from 0 to :data:`MAX_INTENSITY`. The result is clipped to the parameters'
+bounds.
 
 From the emotion model's distribution p over the seven primary emotions (``EMOTIONS`` order)
 the weights are each emotion's excess over the uniform distribution,
@@ -93,9 +94,18 @@ def expression(name: str) -> FaceParams:
     return lookup(PRESETS, name, "expression")
 
 
+MAX_INTENSITY = 1.5
+"""The strongest expression that still draws a face: up to it every preset, and every even
+mix of two, keeps at least a fifth of the neutral eye lit; beyond it the lids close over the
+eyes (joy's are gone at 2)."""
+
+
 def _check_intensity(intensity: float) -> float:
-    if not (np.isfinite(intensity) and intensity >= 0):
-        raise ValueError(f"intensity must be finite and >= 0; got {intensity!r}")
+    if not 0 <= intensity <= MAX_INTENSITY:
+        raise ValueError(
+            f"intensity must be from 0 to {MAX_INTENSITY:g} (stronger closes the eyes); "
+            f"got {intensity!r}"
+        )
     return float(intensity)
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from textwrap import fill
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +28,9 @@ from emotion_engine.plots import pyplot, save_figure
 from emotion_engine.stats import bootstrap_ci
 from emotion_engine.training.conditions import ABLATIONS
 from emotion_engine.training.layout import METRICS_FILE, SWEEP_FILE, trial_dir
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 METRICS: tuple[tuple[str, str], ...] = (
     ("child_survival_rate", "child survival"),
@@ -204,7 +209,7 @@ def verdict(table: list[dict]) -> str:
     """Does caring emerge from emotional reward? Compared with the selfish control, by CIs."""
     sign = compare(table, "child_survival_rate", "emotional", "extrinsic")
     if sign is None:
-        return "The sweep lacks the emotional or the extrinsic condition: no verdict."
+        return _no_verdict(table)
     m_e, m_x = (_mean(table, c, "child_survival_rate") for c in ("emotional", "extrinsic"))
     if sign == ">":
         return (f"**Supported** for child survival: emotional reward {m_e:.0%} against the selfish "
@@ -212,6 +217,19 @@ def verdict(table: list[dict]) -> str:
     return (f"**Not supported** by this sweep: child survival under emotional reward is {m_e:.0%} "
             f"against the selfish control's {m_x:.0%}, and their 95% CIs overlap (or emotional "
             "is lower).")  # fmt: skip
+
+
+def _no_verdict(table: list[dict]) -> str:
+    """Why :func:`verdict` has none: a condition missing, or too few seeds with a result."""
+    by = {r["condition"]: r for r in table}
+    missing = [c for c in ("emotional", "extrinsic") if c not in by]
+    if missing:
+        return f"The sweep lacks the {' and the '.join(missing)} condition: no verdict."
+    seeds = {c: by[c]["seeds_done"] if by[c]["child_survival_rate"] is not None else 0
+             for c in ("emotional", "extrinsic")}  # fmt: skip
+    return (f"Too few seeds for a verdict: emotional has {seeds['emotional']} finished seed(s) "
+            f"and extrinsic {seeds['extrinsic']}, and a 95% CI across seeds needs at least "
+            f"{MIN_SEEDS} (`emotion-engine sweep --seeds {MIN_SEEDS}` or more).")  # fmt: skip
 
 
 WORDS = {">": "above", "<": "below", "≈": "not distinguishable from"}
@@ -312,7 +330,9 @@ def write_report(folders: str | Path | Sequence[str | Path], out: str | Path, co
         suffix = "" if len(folders) == 1 else f"_{scenario}"
         if scenarios.count(scenario) > 1:  # two sweeps of one scenario: one file name each
             suffix += f"_{i + 1}"
-        curves_png = _plot_curves(folder, sweep, Path(f"{stem}{suffix}_curves.png"))
+        curves = {metric: learning_curves(folder, sweep, metric) for metric, _ in CURVES}
+        curves_png = save_figure(curves_figure(curves, trained_steps(sweep), scenario),
+                                 Path(f"{stem}{suffix}_curves.png"))  # fmt: skip
         bars_png = _plot_bars(table, Path(f"{stem}{suffix}_bars.png"))
         lines += [
             "",
@@ -341,6 +361,7 @@ def write_report(folders: str | Path | Sequence[str | Path], out: str | Path, co
             )
         lines += [
             "",
+            *([] if any(curves.values()) else [NO_CURVES + ".", ""]),
             f"![learning curves, {scenario}]({curves_png.name})",
             "",
             f"![results with 95% CIs, {scenario}]({bars_png.name})",
@@ -356,21 +377,54 @@ def _cell(value: tuple[float, tuple[float, float]] | None) -> str:
     return f"{m:.2f} [{lo:.2f}, {hi:.2f}]"
 
 
-def _plot_curves(folder: Path, sweep: dict, path: Path) -> Path:
-    from matplotlib.ticker import EngFormatter
+CURVES: tuple[tuple[str, str], ...] = (
+    ("child_survived", "child survival"),
+    ("attachment_parent_child", "parent attachment"),
+)
+"""The learning curves' metrics (``episode_<metric>`` in metrics.jsonl) and their labels."""
 
-    fig, axes = pyplot().subplots(1, 2, figsize=(10, 3.6), constrained_layout=True)
-    for ax, (metric, label) in zip(axes, (("child_survived", "child survival"),
-                                          ("attachment_parent_child", "parent attachment")), strict=True):  # fmt: skip
-        for condition, (x, y) in learning_curves(folder, sweep, metric).items():
-            ax.plot(x, y, label=condition)
+SHORT_CURVE = 10
+"""Curves with fewer points (short runs: few updates in which episodes ended) show markers."""
+
+NO_CURVES = (
+    "No training episode ended within these runs, so the learning curves are empty: train "
+    "longer (`emotion-engine sweep --total-steps`)"
+)
+"""What the report and the curves' plot say when no run logged an ended episode."""
+
+
+def trained_steps(sweep: dict) -> int:
+    """The most env steps a trial of the sweep trained (its row's ``env_steps``; else the
+    sweep's ``total_steps``)."""
+    done = [r["env_steps"] for r in sweep["rows"] if isinstance(r.get("env_steps"), int)]
+    return max(done, default=sweep["total_steps"])
+
+
+def curves_figure(
+    curves: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]], steps: int, title: str
+) -> Figure:
+    """The learning curves (:data:`CURVES` → :func:`learning_curves`) side by side over
+    0 … ``steps`` env steps: short ones with markers, none with a note saying why."""
+    from matplotlib.ticker import EngFormatter, MaxNLocator
+
+    fig, axes = pyplot().subplots(1, len(CURVES), figsize=(10, 3.6), constrained_layout=True)
+    for ax, (metric, label) in zip(axes, CURVES, strict=True):
+        for condition, (x, y) in curves[metric].items():
+            ax.plot(x, y, label=condition, marker="o" if len(x) < SHORT_CURVE else None)
+        if not curves[metric]:
+            note = fill(NO_CURVES.replace("`", ""), 44, break_on_hyphens=False)
+            ax.text(0.5, 0.5, note, transform=ax.transAxes, ha="center", va="center", fontsize=8)
+        last = max([steps, *(int(x[-1]) for x, _ in curves[metric].values())])
+        ax.set_xlim(0, last * 1.03)
         ax.set_xlabel("env steps")
         ax.set_ylabel(label)
         ax.set_ylim(-0.02, 1.02)  # both are fractions
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         ax.xaxis.set_major_formatter(EngFormatter())
-    axes[0].set_title(sweep["scenario"], fontsize=9, loc="left")
-    axes[0].legend(fontsize=7)
-    return save_figure(fig, path)
+    axes[0].set_title(title, fontsize=9, loc="left")
+    if axes[0].get_legend_handles_labels()[0]:
+        axes[0].legend(fontsize=7)
+    return fig
 
 
 def _plot_bars(table: list[dict], path: Path) -> Path:
