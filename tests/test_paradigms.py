@@ -152,10 +152,9 @@ def test_the_own_bond_does_not_carry_over_to_the_stranger(stranger):
     assert mean(new, "attachment_to_stranger_at_start") < 0.1 * at_swap
     # a bond to the stranger is learnt from the care they share, from 0
     assert mean(new, "attachment_to_stranger_at_end") > mean(new, "attachment_to_stranger_at_start")
-    formed = mean(new, "bond_formed")
-    assert 0.0 <= formed <= 1.0 and (new["steps_to_bond"] is None) == (formed == 0.0)
-    if formed:
-        assert 1 <= mean(new, "steps_to_bond") <= Stranger().stranger
+    # with the scripted carer a bond forms in every episode, well within the phase
+    assert mean(new, "bond_formed") == 1.0
+    assert 1 <= mean(new, "steps_to_bond") <= Stranger().stranger / 2
     # care acts towards each child: the scripted parent cares for the stranger like its own
     assert mean(own, "parent_feeds") == mean(new, "parent_feeds") == pytest.approx(0.04)
     assert mean(own, "parent_comfort_acts") > 0.02 and mean(new, "parent_comfort_acts") > 0.02
