@@ -109,6 +109,17 @@ def test_the_page_stream_ends_with_the_summary(client):
         client.predict("crisis", 10, 0, "scripted", False, False, api_name="/stream")
 
 
+def test_an_empty_seed_is_asked_for_in_one_line_not_as_an_error_on_every_output(client):
+    asked = "seed is empty; enter a whole number from 0 to 2147483647"
+    job = client.submit("crisis", 50, None, "scripted", False, False, api_name="/stream")
+    *unchanged, metrics, summary_md, summary = job.result()
+    assert metrics == f"**{asked}**" and len(job.outputs()) == 1
+    # every other output (world, faces, charts, summary) is left as it was, not an error
+    assert [*unchanged, summary_md, summary] == [{"__type__": "update"}] * 7
+    with pytest.raises(Exception, match=asked):  # the API's callers get it as the error
+        client.predict("crisis", 50, None, "scripted", api_name="/simulate")
+
+
 def test_demo_command_help_and_refusals(monkeypatch, tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["demo", "--help"])
