@@ -109,6 +109,19 @@ def test_the_page_stream_ends_with_the_summary(client):
         client.predict("crisis", 10, 0, "scripted", False, False, api_name="/stream")
 
 
+def test_an_empty_seed_is_asked_for_in_one_line_not_as_an_error_on_every_output(client):
+    asked = "seed is empty; enter a whole number from 0 to 2147483647"
+    job = client.submit("crisis", 50, None, "scripted", False, False, api_name="/stream")
+    *unchanged, metrics, summary_md, summary = job.result()
+    assert metrics == f"**{asked}**" and len(job.outputs()) == 1
+    # every other output (world, faces, charts, summary) is left as it was, not an error
+    others = [*unchanged, summary_md, summary]
+    assert len(others) == 7 and all(o["__type__"] == "update" and "value" not in o for o in others)
+    assert all(o.get("props", {}) in ({}, {"__type__": "update"}) for o in others)
+    with pytest.raises(Exception, match=asked):  # the API's callers get it as the error
+        client.predict("crisis", 50, None, "scripted", api_name="/simulate")
+
+
 def test_demo_command_help_and_refusals(monkeypatch, tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["demo", "--help"])
@@ -133,16 +146,21 @@ def test_demo_command_help_and_refusals(monkeypatch, tmp_path):
         assert refused.stderr == "error: --auth must be USER:PASSWORD, with neither part empty\n"
 
 
-def test_demo_refuses_an_address_it_cannot_serve_on_in_one_line():
+def test_demo_refuses_an_address_it_cannot_serve_on_in_one_line(monkeypatch):
     runner = CliRunner()
+    served = []
+    monkeypatch.setattr("emotion_engine.app.server.serve", lambda **kw: served.append(kw))
     with socket.create_server(("127.0.0.1", 0)) as busy:
         port = busy.getsockname()[1]
         taken = runner.invoke(cli, ["demo", "--port", str(port)])
-    assert taken.exit_code == 2
-    assert taken.stderr == (
-        f"error: cannot serve on 127.0.0.1:{port}: Address already in use; "
-        "choose another --host or --port\n"
-    )
+        # Gradio binds 127.0.0.1 first whatever the host, so ::1 is refused the same way
+        beside = runner.invoke(cli, ["demo", "--host", "::1", "--port", str(port)])
+    for refused in (taken, beside):
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert refused.stderr == (
+            f"error: port {port} is in use on 127.0.0.1; pass --port N or stop the other server\n"
+        )
+    assert served == []  # nothing started, and no URL printed
     for host in ("h" * 300, "no.such.host.invalid"):
         unknown = runner.invoke(cli, ["demo", "--host", host])
         assert unknown.exit_code == 2 and len(unknown.stderr.splitlines()) == 1

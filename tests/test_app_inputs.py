@@ -21,7 +21,12 @@ def test_valid_inputs_become_a_request():
         (("crisis", 49, 0, "random"), "steps must be from 50 to 500; got 49"),
         (("crisis", 100.5, 0, "random"), "steps must be a whole number from 50 to 500"),
         (("crisis", True, 0, "random"), "steps must be a whole number"),
-        (("crisis", None, 0, "random"), "steps must be a whole number"),
+        (("crisis", None, 0, "random"), "steps is empty; enter a whole number from 50 to 500$"),
+        (
+            ("crisis", 100, None, "random"),
+            "seed is empty; enter a whole number from 0 to 2147483647$",
+        ),
+        (("crisis", 100, "  ", "random"), "seed is empty; enter a whole number from 0 to"),
         (("crisis", float("nan"), 0, "random"), "steps must be a whole number"),
         (
             ("moon", 100, 0, "random"),

@@ -218,9 +218,18 @@ def test_sweep_refuses_an_out_that_cannot_be_a_folder(tmp_path):
         assert result.stderr.startswith(f"error: cannot make the sweep folder {out}: ")
 
 
-def test_sweep_refuses_too_many_seeds_and_steps(tmp_path):
-    result = runner.invoke(app(), ["sweep", "--out", str(tmp_path), "--seeds", "1001"])
-    assert result.exit_code == 2 and result.stderr == "error: seeds must be <= 1000; got 1001\n"
+def test_sweep_range_errors_name_the_option(tmp_path):
+    refusals = {
+        ("--seeds", "1001"): "--seeds must be <= 1000; got 1001",
+        ("--seeds", "0"): "--seeds must be >= 1; got 0",
+        ("--total-steps", "0"): "--total-steps must be >= 1; got 0",
+        ("--eval-episodes", "0"): "--eval-episodes must be >= 1; got 0",
+        ("--eval-steps", "-3"): "--eval-steps must be >= 1; got -3",
+        ("--conditions", " , "): "--conditions must name at least one condition",
+    }
+    for args, message in refusals.items():
+        result = runner.invoke(app(), ["sweep", "--out", str(tmp_path), *args])
+        assert result.exit_code == 2 and result.stderr == f"error: {message}\n"
     result = runner.invoke(app(), ["sweep", "--out", str(tmp_path), "--total-steps", "10" * 6])
     assert result.exit_code == 2 and result.stderr == (
         "error: --total-steps must be an integer in [1, 10000000000]; "

@@ -337,6 +337,20 @@ def _is_folder(path: Path) -> bool:
         return False
 
 
+def _address_problem(host: str, port: int) -> str | None:
+    """Why the app cannot serve on ``host:port`` now, in one line; None if it can."""
+    from emotion_engine.app.server import PortInUse, check_address
+
+    try:
+        check_address(host, port)
+    except PortInUse as e:
+        return str(e)
+    except OSError as e:
+        reason = clip(e.strerror or str(e))
+        return f"cannot serve on {clip(host)}:{port}: {reason}; choose another --host or --port"
+    return None
+
+
 @app.command()
 def demo(
     host: Annotated[
@@ -377,24 +391,21 @@ def demo(
         require_demo()
     except MissingExtra as e:
         fail(str(e))
-    from emotion_engine.app.server import check_address, credentials, serve
+    from emotion_engine.app.server import credentials, serve
 
     try:
         login = None if auth is None else credentials(auth)
     except ValueError as e:
         fail(str(e))
     where = f"{clip(host)}:{port}"
-    try:
-        check_address(host, port)
-    except OSError as e:
-        fail(
-            f"cannot serve on {where}: {clip(e.strerror or str(e))}; choose another --host or --port"
-        )
+    problem = _address_problem(host, port)
+    if problem:
+        fail(problem)
     typer.echo(f"Emotion Engine web app on http://{where} (Ctrl+C to stop)", err=True)
     try:
         serve(host=host, port=port, checkpoints=checkpoints, auth=login)
-    except OSError as e:
-        fail(f"cannot serve on {where}: {clip(str(e))}")
+    except OSError as e:  # e.g. the port taken since the check: say so as the check would
+        fail(_address_problem(host, port) or f"cannot serve on {where}: {clip(str(e))}")
 
 
 SIMULATE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

@@ -77,7 +77,10 @@ def _integer(value: object) -> int | None:
 
 
 def whole_number(name: str, value: object, low: int, high: int) -> int:
-    """``value`` as an int in [low, high]; accepts ints, integral floats and digit strings."""
+    """``value`` as an int in [low, high]; accepts ints, integral floats and digit strings
+    (an empty field, None or blank, is asked for as such)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InvalidInput(f"{name} is empty; enter a whole number from {low} to {high}")
     number = _integer(value)
     if number is None:
         raise InvalidInput(

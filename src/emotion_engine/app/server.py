@@ -10,6 +10,7 @@ concurrency limits are set by :func:`~emotion_engine.app.ui.build`.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import socket
@@ -20,6 +21,7 @@ from typing import Any
 from emotion_engine.app.policies import all_trained_status, refusal_lines
 from emotion_engine.app.strict import app_options
 from emotion_engine.app.ui import CSS, build, theme
+from emotion_engine.text import clip
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -51,15 +53,38 @@ def exposure(host: str, authenticated: bool) -> str | None:
     )
 
 
+class PortInUse(OSError):
+    """The port is taken on an address the app must bind; the message says so in one line."""
+
+
+def _bind(family: int, kind: int, proto: int, address: tuple) -> None:
+    """Bind a throwaway socket to ``address`` as Gradio does (SO_REUSEADDR), then close it."""
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+
+
 def check_address(host: str, port: int) -> None:
-    """Nothing if ``host:port`` can be bound now; else OSError saying why, in one line."""
+    """Nothing if the app can serve on ``host:port`` now; else OSError saying why, in one line
+    (:class:`PortInUse` when the port is taken). Gradio first binds the port on its own
+    ``GRADIO_SERVER_NAME`` (default 127.0.0.1), whatever the host, so that is tried too."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except (OSError, UnicodeError) as e:
         raise OSError("not an address or a known host name") from e
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind(address)
+    gradio_host = os.environ.get("GRADIO_SERVER_NAME", DEFAULT_HOST)
+    for where, bind in (
+        (host, (family, kind, proto, address)),
+        (gradio_host, (socket.AF_INET, socket.SOCK_STREAM, 0, (gradio_host, port))),
+    ):
+        try:
+            _bind(*bind)
+        except OSError as e:
+            if e.errno != errno.EADDRINUSE:
+                raise
+            raise PortInUse(
+                f"port {port} is in use on {clip(where)}; pass --port N or stop the other server"
+            ) from None
 
 
 def credentials(text: str) -> tuple[str, str]:

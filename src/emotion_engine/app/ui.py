@@ -127,7 +127,10 @@ def _summary_markdown(s: dict) -> str:
 def run_simulation(
     scenario: str, steps: float, seed: float, policy: str, true_pixels: bool, paced: bool
 ) -> Iterator[tuple]:
-    """Stream one episode: world, faces, four charts and live metrics; then the summary."""
+    """Stream one episode: world, faces, four charts and live metrics; then the summary.
+
+    Invalid inputs leave the page as it was but for one line in the metrics (and a warning).
+    """
     import gradio as gr
 
     from emotion_engine.app.charts import EpisodeCharts
@@ -137,8 +140,11 @@ def run_simulation(
     try:
         request = validate(scenario, steps, seed, policy)
         episode = Episode(request)
-    except ValueError as e:
-        raise gr.Error(str(e)) from None
+    except ValueError as e:  # the page says why in one place, not as an error on every output
+        gr.Warning(str(e))
+        keep = gr.update()
+        yield (*[keep] * (len(EpisodeCharts.NAMES) + 1), f"**{e}**", keep, keep)
+        return
     charts = EpisodeCharts(request.steps, episode.has_complex_emotions)
     stride = 2 if paced else max(1, request.steps // UPDATES_PER_EPISODE)
     start = last_charts = time.perf_counter()

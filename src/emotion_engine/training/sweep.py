@@ -55,7 +55,7 @@ from emotion_engine.checkpoint import (
     load_module_state,
 )
 from emotion_engine.text import clip
-from emotion_engine.training.config import PPOConfig
+from emotion_engine.training.config import ConfigError, PPOConfig
 from emotion_engine.training.evaluate import METRIC_FIELDS, evaluate
 from emotion_engine.training.experiment import default_config, train_run
 from emotion_engine.training.layout import (
@@ -89,7 +89,8 @@ class SweepError(RuntimeError):
 
 @dataclass(frozen=True)
 class SweepSettings:
-    """What a sweep trains and how it evaluates; ValueError for unknown or invalid settings.
+    """What a sweep trains and how it evaluates; ValueError for unknown or invalid settings
+    (a :class:`~emotion_engine.training.config.ConfigError` naming the field when out of range).
 
     ``config_overrides`` replace :func:`default_config` fields (e.g. small batches in tests);
     ``checkpoint_every`` is in PPO updates.
@@ -106,14 +107,14 @@ class SweepSettings:
 
     def __post_init__(self) -> None:
         if not self.conditions:
-            raise ValueError("give at least one condition")
+            raise ConfigError("conditions", "conditions must name at least one condition")
         for condition in self.conditions:
             RunSpec.from_condition(condition, self.scenario)
         for name in ("seeds", "total_steps", "eval_episodes", "eval_steps", "checkpoint_every"):
             if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1; got {getattr(self, name)}")
+                raise ConfigError(name, f"{name} must be >= 1; got {getattr(self, name)}")
         if self.seeds > MAX_SEEDS:
-            raise ValueError(f"seeds must be <= {MAX_SEEDS}; got {self.seeds}")
+            raise ConfigError("seeds", f"seeds must be <= {MAX_SEEDS}; got {self.seeds}")
         allowed = set(PPOConfig().to_dict()) - {"total_steps", "seed"}
         if set(self.config_overrides) - allowed:
             raise ValueError(
