@@ -15,8 +15,9 @@ from emotion_engine.face.ssd1306 import unpack
 runner = CliRunner()
 
 
-def face(*args, input=None):
-    return runner.invoke(app, ["face", *args], input=input)
+def face(*args, input=None, size=(80, 24)):
+    env = {"COLUMNS": str(size[0]), "LINES": str(size[1])}
+    return runner.invoke(app, ["face", *args], input=input, env=env)
 
 
 def test_png_and_ssd1306_bytes_hold_the_same_frame(tmp_path):
@@ -50,11 +51,18 @@ def test_gif_of_a_sequence_has_hold_times_fps_frames(tmp_path):
     assert image.info["duration"] == 50
 
 
-def test_terminal_preview_is_the_default_output():
-    result = face("--emotion", "surprise")
+@pytest.mark.parametrize("size, shape", [((80, 24), (16, 64)), ((40, 12), (10, 40))])
+def test_terminal_preview_is_the_default_output_and_fits_the_terminal(size, shape):
+    result = face("--emotion", "surprise", size=size)
     assert result.exit_code == 0
     lines = result.stdout.rstrip("\n").split("\n")
-    assert len(lines) == 32 and "█" in result.stdout
+    assert (len(lines), max(len(line) for line in lines)) == shape and "⣿" in result.stdout
+
+
+def test_a_terminal_too_small_gets_one_line():
+    result = face("--terminal", size=(20, 24))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "needs at least 32x9 characters; this terminal is 20x24" in result.stderr
 
 
 def test_sheet_writes_a_labelled_contact_sheet(tmp_path):

@@ -10,7 +10,6 @@ from PIL import Image
 from emotion_engine.face.display import DisplayError, TerminalDisplay, open_display
 from emotion_engine.face.expressions import PRESETS
 from emotion_engine.face.renderer import render
-from emotion_engine.face.terminal import half_blocks
 
 
 @pytest.fixture(autouse=True)
@@ -75,24 +74,40 @@ def test_dummy_device_keeps_the_last_frame():
         np.testing.assert_array_equal(np.asarray(display.device.image), np.asarray(frames()[2]))
 
 
-def test_terminal_preview_uses_half_blocks():
-    mask = np.zeros((64, 128), dtype=bool)
-    mask[0, 0] = mask[1, 1] = mask[2, 2] = mask[3, 2] = True
-    text = half_blocks(Image.frombytes("1", (128, 64), np.packbits(mask, axis=1).tobytes()))
-    lines = text.split("\n")
-    assert len(lines) == 32 and all(len(line) == 128 for line in lines)
-    assert lines[0][:3] == "▀▄ " and lines[1][:3] == "  █"
-    assert set("".join(lines[2:])) == {" "}
-
-
-def test_terminal_display_writes_frames_to_a_stream():
+def test_terminal_display_writes_frames_and_the_status_to_a_stream():
     stream = io.StringIO()
-    with TerminalDisplay(stream) as display:
+    with TerminalDisplay(stream, size=(80, 24)) as display:
         display.show(frames()[1])
+        display.caption("joy (happy) | q")
         display.show(frames()[2])
+    first, second, rest = stream.getvalue().split("\n\n")
+    assert "\x1b" not in first + second  # not a terminal: no escape codes
+    assert len(first.split("\n")) == 16 and first != second[: len(first)]
+    assert second.split("\n")[16] == "joy (happy) | q" and len(second.split("\n")) == 17
+    assert rest == "" and "⣿" in first
+
+
+def test_terminal_display_redraws_in_place_on_a_terminal():
+    stream = io.StringIO()
+    with TerminalDisplay(stream, ansi=True, size=(80, 24)) as display:
+        display.show(frames()[0])
     out = stream.getvalue()
-    assert "\x1b" not in out  # not a terminal: no escape codes
-    assert out.count("\n") == 2 * 33 and "█" in out
+    assert out.startswith("\x1b[2J\x1b[?25l\x1b[H\x1b[J") and out.endswith("\n\x1b[?25h")
+    assert max(len(line) for line in out.split("\n")) <= 80
+
+
+def test_a_terminal_too_small_is_refused_and_then_reported_in_place():
+    with pytest.raises(DisplayError, match=r"^the terminal face needs at least 32x9 characters; "
+                       r"this terminal is 30x24: enlarge the window$"):  # fmt: skip
+        TerminalDisplay(io.StringIO(), size=(30, 24))
+    stream = io.StringIO()
+    display = TerminalDisplay(stream, size=(80, 24))
+    display.size = (40, 8)  # the window shrank
+    display.show(frames()[0])
+    assert stream.getvalue().split("\n") == [
+        "the terminal face needs at least 32x9",
+        "characters; this terminal is 40x8:",
+        "enlarge the window", "", ""]  # fmt: skip
 
 
 @pytest.mark.parametrize(

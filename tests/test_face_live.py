@@ -6,7 +6,7 @@ import queue
 import pytest
 
 from emotion_engine.face.display import Display
-from emotion_engine.face.live import read_lines, run_live
+from emotion_engine.face.live import SYNTAX, read_lines, run_live
 
 
 class Recorder(Display):
@@ -20,6 +20,9 @@ class Recorder(Display):
         if self.stop_after is not None and len(self.frames) >= self.stop_after:
             raise KeyboardInterrupt
         self.frames.append(image)
+
+    def caption(self, text):
+        self.status = text
 
 
 def lines_of(*items):
@@ -41,6 +44,7 @@ def test_a_dopamine_dose_makes_the_face_joyful():
     assert summary["dominant"] == "joy"
     assert all(f.mode == "1" and f.size == (128, 64) for f in display.frames)
     assert display.frames[-1].tobytes() != display.frames[0].tobytes()
+    assert display.status.startswith("joy") and display.status.endswith(SYNTAX)
 
 
 def test_emotion_names_and_held_drives_work():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
@@ -683,7 +684,8 @@ def face(
         Path | None, typer.Option(help="Write the SSD1306's 1024 frame bytes here.")
     ] = None,
     terminal: Annotated[
-        bool, typer.Option(help="Print the face in half blocks (the default output).")
+        bool,
+        typer.Option(help="Print the face in braille, sized to the terminal (the default output)."),
     ] = False,
     sheet: Annotated[
         Path | None,
@@ -731,7 +733,7 @@ def face(
     )
     from emotion_engine.face.expressions import MAX_INTENSITY, PRESETS
     from emotion_engine.face.live import check_session, read_lines, run_live
-    from emotion_engine.face.terminal import half_blocks
+    from emotion_engine.face.terminal import TerminalTooSmall, braille
 
     if emotion is not None and blend is not None:
         fail("give --emotion or --blend, not both")
@@ -821,7 +823,10 @@ def face(
             {"weights": weights, "intensity": intensity, "params": target.as_dict(), "wrote": wrote}
         )
     elif terminal or not wrote:
-        typer.echo(half_blocks(image))
+        try:
+            typer.echo("\n".join(braille(image, *shutil.get_terminal_size())))
+        except TerminalTooSmall as e:
+            fail(str(e))
 
 
 @app.command()

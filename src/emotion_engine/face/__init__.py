@@ -3,7 +3,7 @@
 ``params`` (the face as a named vector), ``expressions`` (presets and blending from emotion
 distributions), ``animation`` (spring follow, blinks, saccades, idle motion), ``renderer``
 (the fast 1-bit renderer), ``ssd1306`` (the display's byte layout), ``display`` (real and
-emulated displays), ``terminal`` (half-block preview), ``export`` (files), ``live`` (the
+emulated displays), ``terminal`` (braille preview), ``export`` (files), ``live`` (the
 real-time loop). See docs/face.md.
 """
 

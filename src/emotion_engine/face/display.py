@@ -1,6 +1,6 @@
 """Displays: where frames go. A real SSD1306 (I2C or SPI) through luma.oled, luma.emulator's
 ``capture`` (PNG files) and ``pygame`` (a window) devices, luma.core's ``dummy`` device, an
-animated GIF written frame by frame (``gifanim``), and a terminal preview in half blocks.
+animated GIF written frame by frame (``gifanim``), and a terminal preview in braille.
 
 luma is imported only when a luma device is opened; without it, opening one fails with the
 ``pip install`` to run. Every failure to open a display raises :class:`DisplayError` with a
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -21,7 +23,7 @@ from PIL import Image
 
 from emotion_engine.affect import MODULATORS
 from emotion_engine.face.renderer import HEIGHT, WIDTH
-from emotion_engine.face.terminal import half_blocks
+from emotion_engine.face.terminal import TerminalTooSmall, braille, fit
 from emotion_engine.gif import GifWriter, frame_ms
 
 DEVICES: tuple[str, ...] = ("ssd1306", "pygame", "terminal", "capture", "gifanim", "dummy")
@@ -43,6 +45,9 @@ class Display:
         """Show one 128x64 mode "1" frame."""
         raise NotImplementedError
 
+    def caption(self, text: str) -> None:
+        """A one-line status to show with the next frame, where the display has room for it."""
+
     def stimuli(self) -> list[str]:
         """Stimulus lines typed on the display itself since the last call (keys)."""
         return []
@@ -59,26 +64,47 @@ class Display:
 
 @dataclass
 class TerminalDisplay(Display):
-    """Half-block frames on a text stream; on a terminal each frame redraws the last."""
+    """Braille frames sized to the terminal, with a status line below; on a terminal each
+    frame redraws the last."""
 
     stream: TextIO = field(default_factory=lambda: sys.stdout)
     ansi: bool | None = None
     """Redraw in place with ANSI escapes; by default when the stream is a terminal."""
+    size: tuple[int, int] | None = None
+    """Columns and rows to fill; by default the terminal's, read at every frame."""
+    status: str = ""
+    """The line under the face (see :meth:`caption`)."""
 
     def __post_init__(self) -> None:
         if self.ansi is None:
             self.ansi = self.stream.isatty()
+        try:
+            fit(*self._size())
+        except TerminalTooSmall as e:
+            raise DisplayError(str(e)) from e
         if self.ansi:
             self.stream.write("\x1b[2J\x1b[?25l")  # clear, hide the cursor
 
+    def _size(self) -> tuple[int, int]:
+        terminal = shutil.get_terminal_size()
+        return self.size or (terminal.columns, terminal.lines)
+
+    def caption(self, text: str) -> None:
+        self.status = text
+
     def show(self, image: Image.Image) -> None:
-        text = half_blocks(image)
-        self.stream.write(f"\x1b[H{text}\n" if self.ansi else f"{text}\n\n")
+        columns, rows = self._size()
+        try:
+            lines = braille(image, columns, rows) + ([self.status[:columns]] if self.status else [])
+        except TerminalTooSmall as e:  # shrunk during the session: say so until it grows
+            lines = textwrap.wrap(str(e), max(columns, 1))
+        text = "\n".join(lines)
+        self.stream.write(f"\x1b[H\x1b[J{text}" if self.ansi else f"{text}\n\n")
         self.stream.flush()
 
     def close(self) -> None:
         if self.ansi:
-            self.stream.write("\x1b[?25h")  # show the cursor again
+            self.stream.write("\n\x1b[?25h")  # below the face; show the cursor again
             self.ansi = False
             self.stream.flush()
 
@@ -99,6 +125,9 @@ class LumaDisplay(Display):
             self.device.display(image)
         except SystemExit:  # luma's pygame window exits on Esc or when closed
             raise KeyboardInterrupt from None
+
+    def caption(self, text: str) -> None:
+        """A one-line status to show with the next frame, where the display has room for it."""
 
     def stimuli(self) -> list[str]:
         if self.kind != "pygame":
@@ -166,7 +195,7 @@ def open_display(
     """Open a display by name (one of :data:`DEVICES`).
 
     Args:
-        kind: ``ssd1306`` (real hardware), ``pygame`` (a window), ``terminal`` (half blocks on
+        kind: ``ssd1306`` (real hardware), ``pygame`` (a window), ``terminal`` (braille on
             ``stream``), ``capture`` (a PNG a frame into the folder ``out``), ``gifanim`` (an
             animated GIF written to ``out`` frame by frame) or ``dummy`` (keeps the last frame).
         interface, port, address, spi_device: the SSD1306's bus: ``i2c`` on ``port``

@@ -35,7 +35,10 @@ from emotion_engine.face.animation import Animator
 from emotion_engine.face.display import Display
 from emotion_engine.face.expressions import face_from_emotions
 from emotion_engine.face.renderer import render
+from emotion_engine.face.terminal import status_line
 
+SYNTAX = "dose: joy+0.8 | hold: fear=0.5 (fear=0 ends) | Ctrl-C quits"
+"""The stimulus syntax, on the terminal display's status line."""
 MAX_FPS = 1000.0
 """The fastest live face (``--fps``): frames of a millisecond; a display shows far fewer."""
 
@@ -125,7 +128,9 @@ def run_live(
                 applied += 1
             if ended:
                 break
-            animator.target = face_from_emotions(session.advance(dt * speed).primary, intensity)
+            now = session.advance(dt * speed)
+            animator.target = face_from_emotions(now.primary, intensity)
+            display.caption(status_line(now.dominant, now.word, SYNTAX))
             display.show(render(animator.update(dt)))
             shown += 1
             deadline += dt
