@@ -154,7 +154,7 @@ def test_the_own_bond_does_not_carry_over_to_the_stranger(stranger):
     assert mean(new, "attachment_to_stranger_at_end") > mean(new, "attachment_to_stranger_at_start")
     # with the scripted carer a bond forms in every episode, well within the phase
     assert mean(new, "bond_formed") == 1.0
-    assert 1 <= mean(new, "steps_to_bond") <= Stranger().stranger / 2
+    assert mean(new, "steps_to_bond") < 50  # of its 150 steps
     # care acts towards each child: the scripted parent cares for the stranger like its own
     assert mean(own, "parent_feeds") == mean(new, "parent_feeds") == pytest.approx(0.04)
     assert mean(own, "parent_comfort_acts") > 0.02 and mean(new, "parent_comfort_acts") > 0.02
