@@ -6,15 +6,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS := demo,display,scale,dev
+EXTRAS := demo,display,scale,robot,dev
 
-.PHONY: setup chromium test test-fast mutate demo bench lint clean checkpoints docs
+.PHONY: setup chromium mosquitto test test-fast mutate demo bench lint clean checkpoints docs
 
-setup: $(STAMP) chromium
+setup: $(STAMP) chromium mosquitto
 
 # The browser test drives Debian's Chromium (never a downloaded browser); installed once.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver)
+
+# The MQTT tests start Debian's mosquitto broker on a free loopback port (mosquitto_pub and
+# mosquitto_sub, for docs/face.md's examples, come with it); installed once.
+mosquitto:
+	@test -x /usr/sbin/mosquitto || (apt-get update && apt-get install -y --no-install-recommends mosquitto mosquitto-clients)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -717,6 +717,18 @@ def face(
     no_stdin: Annotated[
         bool, typer.Option("--no-stdin", help="--live: do not read stimuli from stdin.")
     ] = False,
+    mqtt: Annotated[
+        str | None,
+        typer.Option(help="--live: stimuli from, and state to, the MQTT broker at HOST:PORT."),
+    ] = None,
+    topic: Annotated[
+        str, typer.Option(help="--mqtt: topic prefix (PREFIX/stimulus, PREFIX/state).")
+    ] = "emotion_engine",
+    rate: Annotated[float, typer.Option(help="--mqtt: state messages a second.")] = 10.0,
+    serial: Annotated[
+        str | None, typer.Option(help="--live: send the frames to this serial port.")
+    ] = None,
+    baud: Annotated[int, typer.Option(help="--serial: baud rate.")] = 115_200,
     as_json: JsonFlag = False,
 ) -> None:
     """Render an emotion or a blend to PNG / GIF / SSD1306 bytes, or drive a live display."""
@@ -733,6 +745,8 @@ def face(
     )
     from emotion_engine.face.expressions import MAX_INTENSITY, PRESETS
     from emotion_engine.face.live import check_session, read_lines, run_live
+    from emotion_engine.face.mqtt import MqttError, MqttLink, check_link, parse_broker
+    from emotion_engine.face.serial_display import frames_per_second, open_serial
     from emotion_engine.face.terminal import TerminalTooSmall, braille
 
     if emotion is not None and blend is not None:
@@ -750,18 +764,26 @@ def face(
         faces = [expression(s.strip()) for s in sequence.split(",")] if sequence else [target]
     except ValueError as e:
         fail(str(e))
+    if not live and (mqtt is not None or serial is not None):
+        fail("--mqtt and --serial drive the live face: add --live")
     if live:
-        if device == "capture":
+        if device == "capture" and serial is None:
             check_output_folder(out, "--out")
-        elif device == "gifanim":
+        elif device == "gifanim" and serial is None:
             check_output(out, "--out", (".gif",))
         try:
             check_session(fps, frames, duration, speed)
+            broker = parse_broker(mqtt) if mqtt is not None else None
+            check_link(topic, rate)
         except ValueError as e:
             fail(str(e))
         try:
+            link = MqttLink(*broker, prefix=topic, rate=rate).connect() if broker else None
+        except MqttError as e:
+            fail(str(e))
+        try:
             addr = int(address, 0)
-            display = open_display(
+            display = open_serial(serial, baud) if serial is not None else open_display(
                 device, interface=interface, port=port, address=addr, spi_device=spi_device,
                 rotate=rotate, out=out, fps=fps, stream=sys.stderr if as_json else sys.stdout,
             )  # fmt: skip
@@ -769,14 +791,22 @@ def face(
             fail(f"--address must be a number such as 0x3C; got {_shown(repr(address))}")
         except DisplayError as e:
             fail(str(e))
-        with writing(out, "--out") if out is not None else nullcontext(), display:
+        if serial is not None and fps > frames_per_second(baud):
+            typer.echo(f"note: {baud} baud carries at most {frames_per_second(baud):.1f} frames "
+                       f"a second; the face runs slower than --fps {fps:g}", err=True)  # fmt: skip
+        lines = link.lines if link else None if no_stdin else read_lines(sys.stdin)
+        with (
+            writing(out, "--out") if out is not None else nullcontext(),
+            display,
+            link or nullcontext(),
+        ):
             try:
                 summary = run_live(
                     display, fps=fps, frames=frames, duration=duration,
                     temperament_name=temperament, intensity=intensity, speed=speed, seed=seed,
-                    lines=None if no_stdin else read_lines(sys.stdin),
+                    lines=lines, on_frame=link.observe if link else None,
                 )  # fmt: skip
-            except ValueError as e:
+            except (ValueError, DisplayError) as e:
                 fail(str(e))
         if as_json:
             emit_json(summary)
