@@ -252,3 +252,26 @@ def test_the_state_goes_out_at_the_rate_of_frames_shown():
     times = [t for _, t in link._client.sent]
     assert times == pytest.approx([1 / 30, *(k / 10 for k in range(1, 11))], abs=1e-6)
     assert {topic for topic, _ in link._client.sent} == {"robot/state"} and link.published == 11
+
+
+def test_without_paho_the_link_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "paho.mqtt.client", None)  # import fails
+    with pytest.raises(
+        MqttError, match=r'^--mqtt needs paho-mqtt: pip install "emotion-engine\[robot\]"$'
+    ):
+        MqttLink().connect()
+    result = CliRunner().invoke(app, ["face", "--live", "--mqtt", "127.0.0.1:1883"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert 'pip install "emotion-engine[robot]"' in result.output
+
+
+def test_the_default_install_never_imports_paho_or_pyserial():
+    code = (
+        "import sys; from typer.testing import CliRunner; from emotion_engine.cli import app; "
+        "import emotion_engine.face.mqtt, emotion_engine.face.serial_display, emotion_engine.face.ros; "
+        "assert CliRunner().invoke(app, ['face', '--emotion', 'joy']).exit_code == 0; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('paho', 'serial')))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert (run.returncode, run.stdout) == (0, "[]\n"), run.stderr
