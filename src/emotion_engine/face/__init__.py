@@ -4,7 +4,10 @@
 distributions), ``animation`` (spring follow, blinks, saccades, idle motion), ``renderer``
 (the fast 1-bit renderer), ``ssd1306`` (the display's byte layout), ``display`` (real and
 emulated displays), ``terminal`` (braille preview), ``export`` (files), ``live`` (the
-real-time loop). See docs/face.md.
+real-time loop); for robots: ``mqtt`` (stimuli in, state out), ``framing`` and
+``serial_display`` (frames down a serial line), ``ros`` (ROS4HRI's hri_msgs/Expression
+fields) — paho-mqtt and pyserial (the ``robot`` extra) are imported only when a link opens.
+See docs/face.md.
 """
 
 from emotion_engine.face.animation import (

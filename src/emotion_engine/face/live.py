@@ -2,7 +2,8 @@
 
 Every frame the modulator levels advance exactly by one frame's time (layer 1), the primary
 emotions (layer 2) give the target face, the animation follows it, and the frame is drawn
-and shown. Stimuli arrive as lines — on stdin, or from keys 1–7 in the pygame window — in the
+and shown. Stimuli arrive as lines — on stdin, from an MQTT broker
+(:mod:`emotion_engine.face.mqtt`), or from keys 1–7 in the pygame window — in the
 live form of :mod:`emotion_engine.affect.stimuli`: ``NAME AMOUNT`` or ``NAME+AMOUNT`` (a dose,
 added to the level at once), ``NAME=DRIVE`` (a drive held until changed; ``NAME=0`` ends it),
 where NAME is a modulator or a primary emotion. The model is one

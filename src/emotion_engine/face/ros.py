@@ -1,6 +1,6 @@
 """ROS 2: the emotion state as the fields of ROS4HRI's ``hri_msgs/Expression``.
 
-The message (hri_msgs 2.x; docs/references.md, Face and display) has ``expression``, one of
+The message (hri_msgs 2.x; docs/face.md, ROS 2) has ``expression``, one of
 its named string constants, ``valence`` and ``arousal`` in [-1, 1] and ``confidence`` in
 [0, 1]. :func:`hri_expression` fills them from a :class:`~emotion_engine.affect.Readout`:
 
