@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -37,15 +38,15 @@ WAIT = 30.0
 """Seconds to wait for a message before failing (the machine may be busy)."""
 
 
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory):
-    """Debian's mosquitto (`make mosquitto` installs it) on a free loopback port; its port."""
+@contextmanager
+def mosquitto(folder: Path, anonymous: bool = True):
+    """Debian's mosquitto (`make mosquitto` installs it) on a free loopback port; its process
+    and port."""
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     assert os.access(binary, os.X_OK), "mosquitto is not installed: run `make mosquitto`"
-    folder = tmp_path_factory.mktemp("mosquitto")
     port = _free_port()
     config = folder / "mosquitto.conf"
-    config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\n")
+    config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous {str(anonymous).lower()}\n")
     with open(folder / "log", "wb") as log:
         process = subprocess.Popen([binary, "-c", str(config)], stdout=log, stderr=log)
     try:
@@ -58,10 +59,17 @@ def broker(tmp_path_factory):
             except OSError:
                 assert time.monotonic() < deadline, "mosquitto did not start listening"
                 time.sleep(0.05)
-        yield port
+        yield process, port
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory):
+    """The port of a broker that the module's tests share."""
+    with mosquitto(tmp_path_factory.mktemp("mosquitto")) as (_, port):
+        yield port
 
 
 class Client:
@@ -181,6 +189,28 @@ def test_an_unreachable_broker_is_one_line():
     result = CliRunner().invoke(app, ["face", "--live", "--mqtt", f"127.0.0.1:{port}"])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "cannot reach the MQTT broker" in result.output
+
+
+def test_a_broker_that_refuses_anonymous_clients_is_one_line(tmp_path):
+    with mosquitto(tmp_path, anonymous=False) as (_, port):
+        with pytest.raises(
+            MqttError,
+            match=rf"^the MQTT broker at 127.0.0.1:{port} refused the connection: Not authorized$",
+        ):
+            MqttLink("127.0.0.1", port).connect()
+
+
+def test_losing_the_broker_is_reported(tmp_path):
+    log = io.StringIO()
+    with mosquitto(tmp_path) as (process, port):
+        link = MqttLink("127.0.0.1", port, log=log).connect()
+        process.terminate()
+        deadline = time.monotonic() + WAIT
+        while not log.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        link.close()
+    assert log.getvalue().startswith(f"lost the MQTT broker at 127.0.0.1:{port} (")
+    assert log.getvalue().endswith("); reconnecting\n")
 
 
 @pytest.mark.parametrize(

@@ -142,6 +142,7 @@ class MqttLink:
         client.on_connect = self._on_connect
         client.on_subscribe = lambda *args: self._ready.set()
         client.on_message = self._on_message
+        client.on_disconnect = self._on_disconnect
         client.connect_timeout = timeout
         try:
             client.connect(self.host, self.port, keepalive=30)
@@ -158,12 +159,16 @@ class MqttLink:
             raise MqttError(f"the MQTT broker at {self.where} {why}")
         return self
 
-    def _on_connect(self, client: Any, userdata: object, flags: object, reason: Any, props: object):
+    def _on_connect(self, client: Any, userdata: object, flags: object, reason: Any, _: object):
         if reason.is_failure:
             self._refused = str(reason)
             self._ready.set()
         else:  # also after a reconnection
             client.subscribe(self.stimulus_topic, qos=1)
+
+    def _on_disconnect(self, client: Any, userdata: object, flags: object, reason: Any, _: object):
+        if reason.is_failure and self._ready.is_set() and not self._refused:
+            self.log.write(f"lost the MQTT broker at {self.where} ({reason}); reconnecting\n")
 
     def _on_message(self, client: Any, userdata: object, message: Any) -> None:
         try:
