@@ -714,9 +714,6 @@ def face(
     ] = None,
     temperament: Annotated[str, typer.Option(help="--live: temperament preset.")] = "balanced",
     speed: Annotated[float, typer.Option(help="--live: model seconds per second.")] = 1.0,
-    no_stdin: Annotated[
-        bool, typer.Option("--no-stdin", help="--live: do not read stimuli from stdin.")
-    ] = False,
     mqtt: Annotated[
         str | None,
         typer.Option(help="--live: stimuli from, and state to, the MQTT broker at HOST:PORT."),
@@ -729,6 +726,9 @@ def face(
         str | None, typer.Option(help="--live: send the frames to this serial port.")
     ] = None,
     baud: Annotated[int, typer.Option(help="--serial: baud rate.")] = 115_200,
+    no_stdin: Annotated[
+        bool, typer.Option("--no-stdin", help="--live: do not read stimuli from stdin.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Render an emotion or a blend to PNG / GIF / SSD1306 bytes, or drive a live display."""
