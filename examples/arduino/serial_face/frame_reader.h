@@ -6,7 +6,8 @@
  * byte first. The reader writes the 1024 bytes straight into the caller's buffer (the
  * display's own, so no second kilobyte of RAM) and says when a frame's CRC holds; after a
  * frame that fails, the buffer holds a partial frame that must not be shown, and the next
- * good frame overwrites all of it. It never allocates.
+ * good frame overwrites all of it. It never allocates. A frame that fails its CRC is
+ * skipped whole, so a false sync word in line noise can cost the one frame it overlaps.
  */
 #ifndef FACE_FRAME_READER_H
 #define FACE_FRAME_READER_H
