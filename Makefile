@@ -49,7 +49,8 @@ demo: setup
 
 # The shipped agents: emotional reward, seed 0, one run per scenario (1M and 2M env steps;
 # see `emotion-engine bench --only training` for the speed), evaluated on 200 held-out
-# episodes; the model card records what they achieve.
+# episodes (with each child partner, and in the harsh preset too); the model card records
+# what they achieve.
 # Training steps per scenario (crisis must also learn to shield, so it trains longer).
 STEPS_caretaking ?= 1000000
 STEPS_crisis ?= 2000000
@@ -61,7 +62,8 @@ checkpoints: setup
 	  $(BIN)/emotion-engine train --scenario $$s --total-steps $$steps --seed 0 --out $$run $$resume && \
 	  mkdir -p $(SHIPPED)/$$s && cp $$run/policy.safetensors $$run/policy.json $(SHIPPED)/$$s/ && \
 	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --json > $(SHIPPED)/$$s/evaluation.json && \
-	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --child-policy all --json > $(SHIPPED)/$$s/partners.json || exit 1; \
+	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --child-policy all --json > $(SHIPPED)/$$s/partners.json && \
+	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --preset harsh --json > $(SHIPPED)/$$s/harsh.json || exit 1; \
 	done
 
 # The generated parts of docs/, rewritten only here (the commands' default outputs lie outside

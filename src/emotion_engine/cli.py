@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from emotion_engine.training.config import ConfigError
+    from emotion_engine.training.partners import Partners
 
 
 class _OneLineErrors(TyperGroup):
@@ -80,7 +81,18 @@ PRESET_HELP = (
     "late, slow healing; docs/calibration.md)."
 )
 PresetOption = Annotated[str, typer.Option(help=PRESET_HELP)]
-"""The ``--preset`` option of simulate, evaluate, paradigm and train."""
+"""The ``--preset`` option of simulate, evaluate, paradigm, train and sweep."""
+PartnersOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME=WEIGHT,...",
+        help="The child partners the parent trains with, by share of the envs: "
+        "co-trained (the co-learning child), stationary, random, forager, clingy "
+        "(scripted children); e.g. co-trained=1 for plain co-training. Default: "
+        "co-trained=0.5,stationary=0.125,random=0.125,forager=0.125,clingy=0.125.",
+    ),
+]
+"""The ``--partners`` option of train and sweep."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -897,16 +909,7 @@ def train(
         bool,
         typer.Option("--no-learning-signals", help="TD error and value do not drive the emotions."),
     ] = False,
-    partners: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NAME=WEIGHT,...",
-            help="The child partners the parent trains with, by share of the envs: "
-            "co-trained (the co-learning child), stationary, random, forager, clingy "
-            "(scripted children); e.g. co-trained=1 for plain co-training. Default: "
-            "co-trained=0.5,stationary=0.125,random=0.125,forager=0.125,clingy=0.125.",
-        ),
-    ] = None,
+    partners: PartnersOption = None,
     resume: Annotated[
         bool, typer.Option(help="Continue the run in --out from its last checkpoint.")
     ] = False,
@@ -938,7 +941,6 @@ def train(
     from emotion_engine.checkpoint import CheckpointError
     from emotion_engine.training.config import ConfigError
     from emotion_engine.training.experiment import MAX_SEED, default_config, train_run
-    from emotion_engine.training.partners import DEFAULT_PARTNERS, parse_partners
     from emotion_engine.training.results import recent_training
     from emotion_engine.training.run import (
         MAX_CHECKPOINT_SECONDS,
@@ -966,10 +968,7 @@ def train(
     given = [name for name, on in options.items() if on]
     if condition is not None and given:
         fail(f"--condition names the whole run; drop {', '.join(given)} or --condition")
-    try:
-        mix = DEFAULT_PARTNERS if partners is None else parse_partners(partners)
-    except ValueError as e:
-        fail(f"--partners: {e}")
+    mix = _partners(partners)
     try:
         if condition is not None:
             spec = RunSpec.from_condition(condition, scenario, preset, mix)
@@ -1318,6 +1317,8 @@ def sweep(
     ] = Path("runs/sweep"),
     eval_episodes: Annotated[int, typer.Option(help="Evaluation episodes per trial.")] = 100,
     eval_steps: Annotated[int, typer.Option(help="Evaluation episode length.")] = 500,
+    preset: PresetOption = "default",
+    partners: PartnersOption = None,
     overrides: Annotated[
         list[str] | None,
         typer.Option(
@@ -1341,11 +1342,13 @@ def sweep(
         run_sweep,
     )
 
+    mix = _partners(partners)
     try:
         ppo = _parse_overrides(overrides or [])
         settings = SweepSettings(
             scenario, tuple(c.strip() for c in conditions.split(",") if c.strip()), seeds,
-            total_steps, eval_episodes, eval_steps, ppo,
+            total_steps, eval_episodes, eval_steps, ppo, preset=preset,
+            partners=mix,
         )  # fmt: skip
     except ConfigError as e:
         fail(f"--set {e.name}: {e}" if e.name in ppo else option_message(e))
@@ -1394,6 +1397,16 @@ def sweep(
             err=True,
         )
         raise typer.Exit(1)
+
+
+def _partners(text: str | None) -> Partners:
+    """The ``--partners`` option's mix (the default one when not given), or a one-line exit."""
+    from emotion_engine.training.partners import DEFAULT_PARTNERS, parse_partners
+
+    try:
+        return DEFAULT_PARTNERS if text is None else parse_partners(text)
+    except ValueError as e:
+        fail(f"--partners: {e}")
 
 
 def _parse_overrides(pairs: list[str]) -> dict[str, object]:
