@@ -5,7 +5,8 @@ run. An eye is a rounded rectangle (or a heart) cut by its two lids and sheared;
 thick curve; the mouth is the band between two lip curves. So a frame is drawn by computing,
 for each of the five features and each column, the top and bottom of its run at the column's
 centre — a few dozen numpy operations on arrays of 128 — and lighting every pixel whose centre
-lies inside a run. At the display's size a column of 64 pixels is one 64-bit word, so the
+lies inside a run. Its powers come from :mod:`.bitexact`, so that the exported C renderer
+(:mod:`.c_export`) draws the same pixels. At the display's size a column of 64 pixels is one 64-bit word, so the
 runs become bit masks OR-ed together; the words read as bytes are already the SSD1306's page
 layout. The geometry is exact to a fraction of a pixel, so features move smoothly by single
 pixels as parameters change.
@@ -26,6 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from PIL import Image
 
+from emotion_engine.face.bitexact import power
 from emotion_engine.face.params import N_EYE, NAMES, SIDES, FaceParams, clip
 
 WIDTH, HEIGHT = 128, 64
@@ -64,10 +66,12 @@ def _vector(face: FaceParams | ArrayLike) -> NDArray[np.float64]:
 
 def _roundness_exponent(roundness: float) -> float:
     """Superellipse exponent of a corner: roundness 1 → 2 (elliptical), 0 → 20 (square)."""
-    return 2.0 + 18.0 * (1.0 - roundness) ** 2
+    square = (1.0 - roundness) * (1.0 - roundness)
+    return 2.0 + 18.0 * square
 
 
-_NO_LID = (1e9, 0.0, 0.0)  # the lid polynomial of an edge that has no lid
+NO_LID = (1e9, 0.0, 0.0)
+"""The lid polynomial of an edge that has no lid."""
 
 
 def _rows(v: NDArray[np.float64], with_hearts: bool) -> tuple[NDArray[np.float64], ...]:
@@ -150,7 +154,7 @@ def _rows(v: NDArray[np.float64], with_hearts: bool) -> tuple[NDArray[np.float64
                     0.5,
                     0.5,
                     *slope,
-                    *_NO_LID,
+                    *NO_LID,
                 )
             )
     mx, my, mw, curve, opening, tilt, thick = rest[2 * N_EYE :]
@@ -160,7 +164,7 @@ def _rows(v: NDArray[np.float64], with_hearts: bool) -> tuple[NDArray[np.float64
     cap = 2.0 + 6.0 * thick / (thick + opening)  # rounded line ends when closed, round when open
     mouth_rows = [
         ((WIDTH / 2.0 + mx + face_x) * km, km, *(sgn * b for b in line), thick / 2.0 + share * opening,
-         cap, cap, 0.5, 0.5, *slope, *_NO_LID)
+         cap, cap, 0.5, 0.5, *slope, *NO_LID)
         for sgn, share in ((-1.0, 0.3), (1.0, 0.7))
     ]  # fmt: skip
     rows = np.array(eye_rows + brow_rows + mouth_rows).T[:, :, None]
@@ -183,9 +187,9 @@ def _edges(
     if fold:
         at[0::2] = np.abs(2.0 * at[0::2] - 1.0)
     neg = t < 0.0
-    base = np.maximum(1.0 - at ** np.where(neg, n_in, n_out), 0.0)
+    base = 1.0 - power(np.minimum(at, 1.0), np.where(neg, n_in, n_out))
     slope = d0 + d1 * t
-    stroke = amp * base ** np.where(neg, p_in, p_out) * np.sqrt(1.0 + slope * slope)
+    stroke = amp * power(base, np.where(neg, p_in, p_out)) * np.sqrt(1.0 + slope * slope)
     return a0 + t * (a1 + a2 * t) + stroke, t
 
 
