@@ -19,7 +19,7 @@ from emotion_engine import __version__
 from emotion_engine.face import bitexact, renderer
 from emotion_engine.face.expressions import EXPRESSIONS, MAX_INTENSITY, PRESETS
 from emotion_engine.face.params import EYE_PARAMS, HIGH, LOW, N_EYE, NAMES, NEUTRAL
-from emotion_engine.face.schedule import DEFAULT_SEED, TIMING
+from emotion_engine.face.schedule import DEFAULT_SEED, LN2, TIMING
 from emotion_engine.face.ssd1306 import FRAME_BYTES
 
 FILES: tuple[str, str] = ("emotion_face.h", "emotion_face.c")
@@ -86,11 +86,7 @@ def _source_constants() -> str:
         "BLINK_GAP_MEAN": mean,
         "DOUBLE_BLINK": TIMING.double_blink,
         "DOUBLE_BLINK_GAP": TIMING.double_blink_gap,
-        "LN2": bitexact.LN2,
-        "LN2_HI": bitexact.LN2_HI,
-        "LN2_LO": bitexact.LN2_LO,
-        "INV_LN2": bitexact.INV_LN2,
-        "SQRT_HALF": bitexact.SQRT_HALF,
+        "LN2": LN2,
     }
     presets = ",\n".join(
         "    {" + ", ".join(_number(x) for x in PRESETS[name].values) + "}" for name in EXPRESSIONS
@@ -99,10 +95,13 @@ def _source_constants() -> str:
     return "\n".join(
         (
             _defines((name, float(x)) for name, x in numbers.items()),
-            f"#define N_LOG_SERIES {len(bitexact.LOG_SERIES)}",
-            f"#define N_EXP_SERIES {len(bitexact.EXP_SERIES)}",
-            _array("LOG_SERIES", bitexact.LOG_SERIES, "N_LOG_SERIES"),
-            _array("EXP_SERIES", bitexact.EXP_SERIES, "N_EXP_SERIES"),
+            f"#define N_TABLE {bitexact.N_TABLE}",
+            f"#define N_LOG2_SERIES {len(bitexact.LOG2_SERIES)}",
+            f"#define N_EXP2_SERIES {len(bitexact.EXP2_SERIES)}",
+            _array("LOG2_TABLE", bitexact.LOG2_TABLE, "N_TABLE"),
+            _array("EXP2_TABLE", bitexact.EXP2_TABLE, "N_TABLE"),
+            _array("LOG2_SERIES", bitexact.LOG2_SERIES, "N_LOG2_SERIES"),
+            _array("EXP2_SERIES", bitexact.EXP2_SERIES, "N_EXP2_SERIES"),
             _array("NEUTRAL", NEUTRAL, "EF_N_PARAMS"),
             _array("LOW", LOW, "EF_N_PARAMS"),
             _array("HIGH", HIGH, "EF_N_PARAMS"),

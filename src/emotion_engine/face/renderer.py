@@ -181,15 +181,20 @@ def _edges(
     With ``fold`` the profile of the top edges is taken of |2·|T| − 1|: a bump on each half
     (a heart's lobes).
     """
-    c, k, a0, a1, a2, amp, n_in, n_out, p_in, p_out, d0, d1 = rows[:12]
+    c, k, a0, a1, a2 = rows[:5]
     t = xs * k - c
     at = np.abs(t)
     if fold:
         at[0::2] = np.abs(2.0 * at[0::2] - 1.0)
-    neg = t < 0.0
-    base = 1.0 - power(np.minimum(at, 1.0), np.where(neg, n_in, n_out))
-    slope = d0 + d1 * t
-    stroke = amp * power(base, np.where(neg, p_in, p_out)) * np.sqrt(1.0 + slope * slope)
+    # The profile is 0 where |T| >= 1 (as 1 − 1ⁿ would give): compute it only inside.
+    inside = np.nonzero(at < 1.0)
+    amp, n_in, n_out, p_in, p_out, d0, d1 = rows[5:12, inside[0], 0]
+    t_in = t[inside]
+    neg = t_in < 0.0
+    base = 1.0 - power(at[inside], np.where(neg, n_in, n_out))
+    slope = d0 + d1 * t_in
+    stroke = np.zeros_like(t)
+    stroke[inside] = amp * power(base, np.where(neg, p_in, p_out)) * np.sqrt(1.0 + slope * slope)
     return a0 + t * (a1 + a2 * t) + stroke, t
 
 

@@ -11,7 +11,7 @@ Python reference:
   after a gap; after each blink a uniform draw u decides a double blink (u <
   ``double_blink``: the next one ``double_blink_gap`` later), else the next comes after a
   gap. A gap is ``blink_gap[0]`` plus an exponential of mean ``blink_gap[1]``,
-  −mean·ln(1 − u), with the logarithm of :mod:`.bitexact`; u is the draw's top 53 bits
+  −mean·ln 2·log₂(1 − u) with :func:`.bitexact.log2`; u is the draw's top 53 bits
   over 2⁵³. The blink closes the eyes as in :func:`.animation.blink_amount`;
 - there are no saccades and no idle sway.
 
@@ -28,7 +28,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from emotion_engine.face.animation import AnimationParams, blink_amount, spring
-from emotion_engine.face.bitexact import log
+from emotion_engine.face.bitexact import log2
 from emotion_engine.face.params import N_PARAMS, NEUTRAL, SIDES, FaceParams, clip, param_index
 
 TIMING = AnimationParams()
@@ -36,6 +36,7 @@ TIMING = AnimationParams()
 DEFAULT_SEED = 0
 """The seed of the C harness's animated frames (``render BLEND TIME``)."""
 MAX_SEED = 2**64 - 1
+LN2 = math.log(2.0)
 _MASK = 2**64 - 1
 _OPEN = [param_index(f"eye_open_{side}") for side in SIDES]
 
@@ -57,7 +58,7 @@ def _uniform(state: int) -> tuple[int, float]:
 def _gap(state: int) -> tuple[int, float]:
     state, u = _uniform(state)
     low, mean = TIMING.blink_gap
-    return state, low - mean * float(log(1.0 - u))
+    return state, low - mean * LN2 * float(log2(1.0 - u))
 
 
 def blink_times(seed: int) -> Iterator[float]:
