@@ -17,6 +17,7 @@ import pytest
 from emotion_engine.face import EXPRESSIONS, blend, pack, parse_blend, render
 from emotion_engine.face.c_export import c_sources
 from emotion_engine.face.expressions import MAX_INTENSITY
+from emotion_engine.face.params import HIGH, LOW, NAMES, FaceParams
 from emotion_engine.face.schedule import blink_times, scheduled_face
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,13 +42,26 @@ def _line(text: str, intensity: float = 1.0, t: float | None = None, seed: int =
     return f"-i {intensity!r} -s {seed} {text}" + ("" if t is None else f" {t!r}")
 
 
+def _face_line(values: np.ndarray, t: float | None = None, seed: int = 0) -> str:
+    face = ",".join(repr(float(x)) for x in values)
+    return f"-s {seed} -f {face}" + ("" if t is None else f" {t!r}")
+
+
 def _python_frame(line: str) -> bytes:
     """The frame the Python package draws for a line of ``render --batch``."""
-    args = line.split()
-    intensity, seed, text, *time = float(args[1]), int(args[3]), args[4], *args[5:]
-    face = blend(parse_blend(text), intensity)
-    if time:
-        face = scheduled_face(face, float(time[0]), seed)
+    options, positional = {}, []
+    tokens = iter(line.split())
+    for token in tokens:
+        if token in ("-i", "-s", "-f"):
+            options[token] = next(tokens)
+        else:
+            positional.append(token)
+    if "-f" in options:
+        face = FaceParams(np.array([float(x) for x in options["-f"].split(",")]))
+    else:
+        face = blend(parse_blend(positional.pop(0)), float(options["-i"]))
+    if positional:
+        face = scheduled_face(face, float(positional[0]), int(options["-s"]))
     return pack(render(face))
 
 
@@ -144,6 +158,20 @@ def test_other_seeds_blink_elsewhere_and_still_draw_the_python_frame(harness):
     assert all(any(s) for s in shut) and len(set(shut)) == len(SEEDS)
 
 
+def test_any_face_in_and_beyond_the_bounds_draws_the_python_frame_still_and_animated(harness):
+    rng = np.random.default_rng(6)
+    span = HIGH - LOW
+    faces = LOW + rng.uniform(-0.1, 1.1, size=(250, len(LOW))) * span  # some clipped
+    hearts = [i for i, name in enumerate(NAMES) if name.startswith("eye_heart")]
+    faces[::2, hearts] = rng.choice([0.0, 1.0], size=(125, 2))  # none, half and full hearts
+    times = rng.uniform(0.0, 12.0, size=len(faces))
+    lines = [_face_line(f) for f in faces] + [
+        _face_line(f, float(t), seed) for f, t, seed in zip(faces, times, itertools.cycle(SEEDS))
+    ]
+    frames = _assert_same_frames(harness, lines)
+    assert len(set(frames[: len(faces)])) == len(faces)
+
+
 def test_render_without_time_writes_the_bytes_of_face_ssd1306(harness, tmp_path):
     out = tmp_path / "out.bin"
     cli = subprocess.run(
@@ -170,6 +198,8 @@ def test_render_without_time_writes_the_bytes_of_face_ssd1306(harness, tmp_path)
         (["joy=1", "1", "2"], "too many arguments"),
         (["-i", "2", "joy=1"], "-i INTENSITY must be from 0 to 1.5; got 2"),
         (["-s", "x", "joy=1"], "-s SEED must be an integer"),
+        (["-f", "1,2,3"], "-f needs 51 finite numbers separated by commas; got 1,2,3"),
+        (["-f", ",".join(["0"] * 51), "1", "2"], "too many arguments"),
         ([], "usage: render"),
     ],
 )

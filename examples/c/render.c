@@ -5,6 +5,9 @@
  *       the static frame of the blend, byte for byte `emotion-engine face --blend BLEND
  *       --ssd1306 out.bin`; with TIME (s): the scheduled animation's frame at that time
  *       (from neutral at 0, seed SEED, default EF_DEFAULT_SEED). 1024 bytes to stdout.
+ *   render [-s SEED] -f PARAMS [TIME]
+ *       The same for a face given by its EF_N_PARAMS parameters (comma-separated, in the
+ *       order of the EF_* indices) instead of a blend.
  *   render --batch
  *       The same for each line of stdin (the same arguments, split at spaces): 1024 bytes
  *       a line, in order. The tests run every case through one process this way.
@@ -106,57 +109,86 @@ static int parse_blend(const char *text, double weights[EF_N_PRESETS])
     return any ? 0 : fail("empty blend; give NAME=WEIGHT pairs, e.g. joy=0.6,surprise=0.4", "");
 }
 
+/* "-f" PARAMS: the EF_N_PARAMS parameters of a face, comma-separated; 0, or 2 after an error. */
+static int parse_face(const char *text, ef_face *face)
+{
+    const char *p = text;
+    char *end;
+    int j;
+    for (j = 0; j < EF_N_PARAMS; ++j) {
+        face->v[j] = strtod(p, &end);
+        if (end == p || !isfinite(face->v[j]) || *end != (j + 1 < EF_N_PARAMS ? ',' : '\0')) {
+            fprintf(stderr, "render: -f needs %d finite numbers separated by commas; got %s\n",
+                    EF_N_PARAMS, text);
+            return 2;
+        }
+        p = end + 1;
+    }
+    return 0;
+}
+
+#define USAGE "usage: render [-i INTENSITY] [-s SEED] BLEND [TIME] | render [-s SEED] -f PARAMS [TIME]"
+
 /* One frame from arguments (without the program name); 0, or 2 after an error. */
 static int frame_from_args(int argc, char **argv, uint8_t frame[EF_FRAME_BYTES])
 {
     double weights[EF_N_PRESETS], intensity = 1.0, t = 0.0;
     unsigned long long seed = EF_DEFAULT_SEED;
-    const char *blend = NULL;
-    int animated = 0, i, status;
+    const char *positional[2];
+    int n_positional = 0, given_face = 0, i, status;
     ef_face target, shown;
     for (i = 0; i < argc; ++i) {
-        if (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-s") == 0) {
-            if (i + 1 == argc) {
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "-f") == 0) {
+            if (value == NULL) {
                 return fail("a value must follow ", argv[i]);
             }
             if (argv[i][1] == 'i') {
-                if (parse_number(argv[i + 1], &intensity) != 0
+                if (parse_number(value, &intensity) != 0
                     || !(intensity >= 0.0 && intensity <= EF_MAX_INTENSITY)) {
                     fprintf(stderr, "render: -i INTENSITY must be from 0 to %g; got %s\n",
-                            EF_MAX_INTENSITY, argv[i + 1]);
+                            EF_MAX_INTENSITY, value);
                     return 2;
                 }
-            } else {
+            } else if (argv[i][1] == 's') {
                 char *end;
                 errno = 0;
-                seed = strtoull(argv[i + 1], &end, 10);
-                if (!isdigit((unsigned char)argv[i + 1][0]) || *end != '\0' || errno == ERANGE) {
-                    return fail("-s SEED must be an integer from 0 to 2**64 - 1; got ",
-                                argv[i + 1]);
+                seed = strtoull(value, &end, 10);
+                if (!isdigit((unsigned char)value[0]) || *end != '\0' || errno == ERANGE) {
+                    return fail("-s SEED must be an integer from 0 to 2**64 - 1; got ", value);
                 }
+            } else {
+                status = parse_face(value, &target);
+                if (status != 0) {
+                    return status;
+                }
+                given_face = 1;
             }
             ++i;
-        } else if (blend == NULL) {
-            blend = argv[i];
-        } else if (!animated) {
-            if (parse_number(argv[i], &t) != 0 || !(isfinite(t) && t >= 0.0)) {
-                return fail("TIME must be a number of seconds >= 0; got ", argv[i]);
-            }
-            animated = 1;
+        } else if (n_positional < 2 - given_face) {
+            positional[n_positional++] = argv[i];
         } else {
-            return fail("too many arguments; usage: render [-i INTENSITY] [-s SEED] BLEND [TIME]",
-                        "");
+            return fail("too many arguments; " USAGE, "");
         }
     }
-    if (blend == NULL) {
-        return fail("usage: render [-i INTENSITY] [-s SEED] BLEND [TIME] | render --batch", "");
+    if (given_face && n_positional > 1) {
+        return fail("too many arguments; " USAGE, "");
     }
-    status = parse_blend(blend, weights);
-    if (status != 0) {
-        return status;
+    if (!given_face) {
+        if (n_positional == 0) {
+            return fail(USAGE, "");
+        }
+        status = parse_blend(positional[0], weights);
+        if (status != 0) {
+            return status;
+        }
+        ef_blend(weights, intensity, &target);
     }
-    ef_blend(weights, intensity, &target);
-    if (animated) {
+    if (n_positional > !given_face) {
+        const char *time = positional[n_positional - 1];
+        if (parse_number(time, &t) != 0 || !(isfinite(t) && t >= 0.0)) {
+            return fail("TIME must be a number of seconds >= 0; got ", time);
+        }
         ef_animated(&target, t, (uint64_t)seed, &shown);
     } else {
         shown = target;
