@@ -10,6 +10,7 @@ definitions, so nothing is typed twice. The C frames equal the Python frames bit
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -27,20 +28,26 @@ FILES: tuple[str, str] = ("emotion_face.h", "emotion_face.c")
 
 
 def _number(x: float) -> str:
-    """A C double literal that reads back as exactly ``x``."""
-    text = repr(float(x))
-    return f"({text})" if text.startswith("-") else text
+    """A C double literal that reads back as exactly ``x`` (repr round-trips)."""
+    return repr(float(x))
 
 
 def _defines(pairs: Iterable[tuple[str, object]]) -> str:
+    """``#define`` lines; floats as exact literals, negative ones in parentheses."""
+    texts = ((name, _number(v) if isinstance(v, float) else str(v)) for name, v in pairs)
     return "\n".join(
-        f"#define {name} {_number(v) if isinstance(v, float) else v}" for name, v in pairs
+        f"#define {name} {f'({text})' if text.startswith('-') else text}" for name, text in texts
     )
 
 
+def _numbers(values: Iterable[float], indent: str) -> str:
+    """Comma-separated C literals, wrapped at 96 columns."""
+    text = ", ".join(_number(x) for x in values)
+    return textwrap.fill(text, 96, initial_indent=indent, subsequent_indent=indent)
+
+
 def _array(name: str, values: Sequence[float], size: str) -> str:
-    numbers = ", ".join(_number(x) for x in values)
-    return f"static const double {name}[{size}] = {{{numbers}}};"
+    return f"static const double {name}[{size}] = {{\n{_numbers(values, '    ')}\n}};"
 
 
 def _header_defines() -> str:
@@ -89,7 +96,8 @@ def _source_constants() -> str:
         "LN2": LN2,
     }
     presets = ",\n".join(
-        "    {" + ", ".join(_number(x) for x in PRESETS[name].values) + "}" for name in EXPRESSIONS
+        f"    /* {name} */ {{\n{_numbers(PRESETS[name].values, '        ')}\n    }}"
+        for name in EXPRESSIONS
     )
     names = ", ".join(f'"{name}"' for name in EXPRESSIONS)
     return "\n".join(
