@@ -6,6 +6,7 @@ runs through one ``render --batch`` process.
 """
 
 import itertools
+import json
 import re
 import subprocess
 import sys
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from emotion_engine.cli import app
 from emotion_engine.face import EXPRESSIONS, blend, pack, parse_blend, render
 from emotion_engine.face.c_export import c_sources
 from emotion_engine.face.expressions import MAX_INTENSITY
@@ -208,3 +211,16 @@ def test_bad_arguments_exit_2_with_one_line_saying_what_was_wrong(harness, args,
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith("render: ") and message in out.stderr
     assert out.stderr.count("\n") == 1
+
+
+def test_export_c_writes_both_files_and_refuses_a_file_or_a_missing_folder(tmp_path):
+    runner = CliRunner()
+    out = runner.invoke(app, ["face", "--export-c", str(tmp_path / "lib"), "--json"])
+    assert out.exit_code == 0, out.output
+    written = json.loads(out.stdout)["wrote"]
+    assert [Path(p).name for p in written] == ["emotion_face.h", "emotion_face.c"]
+    assert {p.name: p.read_text() for p in (tmp_path / "lib").iterdir()} == c_sources()
+    (tmp_path / "file").write_text("")
+    for target, message in [("file", "is a file; give a folder"), ("no/lib", "does not exist")]:
+        bad = runner.invoke(app, ["face", "--export-c", str(tmp_path / target)])
+        assert bad.exit_code == 2 and message in bad.output
