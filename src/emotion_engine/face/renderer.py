@@ -174,18 +174,18 @@ def _rows(v: NDArray[np.float64], with_hearts: bool) -> tuple[NDArray[np.float64
 
 
 def _edges(
-    xs: NDArray[np.float64], rows: NDArray[np.float64], fold: bool = False
+    xs: NDArray[np.float64], rows: NDArray[np.float64], folded: slice | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Signed edges before lids, shape (edges, columns), and T (see :func:`_rows`).
 
-    With ``fold`` the profile of the top edges is taken of |2·|T| − 1|: a bump on each half
-    (a heart's lobes).
+    The profile of the ``folded`` edges is taken of |2·|T| − 1|: a bump on each half (a
+    heart's lobes).
     """
     c, k, a0, a1, a2 = rows[:5]
     t = xs * k - c
     at = np.abs(t)
-    if fold:
-        at[0::2] = np.abs(2.0 * at[0::2] - 1.0)
+    if folded is not None:
+        at[folded] = np.abs(2.0 * at[folded] - 1.0)
     # The profile is 0 where |T| >= 1 (as 1 − 1ⁿ would give): compute it only inside.
     inside = np.nonzero(at < 1.0)
     amp, n_in, n_out, p_in, p_out, d0, d1 = rows[5:12, inside[0], 0]
@@ -204,11 +204,13 @@ def _signed_edges(face: FaceParams | ArrayLike, xs: NDArray[np.float64]) -> NDAr
     hearts = v[_HEARTS]
     with_hearts = bool(hearts.any())
     rows, *heart_rows = _rows(v, with_hearts)
-    edge, t = _edges(xs, rows)
-    if with_hearts:
-        heart_edge, _ = _edges(xs, heart_rows[0], fold=True)
+    if with_hearts:  # the hearts' four edges after the ten, their tops folded
+        both, t = _edges(xs, np.concatenate([rows[:12], heart_rows[0]], axis=1), slice(10, 14, 2))
+        edge, heart_edge, t = both[:10], both[10:], t[:10]
         eyes = edge[:4]
         eyes += hearts.repeat(2)[:, None] * (heart_edge - eyes)
+    else:
+        edge, t = _edges(xs, rows)
     l0, l1, l2 = rows[12:]
     return np.minimum(edge, l0 + t * (l1 + l2 * t))
 
