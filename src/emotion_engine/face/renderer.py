@@ -4,11 +4,11 @@ Every feature of the face is *column-convex*: a column of pixels crosses it in a
 run. An eye is a rounded rectangle (or a heart) cut by its two lids and sheared; a brow is a
 thick curve; the mouth is the band between two lip curves. So a frame is drawn by computing,
 for each of the five features and each column, the top and bottom of its run at the column's
-centre — a few dozen numpy operations on arrays of 128 — and lighting every pixel whose centre
-lies inside a run. Its powers come from :mod:`.bitexact`, so that the exported C renderer
-(:mod:`.c_export`) draws the same pixels. At the display's size a column of 64 pixels is one 64-bit word, so the
-runs become bit masks OR-ed together; the words read as bytes are already the SSD1306's page
-layout. The geometry is exact to a fraction of a pixel, so features move smoothly by single
+centre — about a hundred and thirty numpy operations on arrays of at most 128 × 14 — and
+lighting every pixel whose centre lies inside a run. Its powers come from :mod:`.bitexact`,
+so that the exported C renderer (:mod:`.c_export`) draws the same pixels. At the display's
+size a column of 64 pixels is one 64-bit word, so the runs become bit masks OR-ed together;
+the words read as bytes are already the SSD1306's page layout. The geometry is exact to a fraction of a pixel, so features move smoothly by single
 pixels as parameters change.
 
 Sampling the exact shape at pixel centres gives what anti-aliasing with a box filter and
