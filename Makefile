@@ -8,9 +8,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := demo,display,scale,robot,dev
 
-.PHONY: setup chromium mosquitto test test-fast mutate demo bench lint clean checkpoints docs
+.PHONY: setup chromium mosquitto gcc test test-fast mutate demo bench lint clean checkpoints docs
 
-setup: $(STAMP) chromium mosquitto
+setup: $(STAMP) chromium mosquitto gcc
+
+# The C face's tests (tests/test_face_c.py) compile with the system C compiler; installed once.
+gcc:
+	@test -x /usr/bin/cc || (apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev make)
 
 # The browser test drives Debian's Chromium (never a downloaded browser); installed once.
 chromium:

@@ -703,6 +703,14 @@ def face(
         Path | None,
         typer.Option(help="Write a labelled contact sheet of all presets (.png) here."),
     ] = None,
+    export_c: Annotated[
+        Path | None,
+        typer.Option(
+            "--export-c",
+            help="Write the face as a C99 library (emotion_face.h, emotion_face.c) into this "
+            "folder, for microcontrollers.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the animation (blinks, saccades).")] = 0,
     live: Annotated[
         bool, typer.Option(help="Run the emotion model in real time; stdin lines are stimuli.")
@@ -744,7 +752,7 @@ def face(
     as_json: JsonFlag = False,
 ) -> None:
     """Render an emotion or a blend to PNG / GIF / SSD1306 bytes, or drive a live display."""
-    from emotion_engine.face import animate_sequence, expression, parse_blend, render
+    from emotion_engine.face import animate_sequence, c_export, expression, parse_blend, render
     from emotion_engine.face import blend as blend_faces
     from emotion_engine.face.animation import frames_per_face
     from emotion_engine.face.display import DisplayError, open_display
@@ -831,6 +839,7 @@ def face(
     check_output(gif, "--gif", (".gif",))
     check_output(ssd1306, "--ssd1306")
     check_output(sheet, "--sheet", (".png",))
+    check_output_folder(export_c, "--export-c")
     if gif is not None:
         try:
             length = len(faces) * frames_per_face(fps, hold)
@@ -858,6 +867,9 @@ def face(
         with writing(sheet, "--sheet"):
             contact_sheet(PRESETS).save(sheet, format="PNG")
         wrote.append(str(sheet))
+    if export_c is not None:
+        with writing(export_c, "--export-c"):
+            wrote += [str(path) for path in c_export.export_c(export_c)]
     for path in wrote:
         typer.echo(f"wrote {path}", err=True)
     if as_json:
