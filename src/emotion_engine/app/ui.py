@@ -54,7 +54,14 @@ PACED_STEPS_PER_SECOND = 20.0
 LAB_TICK = 0.25
 """Seconds between the lab's updates."""
 DOCS = Path(__file__).resolve().parents[3] / "docs"
-CSS = STAGE_CSS
+LAB_CSS = """
+.lab-modulator { gap: 6px !important; }
+.lab-modulator .block { padding: 2px 10px !important; }
+.lab-modulator .min_value, .lab-modulator .max_value { display: none; }
+#lab-legend p { margin: 2px 0; font-size: 0.9em; }
+"""
+"""The lab's compact modulator rows (a drive slider and a dose button each)."""
+CSS = STAGE_CSS + LAB_CSS
 CONCURRENCY = 8
 """Events of one kind (lab updates and other light page events) that run at once."""
 EPISODE_CONCURRENCY = 4
@@ -254,20 +261,20 @@ def compare(
 
 def _lab_outputs(lab: Any, true_pixels: bool) -> tuple:
     from emotion_engine.app.charts import emotions_figure, levels_figure
-    from emotion_engine.app.lab import WINDOW
+    from emotion_engine.app.lab import REFERENCE, WINDOW
 
     r = lab.readout(LAB_TICK, true_pixels)
     f = r.feeling
     feeling = (
-        f"### {f.word}\nDominant emotion **{f.emotion}** ({f.intensity:.0%} above uniform) · "
-        f"Willcox core *{f.core}*"
+        f"### {f.word}\nDominant emotion **{f.emotion}** ({f.intensity:.0%} above uniform, "
+        f"read from the {REFERENCE} rest) · Willcox core *{f.core}*"
         + (f" · Plutchik *{f.plutchik_word}*" if f.plutchik_word else "")
         + (f" · dyad *{f.dyad}*" if f.dyad else "")
     )
     times, history = lab.recent()
     levels = levels_figure(r.levels, history, times, WINDOW)
     face = face_html(r.face, f"{lab.temperament} agent: {f.word}", "lab-face")
-    return lab, face, feeling, levels, emotions_figure(r.emotions)
+    return lab, face, feeling, levels, emotions_figure(r.emotions, f.emotion)
 
 
 def lab_tick(lab: Any, speed: float, true_pixels: bool, *drives: float) -> tuple:
@@ -287,10 +294,20 @@ def lab_dose(modulator: str) -> Any:
 
 
 def lab_reset(temperament_name: str, true_pixels: bool) -> tuple:
-    """A fresh lab at rest with the chosen temperament."""
-    from emotion_engine.app.lab import Lab
+    """A fresh lab at rest with the chosen temperament, and the line describing it."""
+    from emotion_engine.app.lab import Lab, temperament_note
 
-    return _lab_outputs(Lab(temperament_name), true_pixels)
+    return *_lab_outputs(Lab(temperament_name), true_pixels), temperament_note(temperament_name)
+
+
+def lab_legend() -> str:
+    """Which modulators raise and lower each primary emotion, a Markdown line each."""
+    from emotion_engine.app.lab import drive_legend
+
+    lines = [f"**{e}** ↑ {up} · ↓ {down}" for e, up, down in drive_legend()]
+    return "\n\n".join(
+        ["Layer 2's weights: each emotion, what raises it (↑) and lowers it (↓).", *lines]
+    )
 
 
 # --- How it works -------------------------------------------------------------------------
@@ -410,35 +427,52 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> Any:
 def _lab_tab(gr: ModuleType) -> tuple[Any, tuple]:
     """The Neuromodulator lab tab and its events; returns its timer and its start event's
     (function, inputs, outputs), which the page also runs when it loads."""
-    from emotion_engine.app.lab import Lab
+    from emotion_engine.app.lab import DOSE, LEADS, Lab
 
     state = gr.State(Lab())
     with gr.Row():
-        with gr.Column(scale=1, min_width=300):
-            temperament = gr.Dropdown(list(TEMPERAMENTS), value="balanced", label="Temperament")
-            speed = gr.Slider(1, 20, value=4, step=1, label="Model seconds per second")
-            gr.Markdown("**Hold a stimulus** on a modulator (drive u from 0 to 1):")
-            drives = [gr.Slider(0, 1, value=0, step=0.05, label=m) for m in MODULATORS]
-            gr.Markdown("**Or give a dose** (+0.3 at once):")
+        with gr.Column(scale=2, min_width=380):
             with gr.Row():
-                doses = [
-                    gr.Button(m, size="sm", min_width=110, elem_id=f"dose-{m}") for m in MODULATORS
-                ]
-            true_pixels = gr.Checkbox(False, label="Face: true 128x64 pixels")
-            reset = gr.Button("Back to rest")
-        with gr.Column(scale=2):
-            face = gr.HTML(elem_id="lab-stage")
-            feeling = gr.Markdown(elem_id="lab-feeling")
+                temperament = gr.Dropdown(list(TEMPERAMENTS), value="balanced", label="Temperament")
+                speed = gr.Slider(1, 20, value=4, step=1, label="Model seconds per second")
+            note = gr.Markdown(elem_id="lab-temperament")
+            gr.Markdown(f"**Hold a stimulus** (drive u, 0 to 1) **or give a dose** (+{DOSE}):")
+            drives, doses = [], []
+            for m in MODULATORS:
+                with gr.Row(equal_height=True, elem_classes="lab-modulator"):
+                    drives.append(
+                        gr.Slider(
+                            0,
+                            1,
+                            value=0,
+                            step=0.05,
+                            label=f"{m} → {LEADS[m]}",
+                            scale=4,
+                            buttons=[],
+                        )
+                    )
+                    doses.append(
+                        gr.Button(f"+{DOSE}", size="sm", min_width=60, scale=1, elem_id=f"dose-{m}")
+                    )
+        with gr.Column(scale=3):
+            with gr.Row(equal_height=True):
+                face = gr.HTML(elem_id="lab-stage")
+                with gr.Column():
+                    feeling = gr.Markdown(elem_id="lab-feeling")
+                    true_pixels = gr.Checkbox(False, label="Face: true 128x64 pixels")
+                    reset = gr.Button("Back to rest", size="sm", elem_id="lab-reset")
             with gr.Row():
-                levels_plot = gr.Plot(show_label=False)
-                emotions_plot = gr.Plot(show_label=False)
+                levels_plot = gr.Plot(show_label=False, elem_id="lab-levels")
+                emotions_plot = gr.Plot(show_label=False, elem_id="lab-emotions")
+            with gr.Accordion("Which modulator drives which emotion", open=True):
+                gr.Markdown(lab_legend(), elem_id="lab-legend")
     timer = gr.Timer(LAB_TICK, active=False)
     outputs = [state, face, feeling, levels_plot, emotions_plot]
     quiet = {"show_progress": "hidden", **PRIVATE}
     timer.tick(lab_tick, [state, speed, true_pixels, *drives], outputs, **quiet)
     for button, modulator in zip(doses, MODULATORS, strict=True):
         button.click(lab_dose(modulator), [state, true_pixels], outputs, **quiet)
-    start = (lab_reset, [temperament, true_pixels], outputs)
+    start = (lab_reset, [temperament, true_pixels], [*outputs, note])
     reset.click(*start, **quiet)
     temperament.change(*start, **quiet)
     return timer, start
