@@ -310,6 +310,41 @@ def lab_legend() -> str:
     )
 
 
+# --- Paradigms ----------------------------------------------------------------------------
+
+
+def paradigm_page(
+    paradigm: str, measure: str, scenario: str, policy: str, episodes: float, seed: float
+) -> tuple:
+    """Run a paradigm from the page: its result (kept), the chart and the per-phase table."""
+    import gradio as gr
+
+    from emotion_engine.app.paradigms import paradigm_figure, phase_rows, run
+
+    try:
+        result = run(paradigm, scenario, policy, episodes, seed)
+    except ValueError as e:
+        raise gr.Error(str(e)) from None
+    headers, rows = phase_rows(result)
+    return result, paradigm_figure(result, measure), gr.Dataframe(rows, headers=headers)
+
+
+def paradigm_replot(result: dict | None, measure: str) -> Any:
+    """The chart of another measure of the paradigm already run (nothing before a run)."""
+    import gradio as gr
+
+    from emotion_engine.app.paradigms import paradigm_figure
+
+    return gr.update() if result is None else paradigm_figure(result, measure)
+
+
+def paradigm_chosen(paradigm: str) -> tuple:
+    """What the chosen paradigm tests, and the measure it opens with."""
+    from emotion_engine.app.paradigms import ABOUT, FIRST_MEASURE
+
+    return ABOUT[paradigm], FIRST_MEASURE[paradigm]
+
+
 # --- How it works -------------------------------------------------------------------------
 
 HOW_IT_WORKS = """
@@ -510,6 +545,50 @@ def _compare_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> Any:
     return policy_a
 
 
+def _paradigms_tab(gr: ModuleType, statuses: list[CheckpointStatus], lab_timer: Any) -> None:
+    """The Paradigms tab: an attachment protocol over many episodes, its phases on one chart;
+    opening it stops the lab's ``lab_timer``."""
+    from emotion_engine.app.paradigms import ABOUT, DEFAULT_EPISODES, FIRST_MEASURE, MEASURES
+    from emotion_engine.paradigms import PARADIGMS
+
+    first = next(iter(PARADIGMS))
+    with gr.Tab("Paradigms", id="paradigms") as tab:
+        with gr.Row():
+            paradigm = gr.Dropdown(list(PARADIGMS), value=first, label="Paradigm")
+            scenario = gr.Dropdown(_scenario_choices(), value="caretaking", label="Scenario")
+            policy = gr.Radio(
+                _policy_choices(),
+                value=_default_policy(statuses),
+                label="Agents",
+                elem_id="paradigm-policy",
+            )
+        with gr.Row():
+            episodes = gr.Slider(
+                MIN_EPISODES, MAX_EPISODES, value=DEFAULT_EPISODES, step=1, label="Episodes"
+            )
+            seed = gr.Number(value=0, precision=0, minimum=0, label="Seed")
+            measure = gr.Dropdown(
+                [(label, key) for key, label in MEASURES.items()],
+                value=FIRST_MEASURE[first],
+                label="Measure",
+            )
+        about = gr.Markdown(ABOUT[first], elem_id="paradigm-about")
+        run = gr.Button("Run paradigm", variant="primary", elem_id="run-paradigm")
+        result = gr.State(None)
+        plot = gr.Plot(show_label=False, elem_id="paradigm-plot")
+        table = gr.Dataframe(interactive=False, label="Every measure per phase: mean (95% CI)")
+    tab.select(lambda: gr.Timer(active=False), None, lab_timer, **PRIVATE)
+    paradigm.change(paradigm_chosen, paradigm, [about, measure], **PRIVATE)
+    measure.change(paradigm_replot, [result, measure], plot, **PRIVATE)
+    run.click(
+        paradigm_page,
+        [paradigm, measure, scenario, policy, episodes, seed],
+        [result, plot, table],
+        **COMPARISONS,
+        **PRIVATE,
+    )
+
+
 def _how_tab(gr: ModuleType) -> None:
     """The How it works tab: the layers, then the results pages of docs/."""
     gr.Markdown(HOW_IT_WORKS)
@@ -549,6 +628,7 @@ def build(warning: str | None = None) -> Any:
                 timer, lab_start = _lab_tab(gr)
             with gr.Tab("Compare runs", id="compare") as compare_tab:
                 policy_a = _compare_tab(gr, statuses)
+            _paradigms_tab(gr, statuses, timer)
             with gr.Tab("How it works", id="how") as how_tab:
                 _how_tab(gr)
 
