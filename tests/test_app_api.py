@@ -225,11 +225,12 @@ def test_a_malformed_request_is_refused_without_repeating_it(app_server, body):
 
 
 def test_queue_and_concurrency_limits():
-    heavy = ("simulate", "stream", "compare", "compare_runs")
+    heavy = ("simulate", "stream", "compare", "compare_runs", "paradigm_page")
     demo = ui.build()
     limits = {fn.api_name: (fn.concurrency_id, fn.concurrency_limit) for fn in demo.fns.values()}
     assert limits["simulate"] == limits["stream"] == ("episode", ui.EPISODE_CONCURRENCY)
     assert limits["compare"] == limits["compare_runs"] == ("compare", ui.COMPARE_CONCURRENCY)
+    assert limits["paradigm_page"] == limits["compare"]  # paradigms share the comparisons' limit
     others = {name: limit for name, (_, limit) in limits.items() if name not in heavy}
     assert set(others.values()) == {"default"}  # the queue's default: ui.CONCURRENCY
     assert (ui.EPISODE_CONCURRENCY, ui.COMPARE_CONCURRENCY, ui.QUEUE_SIZE) == (4, 2, 64)

@@ -47,7 +47,7 @@ def test_lab_and_comparison_figures():
     lines = levels_figure(np.full(7, 0.5), np.full((3, 7), 0.5), np.arange(3.0))
     assert len(lines.data) == 7 and lines.data[0].name == "dopamine 0.50"
     c = compare("crisis", 50, 3, 0, "scripted", "random")
-    fig = comparison_figure(c.metrics, c.survival)
+    fig = comparison_figure(c.metrics, c.survival, c.seeds)
     # a survival bar per policy, and boxes only where a metric exists (no maternal love here)
     assert sum(t.type == "bar" for t in fig.data) == 2
     assert sum(t.type == "box" for t in fig.data) == 4

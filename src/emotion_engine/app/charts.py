@@ -251,10 +251,13 @@ def emotions_figure(emotions: NDArray, named: str) -> go.Figure:
 
 
 def comparison_figure(
-    metrics: Mapping[str, Mapping[str, NDArray]], survival: Mapping[str, tuple[float, float]]
+    metrics: Mapping[str, Mapping[str, NDArray]],
+    survival: Mapping[str, tuple[float, float]],
+    seeds: Sequence[int],
 ) -> go.Figure:
-    """Per policy: attachment, shield events and maternal love as box-and-strip plots, and
-    child survival as a bar with its 95% interval."""
+    """Per policy: attachment, shield events and maternal love as box-and-strip plots (one
+    point per seed, value axes from zero), and child survival as a bar with its 95% interval;
+    every tooltip names the policy, the measure and the seed."""
     panels = ("child survival", "attachment (parent → child)", "shield events", "maternal love")
     fig = make_subplots(1, 4, subplot_titles=panels, horizontal_spacing=0.07)
     for k, (policy, m) in enumerate(metrics.items()):
@@ -273,6 +276,8 @@ def comparison_figure(
                     "array": [high - rate],
                     "arrayminus": [rate - low],
                 },
+                hovertemplate=f"{policy}: child survival %{{y:.0%}} "
+                f"(95% CI {max(low, 0.0):.0%} to {high:.0%})<extra></extra>",
             ),
             1,
             1,
@@ -294,10 +299,15 @@ def comparison_figure(
                     jitter=0.4,
                     pointpos=0,
                     showlegend=False,
+                    hoveron="points",
+                    customdata=list(seeds),
+                    hovertemplate=f"{policy}, seed %{{customdata}}: {panels[col - 1]} "
+                    "%{y:.3g}<extra></extra>",
                 ),
                 1,
                 col,
             )
     fig.update_layout(height=HEIGHT + 40, margin=_MARGIN, template="plotly_white")
-    fig.update_yaxes(range=[0, 1.05], col=1)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", col=1)
     return fig

@@ -218,16 +218,6 @@ def _comparison(*args: object) -> Any:
         raise gr.Error(str(e)) from None
 
 
-def compare_runs(
-    scenario: str, steps: float, episodes: float, first_seed: float, policy_a: str, policy_b: str
-) -> tuple:
-    """The page's comparison: a table and the distributions."""
-    from emotion_engine.app.charts import comparison_figure
-
-    c = _comparison(scenario, steps, episodes, first_seed, policy_a, policy_b)
-    return c.rows(), comparison_figure(c.metrics, c.survival)
-
-
 def compare(
     scenario: str, steps: int, episodes: int, first_seed: int, policy_a: str, policy_b: str
 ) -> dict:
@@ -535,6 +525,26 @@ def _compare_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> Any:
     run = gr.Button("Compare", variant="primary", elem_id="compare")
     table = gr.Dataframe(headers=list(COLUMNS), interactive=False, label="Per policy")
     plot = gr.Plot(show_label=False)
+
+    def compare_runs(
+        scenario: str,
+        steps: float,
+        episodes: float,
+        first_seed: float,
+        policy_a: str,
+        policy_b: str,
+        progress: Any = gr.Progress(),  # Gradio passes the page's progress bar here
+    ) -> tuple:
+        """The page's comparison: a table and the distributions, with a progress bar of the
+        steps done and the time left."""
+        from emotion_engine.app.charts import comparison_figure
+
+        def report(done: int, total: int, desc: str) -> None:
+            progress((done, total), desc=desc, unit="steps")
+
+        c = _comparison(scenario, steps, episodes, first_seed, policy_a, policy_b, report)
+        return c.rows(), comparison_figure(c.metrics, c.survival, c.seeds)
+
     run.click(
         compare_runs,
         [scenario, steps, episodes, seed, policy_a, policy_b],
