@@ -378,7 +378,7 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Start the web app: simulation, neuromodulator lab, compare runs, and the simulate API.
+    """Start the web app: simulation, neuromodulator lab, compare runs, paradigms, and the API.
 
     At most 4 episodes and 2 comparisons run at once; up to 64 calls wait in the queue.
     """

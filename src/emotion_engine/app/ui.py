@@ -1,4 +1,4 @@
-"""The Gradio page: Simulation, Neuromodulator lab, Compare runs, How it works; and the API.
+"""The Gradio page: Simulation, Neuromodulator lab, Compare runs, Paradigms, How it works; API.
 
 :func:`build` returns the ``gr.Blocks`` (a :class:`~emotion_engine.app.strict.StrictBlocks`),
 queued; :mod:`.server` launches it. Gradio is imported only here and in :mod:`.strict` (both
