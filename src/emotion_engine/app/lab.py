@@ -43,13 +43,14 @@ WINDOW = 60.0
 """Seconds of model time the lab's history keeps."""
 REFERENCE = "balanced"
 """The temperament whose resting levels every reading is measured from."""
+_REFERENCE_PARAMS = temperament(REFERENCE)
 LEADS = {modulator: emotion for emotion, modulator in EMOTION_MODULATOR.items()}
 """Modulator → the primary emotion it carries (the seed's pairing)."""
 
 
 def reading(levels: ArrayLike) -> NDArray[np.float64]:
     """The primary emotions (7,) of ``levels`` measured from the :data:`REFERENCE` rest."""
-    return primary_emotions(levels, temperament(REFERENCE))
+    return primary_emotions(levels, _REFERENCE_PARAMS)
 
 
 def rest_reading(name: str) -> Feeling:
@@ -59,7 +60,7 @@ def rest_reading(name: str) -> Feeling:
 
 def temperament_note(name: str) -> str:
     """One line: where ``name`` rests apart from the reference, and how that reads."""
-    own, ref = temperament(name).baseline, temperament(REFERENCE).baseline
+    own, ref = temperament(name).baseline, _REFERENCE_PARAMS.baseline
     apart = [
         f"{m} {own[i]:.2f} ({ref[i]:.2f})" for i, m in enumerate(MODULATORS) if own[i] != ref[i]
     ]
@@ -69,19 +70,18 @@ def temperament_note(name: str) -> str:
     return f"**{name}** {rests}: at rest it reads *{f.word}* ({reads})."
 
 
+def _weighted(weights: NDArray[np.float64], sign: float) -> str:
+    """The modulators whose weights have ``sign``, the strongest first, e.g. "cortisol +3"."""
+    order = np.argsort(-np.abs(weights), kind="stable")
+    named = [f"{MODULATORS[i]} {weights[i]:+g}" for i in order if np.sign(weights[i]) == sign]
+    return ", ".join(named) or "—"
+
+
 def drive_legend() -> list[tuple[str, str, str]]:
     """(emotion, what raises it, what lowers it) from layer 2's weights: each modulator with
     its weight, the strongest first."""
-    rows = []
-    for emotion, weights in zip(EMOTIONS, EMOTION_WEIGHTS, strict=True):
-        order = np.argsort(-np.abs(weights), kind="stable")
-
-        def listed(sign: float, w: NDArray = weights, o: NDArray = order) -> str:
-            named = [f"{MODULATORS[i]} {w[i]:+g}" for i in o if np.sign(w[i]) == sign]
-            return ", ".join(named) or "—"
-
-        rows.append((emotion, listed(1.0), listed(-1.0)))
-    return rows
+    return [(e, _weighted(w, 1.0), _weighted(w, -1.0))
+            for e, w in zip(EMOTIONS, EMOTION_WEIGHTS, strict=True)]  # fmt: skip
 
 
 @dataclass(frozen=True)
