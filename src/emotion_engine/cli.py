@@ -390,7 +390,7 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Start the web app: simulation, neuromodulator lab, compare runs, and the simulate API.
+    """Start the web app: simulation, neuromodulator lab, compare runs, paradigms, and the API.
 
     At most 4 episodes and 2 comparisons run at once; up to 64 calls wait in the queue.
     """
@@ -404,7 +404,7 @@ def demo(
         require_demo()
     except MissingExtra as e:
         fail(str(e))
-    from emotion_engine.app.server import credentials, serve
+    from emotion_engine.app.server import STARTUP, credentials, serve
 
     try:
         login = None if auth is None else credentials(auth)
@@ -414,11 +414,22 @@ def demo(
     problem = _address_problem(host, port)
     if problem:
         fail(problem)
-    typer.echo(f"Emotion Engine web app on http://{where} (Ctrl+C to stop)", err=True)
-    try:
-        serve(host=host, port=port, checkpoints=checkpoints, auth=login)
-    except OSError as e:  # e.g. the port taken since the check: say so as the check would
-        fail(_address_problem(host, port) or f"cannot serve on {where}: {clip(str(e))}")
+    console = _stderr_console()
+    with ExitStack() as startup:
+        advance = startup.enter_context(progress_bar(STARTUP[0], len(STARTUP), "stages", console))
+
+        def stage(now: str | None) -> None:
+            """The bar names each start-up stage; once the server is up, the URL replaces it."""
+            if now is None:
+                startup.close()
+                typer.echo(f"Emotion Engine web app on http://{where} (Ctrl+C to stop)", err=True)
+            else:  # a stage begins: the one before it is done
+                advance(int(now != STARTUP[0]), now)
+
+        try:
+            serve(host=host, port=port, checkpoints=checkpoints, auth=login, on_stage=stage)
+        except OSError as e:  # e.g. the port taken since the check: say so as the check would
+            fail(_address_problem(host, port) or f"cannot serve on {where}: {clip(str(e))}")
 
 
 SIMULATE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -1343,8 +1354,6 @@ def sweep(
     as_json: JsonFlag = False,
 ) -> None:
     """Train and evaluate every (condition, seed) pair, locally or on Ray; rerun to resume."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from emotion_engine.training.config import ConfigError
     from emotion_engine.training.sweep import (
         SweepError,
@@ -1378,13 +1387,11 @@ def sweep(
             import_ray(local=address is None)
     except (ValueError, SweepError) as e:
         fail(str(e))
-    columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("trials"))
     console = _stderr_console()
-    with Progress(*columns, console=console, transient=as_json) as bar:
-        task = bar.add_task("sweep", total=len(settings.trials()))
+    with progress_bar("sweep", len(settings.trials()), "trials", console) as advance:
 
         def show(row: dict) -> None:
-            bar.advance(task)
+            advance(1)
             survival = row["child_survival_rate"]
             console.print(f"{row['condition']} seed {row['seed']}: {row['status']}"
                           + (f", child survival {survival:.3f}" if survival is not None else "")
@@ -1460,20 +1467,25 @@ def _stderr_console():
 
 @contextmanager
 def progress_bar(label: str, total: int, unit: str = "steps", console: Any = None
-                 ) -> Iterator[Callable[[int], None]]:  # fmt: skip
+                 ) -> Iterator[Callable[..., None]]:  # fmt: skip
     """A bar on stderr, ``label`` done/total ``unit`` and the time left, drawn only when stderr
-    is a terminal and gone when the block ends; yields ``advance(n)``. Print through its
+    is a terminal and gone when the block ends; yields ``advance(n, stage=None)`` (n more
+    done; a stage renames the bar for the stage now under way). Print through its
     ``console`` (default: a new one on stderr) while it runs."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = console or _stderr_console()
-    columns = (TextColumn(label), BarColumn(),
+    columns = (TextColumn("{task.description}"), BarColumn(),
                TextColumn(f"{{task.completed:,.0f}}/{{task.total:,.0f}} {unit}"),
                TimeRemainingColumn())  # fmt: skip
     with Progress(*columns, console=console, transient=True,
                   disable=not console.is_terminal) as bar:  # fmt: skip
         task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+
+        def advance(n: int, stage: str | None = None) -> None:
+            bar.update(task, advance=n, description=stage, refresh=stage is not None)
+
+        yield advance
 
 
 @app.command()
