@@ -1,0 +1,206 @@
+"""Families of one to three children: per-pair bonds, care that reaches one child, threats
+that choose a child, observations of every other agent, and per-child statistics."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from emotion_engine.affect import EVENTS, PRIMITIVES
+from emotion_engine.worlds import caretaking_v0, crisis_v0
+from emotion_engine.worlds.core import (
+    COMFORT,
+    FEED,
+    OBS_FEATURES,
+    SHIELD,
+    STAY,
+    WorldParams,
+    reset,
+    step,
+)
+from emotion_engine.worlds.family import agent_names, mirror, others, reciprocal
+from emotion_engine.worlds.observation import observe
+from emotion_engine.worlds.randomness import PREY_STREAM, uniform
+from emotion_engine.worlds.render import ansi, rgb_array
+from emotion_engine.worlds.spec import obs_dim, obs_features
+
+ATTACHMENT = PRIMITIVES.index("attachment")
+EV = {name: i for i, name in enumerate(EVENTS)}
+TWO = WorldParams(n_children=2)
+FAR_FOOD = [[0, 0], [0, 1], [0, 2]]
+
+
+def family_world(params=TWO, pos=((4, 4), (4, 5), (4, 3)), hunger=None, **fields):
+    """One world of ``params`` with its agents at ``pos`` and food far away."""
+    state, _ = reset(params, [0])
+    values = {"pos": np.array([pos]), "food": np.array([FAR_FOOD])}
+    if hunger is not None:
+        values["hunger"] = np.array([hunger], dtype=float)
+    return replace(state, **values, **{k: np.asarray([v]) for k, v in fields.items()})
+
+
+def test_agents_are_a_parent_and_its_children():
+    assert agent_names(1) == ("parent_0", "child_0")
+    assert agent_names(3) == ("parent_0", "child_0", "child_1", "child_2")
+    assert others(3).tolist() == [[1, 2], [0, 2], [0, 1]]
+    assert reciprocal(3).tolist() == [[0, 0], [0, 1], [1, 1]]
+    pairs = np.arange(6).reshape(1, 3, 2)  # entry (i, k): i's towards its k-th other
+    assert mirror(pairs)[0].tolist() == [[2, 4], [0, 5], [1, 3]]
+
+
+@pytest.mark.parametrize("bad", [0, 4, 1.5, "two", True])
+def test_n_children_is_checked_in_one_line(bad):
+    with pytest.raises(ValueError, match=r"^n_children must be an integer from 1 to 3; got "):
+        WorldParams(n_children=bad)
+    with pytest.raises(ValueError, match="n_children must be an integer from 1 to 3"):
+        crisis_v0.parallel_env(n_children=bad)
+
+
+def test_strangers_are_checked():
+    with pytest.raises(ValueError, match="strangers must be an integer from 0 to n_children − 1"):
+        WorldParams(n_children=2, strangers=2)
+
+
+def test_each_agent_is_bonded_per_pair_and_a_stranger_child_starts_unbonded():
+    state, obs = reset(WorldParams(n_children=3), [0, 1])
+    assert state.pos.shape == (2, 4, 2) and obs.shape == (2, 4, 103)
+    bonds = state.affect.social[0, ..., ATTACHMENT]
+    assert bonds.tolist() == [[0.3, 0.3, 0.3], [0.5, 0.0, 0.0], [0.5, 0.0, 0.0], [0.5, 0.0, 0.0]]
+    assert state.identity[0].tolist() == [0, 1, 2, 3]
+    assert (np.abs(state.pos[:, 1:] - state.pos[:, :1]) <= 2).all()  # near the parent
+    met, _ = reset(WorldParams(n_children=2, strangers=1), [0])
+    assert met.affect.social[0, ..., ATTACHMENT].tolist() == [[0.3, 0.0], [0.5, 0.0], [0.0, 0.0]]
+    assert met.identity[0].tolist() == [0, 1, 4]  # an identity no own child has
+
+
+def test_one_child_keeps_the_layout_of_before_families():
+    assert obs_features(1) == OBS_FEATURES and obs_dim(1) == 49
+    assert [obs_dim(n) for n in (1, 2, 3)] == [49, 76, 103]
+    names = [f[0] for f in obs_features(2)]
+    assert names[6:18:6] == ["other_drow@0", "other_drow@1"]
+    assert "own_social_attachment@1" in names and names[-1] == "other_signature_3@1"
+
+
+def test_each_agent_observes_every_other_in_agent_order():
+    state = family_world(hunger=[0.1, 0.2, 0.7])
+    obs = observe(TWO, state)[0]
+    at = {name: i for i, (name, _, _) in enumerate(obs_features(2))}
+    assert obs[0, [at["other_hunger@0"], at["other_hunger@1"]]].tolist() == pytest.approx(
+        [0.2, 0.7]
+    )
+    assert obs[1, [at["other_hunger@0"], at["other_hunger@1"]]].tolist() == pytest.approx(
+        [0.1, 0.7]
+    )
+    assert obs[2, [at["other_hunger@0"], at["other_hunger@1"]]].tolist() == pytest.approx(
+        [0.1, 0.2]
+    )
+    assert obs[0, at["other_dcol@1"]] == pytest.approx(-1 / 8)  # child_1 one cell left
+    assert obs[1, at["own_social_attachment@0"]] == pytest.approx(0.5)
+    assert obs[1, at["own_social_attachment@1"]] == 0.0  # siblings start unbonded
+
+
+def test_a_feed_goes_to_the_hungrier_adjacent_child_and_stills_its_hunger_only():
+    state = family_world(hunger=[0.2, 0.4, 0.6], carrying=[True, False, False])
+    new, *_, info = step(TWO, state, [[FEED, STAY, STAY]])
+    assert new.hunger[0].tolist() == pytest.approx([0.204, 0.412, 0.112])
+    assert not new.carrying[0, 0]
+    assert info.pair_events[0, 2, :, EV["fed"]].tolist() == [1.0, 0.0]  # by the parent
+    assert info.pair_events[0, 1, :, EV["fed"]].tolist() == [0.0, 0.0]
+    assert info.events[0, 0, EV["cared"]] == 1.0
+    tie = family_world(hunger=[0.2, 0.5, 0.5], carrying=[True, False, False])
+    fed, *_ = step(TWO, tie, [[FEED, STAY, STAY]])
+    assert fed.hunger[0].tolist() == pytest.approx([0.204, 0.012, 0.512])  # child_0 on a tie
+
+
+def test_a_feed_reaches_only_an_adjacent_child():
+    state = family_world(pos=((4, 4), (4, 6), (4, 3)), hunger=[0.2, 0.9, 0.3],
+                         carrying=[True, False, False])  # fmt: skip
+    new, *_ = step(TWO, state, [[FEED, STAY, STAY]])
+    assert new.hunger[0].tolist() == pytest.approx([0.204, 0.912, 0.0])
+
+
+def test_comfort_goes_to_the_lonelier_adjacent_child():
+    state = family_world(loneliness=[0.0, 0.2, 0.4])
+    new, *_, info = step(TWO, state, [[COMFORT, STAY, STAY]])
+    assert new.loneliness[0, 1] == pytest.approx(0.203)  # near: 0.3 × 0.01
+    assert new.loneliness[0, 2] == pytest.approx(0.103)  # comforted: −0.3
+    assert info.pair_events[0, 2, 0, EV["comforted"]] == 1.0
+    assert info.pair_events[0, 1, 0, EV["comforted"]] == 0.0
+
+
+def _first_threat(params, seed):
+    state, _ = reset(params, [seed])
+    while state.threat_left[0] == 0:
+        state, *_ = step(params, state, [[STAY] * params.n_agents])
+    return state
+
+
+def test_a_threat_goes_for_the_child_its_stream_draws():
+    params = WorldParams(scenario="crisis", n_children=3, threat_period=5)
+    seen = set()
+    for seed in range(12):
+        state = _first_threat(params, seed)
+        u = uniform(state.key, np.array([5]), PREY_STREAM, 1)[0, 0]
+        assert state.threat_prey[0] == 1 + int(u * 3)  # uniform among the 3 live children
+        assert _first_threat(params, seed).threat_prey[0] == state.threat_prey[0]
+        seen.add(int(state.threat_prey[0]))
+    assert seen == {1, 2, 3}
+
+
+def test_a_threat_strikes_its_prey_and_a_shield_guards_it():
+    params = WorldParams(scenario="crisis", n_children=2, threat_period=5)
+    state = family_world(params, threat=[4, 2], threat_left=3, threat_prey=2)
+    struck, *_, info = step(params, state, [[STAY, STAY, STAY]])
+    # a blow of 0.05 × vulnerability (child 2.0, parent 1.0), and each regenerates
+    assert struck.health[0].tolist() == pytest.approx([1.0, 1.0, 0.902])
+    shielded, *_, info = step(params, state, [[SHIELD, STAY, STAY]])
+    assert shielded.health[0].tolist() == pytest.approx([0.956, 1.0, 0.992])
+    assert info.pair_events[0, 0, :, EV["protected_other"]].tolist() == [0.0, 1.0]
+    assert info.pair_events[0, 2, :, EV["was_protected"]].tolist() == [1.0, 0.0]
+    assert shielded.stats[0, params.stats.index("shields_for_child_1")] == 1.0
+    assert shielded.stats[0, params.stats.index("shields_for_child_0")] == 0.0
+
+
+def test_the_threat_turns_to_the_first_live_child_when_its_prey_is_dead():
+    params = WorldParams(scenario="crisis", n_children=2)
+    state = family_world(params, pos=((0, 0), (8, 8), (4, 4)), threat=[8, 0], threat_left=3,
+                         threat_prey=2, health=[1.0, 1.0, 0.0])  # fmt: skip
+    new, *_ = step(params, state, [[STAY, STAY, STAY]])
+    assert new.threat_prey[0] == 1 and new.threat[0].tolist() == [8, 1]
+
+
+def test_episode_metrics_report_each_child():
+    params = WorldParams(n_children=2, max_cycles=1)
+    state = family_world(params, hunger=[0.2, 0.4, 0.6], carrying=[True, False, False],
+                         health=[1.0, 1.0, 0.0])  # fmt: skip
+    *_, info = step(params, state, [[FEED, STAY, STAY]])
+    episode = {k: v[0].item() for k, v in info.episode.items()}
+    assert episode["children_survived"] == 0.5 and episode["child_survived"] is True
+    assert episode["child_1_survived"] is False and episode["child_0_survived"] is True
+    assert episode["feeds_to_child_0"] == 1 and episode["feeds_to_child_1"] == 0  # child_1 dead
+    assert episode["feeds"] == 1 and episode["health_auc_child_1"] == 0.0
+    assert episode["attachment_parent_child_1"] < 0.3 < episode["attachment_parent_child_0"]
+
+
+def test_infos_name_every_other_agent():
+    env = caretaking_v0.parallel_env(n_children=2)
+    env.reset(seed=0)
+    *_, infos = env.step(dict.fromkeys(env.agents, STAY))
+    assert list(infos) == ["parent_0", "child_0", "child_1"]
+    assert list(infos["child_1"]["attachment"]) == ["parent_0", "child_0"]
+    assert infos["child_1"]["other_identity"] == {"parent_0": 0, "child_0": 1}
+    assert infos["parent_0"]["attachment"]["child_1"] == pytest.approx(
+        float(env.state.affect.social[0, 0, 1, ATTACHMENT])
+    )
+
+
+def test_render_draws_every_child():
+    state = family_world(WorldParams(n_children=3), pos=((4, 4), (4, 5), (4, 3), (3, 4)))
+    params = WorldParams(n_children=3)
+    frame = rgb_array(state, params)
+    assert frame.shape == (9 * 40 + 8 + 28 * 4, 9 * 40, 3)
+    colours = {tuple(c) for c in frame.reshape(-1, 3)}
+    assert {(240, 150, 30), (150, 60, 180), (30, 150, 140)} <= colours
+    text = ansi(state, params)
+    assert all(mark in text.splitlines()[4] for mark in "0P1") and "2" in text.splitlines()[3]
+    assert "child_2: health" in text
