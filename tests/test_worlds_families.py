@@ -1,17 +1,24 @@
 """Families of one to three children: per-pair bonds, care that reaches one child, threats
 that choose a child, observations of every other agent, and per-child statistics."""
 
+import json
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from emotion_engine.affect import EVENTS, PRIMITIVES
+from emotion_engine.cli import app
+from emotion_engine.policies import make_policy
 from emotion_engine.worlds import caretaking_v0, crisis_v0
 from emotion_engine.worlds.core import (
     COMFORT,
+    DOWN,
     FEED,
+    LEFT,
     OBS_FEATURES,
+    RIGHT,
     SHIELD,
     STAY,
     WorldParams,
@@ -20,6 +27,7 @@ from emotion_engine.worlds.core import (
 )
 from emotion_engine.worlds.family import agent_names, mirror, others, reciprocal
 from emotion_engine.worlds.observation import observe
+from emotion_engine.worlds.policies import CHILD_POLICIES, caring_parent, neediest
 from emotion_engine.worlds.randomness import PREY_STREAM, uniform
 from emotion_engine.worlds.render import ansi, rgb_array
 from emotion_engine.worlds.spec import obs_dim, obs_features
@@ -28,6 +36,7 @@ ATTACHMENT = PRIMITIVES.index("attachment")
 EV = {name: i for i, name in enumerate(EVENTS)}
 TWO = WorldParams(n_children=2)
 FAR_FOOD = [[0, 0], [0, 1], [0, 2]]
+runner = CliRunner()
 
 
 def family_world(params=TWO, pos=((4, 4), (4, 5), (4, 3)), hunger=None, **fields):
@@ -204,3 +213,46 @@ def test_render_draws_every_child():
     text = ansi(state, params)
     assert all(mark in text.splitlines()[4] for mark in "0P1") and "2" in text.splitlines()[3]
     assert "child_2: health" in text
+
+
+# --- scripted policies and commands ----------------------------------------------------------
+
+
+def test_the_caring_parent_tends_the_neediest_child():
+    hungry_right = family_world(pos=((4, 4), (4, 1), (4, 7)), hunger=[0.2, 0.2, 0.6],
+                                carrying=[True, False, False])  # fmt: skip
+    assert neediest(hungry_right).tolist() == [2]
+    assert caring_parent(hungry_right).tolist() == [RIGHT]
+    tie = replace(hungry_right, hunger=np.array([[0.2, 0.6, 0.6]]))
+    assert neediest(tie).tolist() == [1] and caring_parent(tie).tolist() == [LEFT]
+    lonely = replace(hungry_right, loneliness=np.array([[0.0, 0.7, 0.0]]))
+    assert neediest(lonely).tolist() == [1]
+    threatened = replace(hungry_right, threat=np.array([[3, 1]]), threat_left=np.array([2]))
+    assert neediest(threatened).tolist() == [1]  # a threat near comes first
+    dead = replace(hungry_right, health=np.array([[1.0, 1.0, 0.0]]))
+    assert neediest(dead).tolist() == [1]
+
+
+def test_child_partners_and_the_scripted_children_act_for_every_child():
+    state = family_world(WorldParams(n_children=3), pos=((4, 4), (4, 7), (1, 4), (4, 5)))
+    assert CHILD_POLICIES["clingy"](TWO, 0)(state, None).tolist() == [[LEFT, DOWN, STAY]]
+    assert CHILD_POLICIES["stationary"](TWO, 0)(state, None).tolist() == [[STAY] * 3]
+    actions, _ = make_policy("scripted", WorldParams(n_children=3))(state, None)
+    assert actions.shape == (1, 4) and actions[0, 1:].tolist() == [LEFT, DOWN, STAY]
+
+
+def test_simulate_takes_the_number_of_children():
+    out = runner.invoke(app, ["simulate", "--n-children", "2", "--steps", "50", "--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.stdout)
+    assert result["n_children"] == 2 and result["children_survived"] == 1.0
+    assert result["feeds"] == result["feeds_to_child_0"] + result["feeds_to_child_1"]
+    bad = runner.invoke(app, ["simulate", "--n-children", "4", "--steps", "5"])
+    assert bad.exit_code == 2
+    assert bad.stderr.strip() == "error: n_children must be an integer from 1 to 3; got 4"
+
+
+def test_a_policy_trained_with_one_child_refuses_a_family_in_one_line():
+    with pytest.raises(ValueError, match=r"^untrained reads observations of 49 features \(a "
+                       r"family of 1 child\); worlds of 2 children give 76: "):  # fmt: skip
+        make_policy("untrained", TWO)

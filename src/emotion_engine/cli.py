@@ -81,6 +81,14 @@ PRESET_HELP = (
 )
 PresetOption = Annotated[str, typer.Option(help=PRESET_HELP)]
 """The ``--preset`` option of simulate, evaluate, paradigm and train."""
+NChildrenOption = Annotated[
+    int,
+    typer.Option(
+        help="Children in the family, 1 to 3 (agents child_0 …; the care acts reach the "
+        "neediest adjacent child)."
+    ),
+]
+"""The ``--n-children`` option of simulate."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -472,6 +480,7 @@ def simulate(
     ] = "scripted",
     child_policy: ChildPolicyOption = "co-trained",
     preset: PresetOption = "default",
+    n_children: NChildrenOption = 1,
     reward_mode: Annotated[
         str, typer.Option(help="extrinsic, emotional or explicit (reported returns).")
     ] = "extrinsic",
@@ -516,7 +525,8 @@ def simulate(
     if policy in LEARNED_POLICIES or is_learned_partner(child_policy):
         _configure_torch()
     try:
-        params = WorldParams.preset(preset, scenario, max_cycles=steps, reward_mode=reward_mode)
+        params = WorldParams.preset(preset, scenario, max_cycles=steps, reward_mode=reward_mode,
+                                    n_children=n_children)  # fmt: skip
         act = with_child(make_policy(policy, params, seed), child_policy, params, seed)
     except ValueError as e:
         fail(str(e))
@@ -545,7 +555,8 @@ def simulate(
 
         with progress_bar("episode", steps) as advance:
             result = run(scenario, steps, seed, act, on_frame=on_frame, on_step=on_step,
-                         preset=preset, reward_mode=reward_mode, progress=advance)  # fmt: skip
+                         preset=preset, reward_mode=reward_mode, progress=advance,
+                         n_children=n_children)  # fmt: skip
         if gif is not None:
             writer.close()
         if faces is not None:
@@ -565,6 +576,7 @@ def simulate(
                 "child_policy": child_policy,
                 "seed": seed,
             }
+            | ({"n_children": n_children} if n_children > 1 else {})
             | result
         )
         return

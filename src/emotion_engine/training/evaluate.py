@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from emotion_engine.policies import CO_TRAINED, make_policy, with_child
+from emotion_engine.policies import CO_TRAINED, fitted, make_policy, with_child
 from emotion_engine.stats import mean_ci
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.policies import CHILD_POLICIES
@@ -88,7 +88,7 @@ def evaluate(
     else:  # torch, imported only for a learned policy
         from emotion_engine.agents.policy_file import learned_policy
 
-        act = learned_policy(checkpoint, scenario, seed=seed)
+        act = fitted(learned_policy(checkpoint, scenario, seed=seed), params, str(checkpoint))
         note = preset_note(checkpoint, preset)
         params = rewarded_as_trained(params, checkpoint)
         policy = str(checkpoint)
