@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from emotion_engine.affect import EVENTS, PRIMITIVES
 from emotion_engine.cli import app
 from emotion_engine.policies import make_policy
+from emotion_engine.training.evaluate import evaluate, preference_shares
 from emotion_engine.worlds import caretaking_v0, crisis_v0
 from emotion_engine.worlds.core import (
     COMFORT,
@@ -254,5 +255,48 @@ def test_simulate_takes_the_number_of_children():
 
 def test_a_policy_trained_with_one_child_refuses_a_family_in_one_line():
     with pytest.raises(ValueError, match=r"^untrained reads observations of 49 features \(a "
-                       r"family of 1 child\); worlds of 2 children give 76: "):  # fmt: skip
+                       r"family of 1 child\); worlds of 2 children give 76, "):  # fmt: skip
         make_policy("untrained", TWO)
+
+
+# --- the preference evaluation ---------------------------------------------------------------
+
+
+def care(own_feeds, stranger_feeds, own_comfort=0, stranger_shields=0):
+    """Per-episode preference metrics of one episode with these care acts."""
+    counts = {"feeds_to": (own_feeds, stranger_feeds), "comfort_to": (own_comfort, 0),
+              "shields_for": (0, stranger_shields)}  # fmt: skip
+    return {f"{act}_child_{c}": np.array([n[c]]) for act, n in counts.items() for c in (0, 1)}
+
+
+def test_the_preference_is_the_share_of_care_acts_that_go_to_the_own_child():
+    assert preference_shares(care(5, 0))["preference_share"].tolist() == [1.0]
+    assert preference_shares(care(0, 4))["preference_share"].tolist() == [0.0]
+    mixed = preference_shares(care(2, 1, own_comfort=1, stranger_shields=2))
+    assert mixed["preference_share"].tolist() == [0.5]
+    assert mixed["care_acts_own"].tolist() == [3.0] and mixed["care_acts_stranger"].tolist() == [
+        3.0
+    ]
+    assert np.isnan(preference_shares(care(0, 0))["preference_share"]).all()
+
+
+def test_the_preference_of_the_scripted_carer_is_near_even():
+    result = evaluate("caretaking", policy="scripted", episodes=6, steps=150, preference=True)
+    assert result["preference_episodes"] == 6
+    assert 0.4 < result["preference_index"] < 0.6  # it tends the neediest, whoever it is
+    low, high = result["preference_index_ci95"]
+    assert low <= result["preference_index"] <= high
+    assert result["care_acts_own_per_episode"] > 0 and result["care_acts_stranger_per_episode"] > 0
+
+
+def test_evaluate_preference_on_the_command_line():
+    out = runner.invoke(app, ["evaluate", "--policy", "scripted", "--preference", "--episodes",
+                              "3", "--steps", "60", "--json"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.stdout)
+    assert 0.0 <= result["preference_index"] <= 1.0 and len(result["preference_index_ci95"]) == 2
+    bad = runner.invoke(app, ["evaluate", "--preference", "--episodes", "3", "--steps", "20"])
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("error: trained reads observations of 49 features (a family of "
+                                 "1 child); worlds of 2 children give 76")  # fmt: skip
+    assert len(bad.stderr.strip().splitlines()) == 1

@@ -1055,6 +1055,16 @@ def evaluate(
             "JSON lines for .jsonl, CSV for .csv (an undefined metric is null / empty)."
         ),
     ] = None,
+    preference: Annotated[
+        bool,
+        typer.Option(
+            "--preference",
+            help="Place the parent with its own child (child_0) and an unfamiliar one "
+            "(child_1, no bond either way), both driven by --child-policy, and report "
+            "preference_index: the share of its care acts (feeds, comfort, shields) that went "
+            "to its own child, with a 95% bootstrap CI over episodes (0.5: no preference).",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Many episodes on held-out seeds: survival, attachment, self-sacrifice, with 95% CIs."""
@@ -1064,6 +1074,7 @@ def evaluate(
         EPISODE_FILE_SUFFIXES,
         METRIC_FIELDS,
         PARTNER_CELLS,
+        PREFERENCE_FIELDS,
         episode_rows,
         evaluate_partners,
         write_episodes,
@@ -1080,7 +1091,7 @@ def evaluate(
     def with_child(child: str) -> dict[str, Any]:
         return run(scenario, policy, checkpoint, episodes, seed, steps, child,
                    on_episodes=lambda m: played.append((child, m)), preset=preset,
-                   progress=advance)  # fmt: skip
+                   progress=advance, preference=preference)  # fmt: skip
 
     cells = len(PARTNER_CELLS) if every else 1
     try:
@@ -1108,7 +1119,7 @@ def evaluate(
     if every:
         typer.echo(partners_table(result))
         return
-    ci_of = {name: ci_name for name, ci_name, _ in METRIC_FIELDS}
+    ci_of = {name: ci_name for name, ci_name, _ in METRIC_FIELDS + PREFERENCE_FIELDS}
     for key, value in result.items():
         if key.endswith("_ci95"):
             continue

@@ -67,8 +67,9 @@ def fitted(policy: LearnedPolicy, params: WorldParams, source: str) -> LearnedPo
     if read != given:
         raise ValueError(
             f"{source} reads observations of {read} features (a family of "
-            f"{family_of(read)}); worlds of {params.n_children} children give {given}: use a "
-            "scripted policy (--policy scripted) or one trained with as many children"
+            f"{family_of(read)}); worlds of {params.n_children} children give {given}, and "
+            "training for families is not supported yet: use a scripted parent (--policy "
+            "scripted, selfish or random)"
         )
     return policy
 
