@@ -12,7 +12,7 @@ from emotion_engine.affect import EVENTS, PRIMITIVES
 from emotion_engine.cli import app
 from emotion_engine.policies import make_policy
 from emotion_engine.training.evaluate import evaluate, preference_shares
-from emotion_engine.worlds import caretaking_v0, crisis_v0
+from emotion_engine.worlds import caretaking_v0, crisis_v0, vector_env
 from emotion_engine.worlds.core import (
     COMFORT,
     DOWN,
@@ -300,3 +300,15 @@ def test_evaluate_preference_on_the_command_line():
     assert bad.stderr.startswith("error: trained reads observations of 49 features (a family of "
                                  "1 child); worlds of 2 children give 76")  # fmt: skip
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_vector_env_has_an_entry_for_every_agent_of_a_family():
+    env = vector_env("crisis", 2, n_children=2, max_cycles=5)
+    obs, _ = env.reset(seed=3)
+    assert env.num_envs == 6 and obs.shape == (6, 76 + 2)
+    assert obs[:, -2:].tolist() == [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]] * 2  # parent, children
+    world = reset(WorldParams(scenario="crisis", n_children=2, max_cycles=5), [3, 4])[1]
+    np.testing.assert_array_equal(obs[:, :-2], world.reshape(6, -1))
+    for _ in range(5):
+        obs, rewards, terminated, truncated, _ = env.step(np.full(6, STAY))
+    assert rewards.shape == (6,) and truncated.all() and not terminated.any()
