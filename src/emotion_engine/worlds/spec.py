@@ -393,7 +393,7 @@ class WorldParams:
         values = preset_fields(name, scenario) | fields
         return cls(scenario=scenario, **values)  # type: ignore[arg-type]
 
-    @property
+    @cached_property
     def n_agents(self) -> int:
         """The parent and its children."""
         return 1 + self.n_children
