@@ -42,7 +42,7 @@ NO_OBS = np.zeros((1, 1), dtype=np.float32)  # the scripted children read the st
 
 
 def child(name, state, seed=0):
-    return CHILD_POLICIES[name](PARAMS, seed)(state, NO_OBS).tolist()
+    return CHILD_POLICIES[name](PARAMS, seed)(state, NO_OBS)[:, 0].tolist()  # the one child
 
 
 def test_the_partner_names():
@@ -81,7 +81,7 @@ def test_a_forager_heads_for_the_nearest_food_and_eats_on_it():
 def test_a_random_child_is_seeded_and_uses_every_action():
     state = one_world()
     a, b, c = (CHILD_POLICIES["random"](PARAMS, seed) for seed in (5, 5, 6))
-    runs = [np.concatenate([p(state, NO_OBS) for _ in range(300)]) for p in (a, b, c)]
+    runs = [np.concatenate([p(state, NO_OBS)[:, 0] for _ in range(300)]) for p in (a, b, c)]
     assert np.array_equal(runs[0], runs[1]) and not np.array_equal(runs[0], runs[2])
     assert np.bincount(runs[0], minlength=N_ACTIONS).min() > 10  # all 10 actions, ~30 each
     assert np.array_equal(runs[0], np.random.default_rng(5).integers(0, N_ACTIONS, 300))

@@ -68,7 +68,7 @@ def test_without_the_birth_bond_the_family_starts_unattached():
     assert params.initial_attachment == (0.0, 0.0)
     assert params == replace(born, initial_attachment=(0.0, 0.0))  # nothing else changes
     state, _ = reset(params, [0, 1])
-    assert state.affect.attachment.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    assert state.affect.attachment.tolist() == [[[0.0], [0.0]], [[0.0], [0.0]]]
 
 
 def test_validation_and_ablation():

@@ -90,7 +90,7 @@ def test_a_stranger_takes_the_childs_place_with_a_fresh_body_and_no_bond():
     assert met.hunger.tolist() == [[before.hunger[0, PARENT], 0.3]]
     assert met.loneliness.tolist() == [[0.0, 0.0]]
     assert met.carrying.tolist() == before.carrying.tolist()
-    assert met.affect.attachment.tolist() == [[0.0, 0.0]]
+    assert met.affect.attachment.tolist() == [[[0.0], [0.0]]]  # one pair each
     rest = one_world().affect  # affect at rest (the newcomer's primitives all 0)
     for name in ("levels", "primary", "mood"):
         np.testing.assert_array_equal(getattr(met.affect, name)[0, CHILD],
@@ -99,8 +99,8 @@ def test_a_stranger_takes_the_childs_place_with_a_fresh_body_and_no_bond():
                                       getattr(before.affect, name)[0, PARENT])  # fmt: skip
     assert not met.affect.social[0, CHILD].any()
     # the parent's other social primitives carry on; only its bond is keyed to the child
-    np.testing.assert_array_equal(met.affect.social[0, PARENT, 1:],
-                                  before.affect.social[0, PARENT, 1:])  # fmt: skip
+    np.testing.assert_array_equal(met.affect.social[0, PARENT, :, 1:],
+                                  before.affect.social[0, PARENT, :, 1:])  # fmt: skip
     assert met.stats.tolist() == before.stats.tolist() and met.t.tolist() == before.t.tolist()
 
 
@@ -113,7 +113,9 @@ def test_the_parent_sees_a_stranger_and_nothing_of_the_old_bond():
     assert seen[attachment] > 0.1 and now[attachment] == 0.0
     # a step later the bond is still the stranger's own, from 0, not the child's
     after, *_ = act(PARAMS, met, parent=8)
-    assert 0.0 <= after.affect.attachment[0, PARENT] < 0.1 * before.affect.attachment[0, PARENT]
+    assert (
+        0.0 <= after.affect.attachment[0, PARENT, 0] < 0.1 * before.affect.attachment[0, PARENT, 0]
+    )
     assert after.identity.tolist() == [[0, 2]]
 
 

@@ -37,7 +37,7 @@ def test_infos_are_the_worlds_values_by_name(env):
         assert list(got["expressed"]) == list(EMOTIONS)
         assert list(got["expressed"].values()) == state.affect.primary[env, i].tolist()
         assert got["valence"] == core_affect(state.affect.primary[env])[i, 0]
-        assert got["attachment"] == {other: state.affect.social[env, i, ATTACHMENT]}
+        assert got["attachment"] == {other: state.affect.social[env, i, 0, ATTACHMENT]}
         assert got["identity"] == i and got["other_identity"] == {other: 1 - i}
         assert sum(got["reward_terms"].values()) == pytest.approx(float(rewards[env, i]), abs=1e-6)
         happened = {
@@ -53,7 +53,7 @@ def test_pettingzoo_infos_carry_the_named_fields():
         *_, infos = env.step({a: 8 for a in env.agents})  # comfort
     state = env.state
     assert infos["parent_0"]["health"] == state.health[0, 0]
-    assert infos["child_0"]["attachment"] == {"parent_0": state.affect.social[0, 1, ATTACHMENT]}
+    assert infos["child_0"]["attachment"] == {"parent_0": state.affect.social[0, 1, 0, ATTACHMENT]}
     assert set(infos["parent_0"]) == {
         "health", "hunger", "expressed", "valence", "identity", "attachment", "other_identity",
         "reward_terms", "events"

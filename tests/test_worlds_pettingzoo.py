@@ -2,6 +2,7 @@
 the batched core."""
 
 import pickle
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -15,12 +16,24 @@ from pettingzoo.test import (
 
 from emotion_engine.worlds import caretaking_v0, crisis_v0
 from emotion_engine.worlds.core import AGENTS, N_ACTIONS, WorldParams, reset, step
+from emotion_engine.worlds.family import agent_names
 
 MODULES = (caretaking_v0, crisis_v0)
 
 
-@pytest.mark.parametrize("mod", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
-def test_pettingzoo_suite(mod):
+def family(mod, n_children):
+    """A world module whose envs hold ``n_children`` children (what PettingZoo's tests call)."""
+    return SimpleNamespace(
+        parallel_env=lambda **kw: mod.parallel_env(n_children=n_children, **kw),
+        env=lambda **kw: mod.env(n_children=n_children, **kw),
+    )
+
+
+@pytest.mark.parametrize("n_children", [1, 2, 3])
+@pytest.mark.parametrize("world", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def test_pettingzoo_suite(world, n_children):
+    mod = family(world, n_children)
+    assert mod.parallel_env().possible_agents == list(agent_names(n_children))
     parallel_api_test(mod.parallel_env(max_cycles=300), num_cycles=400)
     parallel_seed_test(lambda: mod.parallel_env(max_cycles=200))
     max_cycles_test(mod)

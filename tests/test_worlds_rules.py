@@ -671,8 +671,8 @@ def expected_affect(params, state, new, info, extra=None):
     drive[..., MODULATORS.index("cortisol")] = 1.0 * felt + 0.4 * new.loneliness
     if extra is not None:
         drive += extra
-    face = state.affect.primary[:, ::-1]
-    return step_affect(state.affect, info.events, params.dt, params.affect, drive, face)
+    face = state.affect.primary[:, ::-1, None]  # the one other's face, per pair
+    return step_affect(state.affect, info.pair_events, params.dt, params.affect, drive, face)
 
 
 @pytest.mark.parametrize("hunger, loneliness", [([0.2, 0.3], [0.0, 0.0]), ([0.9, 0.6], [0.3, 0.7])])
@@ -907,7 +907,7 @@ def test_end_episode_metrics_count_meals_and_sum_the_rewards():
     assert [episode["parent_return"][0], episode["child_return"][0]] == exactly(total.tolist())
     assert episode["parent_health"].tolist() == [1.0]
     assert episode["child_health"].tolist() == [1.0]
-    social = state.affect.social[0, :, ATTACHMENT]
+    social = state.affect.social[0, :, 0, ATTACHMENT]
     assert episode["attachment_parent_child"].tolist() == [social[PARENT]]
     assert episode["attachment_child_parent"].tolist() == [social[CHILD]]
 
@@ -938,12 +938,12 @@ def test_rewards_emotional_and_explicit_terms_of_one_step():
     state = one_world(emotional, **fields)
     new, _, _, _, _, info = act(emotional, state, FEED)
     valence = np.clip(core_affect(new.affect.primary)[0, :, 0] / 0.5, -1.0, 1.0)
-    attachment = new.affect.social[0, :, ATTACHMENT]
+    attachment = new.affect.social[0, :, 0, ATTACHMENT]
     want = {
         "own_valence": 0.01 * valence,
         "empathic_joy": 0.1 * attachment * np.maximum(valence[::-1], 0.0),
         "empathic_distress": 0.1 * attachment * np.minimum(valence[::-1], 0.0),
-        "bond": attachment - state.affect.social[0, :, ATTACHMENT],
+        "bond": attachment - state.affect.social[0, :, 0, ATTACHMENT],
     }
     for name, values in want.items():
         assert info.reward_terms[name][0].tolist() == exactly(values.tolist()), name
@@ -1011,7 +1011,7 @@ def test_observations_of_the_emotions():
     state = one_world(pos=[[4, 4], [4, 5]], food=FAR_FOOD)
     primary = np.array([[[0.4, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], [0.1, 0.1, 0.4, 0.1, 0.1, 0.1, 0.1]]])
     mood = np.array([[[0.25, 0.5], [-0.5, 0.75]]])
-    social = np.linspace(0.0, 0.95, 20).reshape(1, 2, 10)
+    social = np.linspace(0.0, 0.95, 20).reshape(1, 2, 1, 10)  # one pair per agent
     affect = replace(state.affect, primary=primary, mood=mood, social=social)
     obs = observe(CARETAKING, replace(state, affect=affect))[0]
     names = [name for name, _, _ in OBS_FEATURES]
@@ -1020,7 +1020,7 @@ def test_observations_of_the_emotions():
     social_obs = [names.index(n) for n in names if n.startswith("own_social_")]
     np.testing.assert_allclose(obs[:, own], primary[0], rtol=1e-7)
     np.testing.assert_allclose(obs[:, expressed], primary[0, ::-1], rtol=1e-7)
-    np.testing.assert_allclose(obs[:, social_obs], social[0], rtol=1e-7)
+    np.testing.assert_allclose(obs[:, social_obs], social[0, :, 0], rtol=1e-7)
     np.testing.assert_allclose(
         obs[:, [OBS["own_mood_valence"], OBS["own_mood_arousal"]]], mood[0], rtol=1e-6
     )

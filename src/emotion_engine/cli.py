@@ -93,6 +93,14 @@ PartnersOption = Annotated[
     ),
 ]
 """The ``--partners`` option of train and sweep."""
+NChildrenOption = Annotated[
+    int,
+    typer.Option(
+        help="Children in the family, 1 to 3 (agents child_0 …; the care acts reach the "
+        "neediest adjacent child)."
+    ),
+]
+"""The ``--n-children`` option of simulate."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -495,6 +503,7 @@ def simulate(
     ] = "scripted",
     child_policy: ChildPolicyOption = "co-trained",
     preset: PresetOption = "default",
+    n_children: NChildrenOption = 1,
     reward_mode: Annotated[
         str, typer.Option(help="extrinsic, emotional or explicit (reported returns).")
     ] = "extrinsic",
@@ -539,7 +548,8 @@ def simulate(
     if policy in LEARNED_POLICIES or is_learned_partner(child_policy):
         _configure_torch()
     try:
-        params = WorldParams.preset(preset, scenario, max_cycles=steps, reward_mode=reward_mode)
+        params = WorldParams.preset(preset, scenario, max_cycles=steps, reward_mode=reward_mode,
+                                    n_children=n_children)  # fmt: skip
         act = with_child(make_policy(policy, params, seed), child_policy, params, seed)
     except ValueError as e:
         fail(str(e))
@@ -568,7 +578,8 @@ def simulate(
 
         with progress_bar("episode", steps) as advance:
             result = run(scenario, steps, seed, act, on_frame=on_frame, on_step=on_step,
-                         preset=preset, reward_mode=reward_mode, progress=advance)  # fmt: skip
+                         preset=preset, reward_mode=reward_mode, progress=advance,
+                         n_children=n_children)  # fmt: skip
         if gif is not None:
             writer.close()
         if faces is not None:
@@ -588,6 +599,7 @@ def simulate(
                 "child_policy": child_policy,
                 "seed": seed,
             }
+            | ({"n_children": n_children} if n_children > 1 else {})
             | result
         )
         return
@@ -1095,6 +1107,16 @@ def evaluate(
             "JSON lines for .jsonl, CSV for .csv (an undefined metric is null / empty)."
         ),
     ] = None,
+    preference: Annotated[
+        bool,
+        typer.Option(
+            "--preference",
+            help="Place the parent with its own child (child_0) and an unfamiliar one "
+            "(child_1, no bond either way), both driven by --child-policy, and report "
+            "preference_index: the share of its care acts (feeds, comfort, shields) that went "
+            "to its own child, with a 95% bootstrap CI over episodes (0.5: no preference).",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Many episodes on held-out seeds: survival, attachment, self-sacrifice, with 95% CIs."""
@@ -1104,6 +1126,7 @@ def evaluate(
         EPISODE_FILE_SUFFIXES,
         METRIC_FIELDS,
         PARTNER_CELLS,
+        PREFERENCE_FIELDS,
         episode_rows,
         evaluate_partners,
         write_episodes,
@@ -1120,7 +1143,7 @@ def evaluate(
     def with_child(child: str) -> dict[str, Any]:
         return run(scenario, policy, checkpoint, episodes, seed, steps, child,
                    on_episodes=lambda m: played.append((child, m)), preset=preset,
-                   progress=advance)  # fmt: skip
+                   progress=advance, preference=preference)  # fmt: skip
 
     cells = len(PARTNER_CELLS) if every else 1
     try:
@@ -1148,7 +1171,7 @@ def evaluate(
     if every:
         typer.echo(partners_table(result))
         return
-    ci_of = {name: ci_name for name, ci_name, _ in METRIC_FIELDS}
+    ci_of = {name: ci_name for name, ci_name, _ in METRIC_FIELDS + PREFERENCE_FIELDS}
     for key, value in result.items():
         if key.endswith("_ci95"):
             continue

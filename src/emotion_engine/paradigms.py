@@ -192,12 +192,12 @@ def step_measures(
     d_after = chebyshev(after.pos[:, PARENT], after.pos[:, CHILD])
     care = after.stats - before.stats
     return {
-        "child_distress": after.affect.social[:, CHILD, _DISTRESS] * alive,
+        "child_distress": after.affect.social[:, CHILD, 0, _DISTRESS] * alive,
         "child_proximity_seeking": (d_after < d_before).astype(float),
         "child_near_parent": (d_after <= 1).astype(float),
         "parent_empathic_distress": -terms["empathic_distress"][:, PARENT],
-        "attachment_parent_child": after.affect.social[:, PARENT, _ATTACHMENT],
-        "attachment_child_parent": after.affect.social[:, CHILD, _ATTACHMENT],
+        "attachment_parent_child": after.affect.social[:, PARENT, 0, _ATTACHMENT],
+        "attachment_child_parent": after.affect.social[:, CHILD, 0, _ATTACHMENT],
         **{name: care[:, STAT_INDEX[stat]] for name, stat in _CARE.items()},
     }
 

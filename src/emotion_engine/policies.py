@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 from emotion_engine.text import clip
 from emotion_engine.worlds.core import CHILD, PARENT, WorldParams, WorldState
+from emotion_engine.worlds.family import MAX_CHILDREN
 from emotion_engine.worlds.policies import (
     CHILD_POLICIES,
     ChildPolicy,
@@ -38,6 +39,7 @@ from emotion_engine.worlds.policies import (
     PolicyFactory,
 )
 from emotion_engine.worlds.policies import POLICIES as BASELINES
+from emotion_engine.worlds.spec import obs_dim
 
 if TYPE_CHECKING:
     from emotion_engine.agents.policy import LearnedPolicy
@@ -48,14 +50,35 @@ def trained_policy(params: WorldParams, seed: int = 0) -> LearnedPolicy:
     from emotion_engine.agents.policy import LearnedPolicy
     from emotion_engine.agents.policy_file import shipped_agents
 
-    return LearnedPolicy(shipped_agents(params.scenario), seed)
+    return fitted(LearnedPolicy(shipped_agents(params.scenario), seed), params, "trained")
 
 
 def untrained_policy(params: WorldParams, seed: int = 0) -> LearnedPolicy:
     """Emotional agents with fresh random weights (seeded): the 'before learning' control."""
     from emotion_engine.agents.policy import LearnedPolicy, build_agents
 
-    return LearnedPolicy(build_agents(seed=seed), seed)
+    return fitted(LearnedPolicy(build_agents(seed=seed), seed), params, "untrained")
+
+
+def fitted(policy: LearnedPolicy, params: WorldParams, source: str) -> LearnedPolicy:
+    """``policy`` if its networks read the observations of worlds of ``params`` (their
+    length grows with the family); ValueError in one line, naming ``source``, otherwise."""
+    read, given = policy.agents[0].obs_dim, obs_dim(params.n_children)
+    if read != given:
+        raise ValueError(
+            f"{source} reads observations of {read} features (a family of "
+            f"{family_of(read)}); worlds of {params.n_children} children give {given}, and "
+            "training for families is not supported yet: use a scripted parent (--policy "
+            "scripted, selfish or random)"
+        )
+    return policy
+
+
+def family_of(features: int) -> str:
+    """The family whose observations have ``features`` features, in words."""
+    sizes = {obs_dim(n): n for n in range(1, MAX_CHILDREN + 1)}
+    n = sizes.get(features)
+    return "no size these worlds have" if n is None else f"{n} child{'ren' * (n > 1)}"
 
 
 LEARNED_POLICIES: tuple[str, ...] = ("trained", "untrained")
@@ -93,7 +116,7 @@ def is_learned_partner(child: str) -> bool:
 
 
 def with_child(policy: Policy, child: str, params: WorldParams, seed: int = 0) -> Policy:
-    """``policy`` with its child column replaced by the child partner called ``child``, one
+    """``policy`` with its children's columns replaced by the child partner called ``child``, one
     of :data:`CHILD_PARTNER_NAMES`: ValueError for an unknown name, CheckpointError for a
     policy file that cannot be used, ScenarioMismatch for one of another scenario.
 
@@ -110,7 +133,7 @@ def with_child(policy: Policy, child: str, params: WorldParams, seed: int = 0) -
     def act(state: WorldState, obs: NDArray[np.float32]) -> tuple[NDArray[np.int64], Extras]:
         actions, extras = policy(state, obs)
         child_actions, child_extras = partner(state, obs)
-        actions = np.stack([actions[:, PARENT], child_actions[:, CHILD]], -1)
+        actions = np.concatenate([actions[:, :CHILD], child_actions[:, CHILD:]], -1)
         paired = {key: _paired(key, extras, child_extras) for key in SIGNALS}
         return actions, extras | {k: v for k, v in paired.items() if v is not None}
 
@@ -118,14 +141,15 @@ def with_child(policy: Policy, child: str, params: WorldParams, seed: int = 0) -
 
 
 def _partner(child: str, params: WorldParams, seed: int) -> Policy:
-    """The child partner ``child`` as a policy of both columns (only the child's is used)."""
+    """The child partner ``child`` as a policy of every column (only the children's are
+    used)."""
     if is_learned_partner(child):
         from emotion_engine.agents.policy_file import learned_policy
 
         path = child.removeprefix(CHECKPOINT_PARTNER)
         if not path:
             raise ValueError("child policy checkpoint:PATH needs the path of a policy.safetensors")
-        return learned_policy(path, params.scenario, seed)
+        return fitted(learned_policy(path, params.scenario, seed), params, path)
     if child not in CHILD_POLICIES:
         raise ValueError(
             f"unknown child policy {clip(child)!r}; expected one of: {', '.join(CHILD_PARTNER_NAMES)}"
@@ -136,7 +160,7 @@ def _partner(child: str, params: WorldParams, seed: int) -> Policy:
 def _both_columns(child: ChildPolicy) -> Policy:
     def act(state: WorldState, obs: NDArray[np.float32]) -> tuple[NDArray[np.int64], Extras]:
         actions = child(state, obs)
-        return np.stack([actions, actions], -1), {}
+        return np.concatenate([actions[:, :1], actions], -1), {}
 
     return act
 
@@ -146,8 +170,8 @@ SIGNALS = ("value", "complex_emotions")
 
 
 def _paired(key: str, parent: Extras, child: Extras) -> NDArray | None:
-    """Extras ``key`` (n, 2, ...) with the parent's row from ``parent`` and the child's from
-    ``child`` (NaN where one gives none); None if neither does."""
+    """Extras ``key`` (n, A, ...) with the parent's row from ``parent`` and the children's
+    from ``child`` (NaN where one gives none); None if neither does."""
     mine, theirs = parent.get(key), child.get(key)
     if mine is None and theirs is None:
         return None
@@ -156,7 +180,7 @@ def _paired(key: str, parent: Extras, child: Extras) -> NDArray | None:
     if mine is not None:
         out[:, PARENT] = mine[:, PARENT]
     if theirs is not None:
-        out[:, CHILD] = theirs[:, CHILD]
+        out[:, CHILD:] = theirs[:, CHILD:]
     return out
 
 

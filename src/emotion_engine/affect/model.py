@@ -12,11 +12,18 @@ every array's leading axes index agents (or envs × agents). Per step:
 3. attachment learns from the positive affect felt while the other is close, and the other
    social primitives are appraised from events and modulators (layer 3);
 4. mood integrates the primary emotions slowly.
+
+An agent among several others holds its social primitives per relationship: ``social``
+(..., k, 10) with an *others* axis of k entries, events (..., k, n_events) and the others'
+faces (..., k, 7) per pair. Each pair's events are gated by that pair's attachment and each
+face's contagion by it; the modulators feel, of each event and each caught drive, the
+strongest over the pairs (with one other, exactly its own); each pair's primitives are
+appraised from that pair's events.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -68,7 +75,8 @@ class AffectState:
     Attributes:
         levels: modulator levels, (..., 7).
         primary: primary-emotion distribution, (..., 7).
-        social: social primitives towards the other, (..., 10).
+        social: social primitives towards the other, (..., 10), or towards each of k
+            others, (..., k, 10).
         mood: (valence, arousal), (..., 2).
     """
 
@@ -79,7 +87,7 @@ class AffectState:
 
     @property
     def attachment(self) -> Array:
-        """Attachment towards the other, shape (...)."""
+        """Attachment towards the other (or each other), shape (...) (or (..., k))."""
         return self.social[..., _ATTACHMENT]
 
 
@@ -87,11 +95,14 @@ def initial_state(
     params: AffectParams,
     batch_shape: tuple[int, ...] = (),
     attachment: float | ArrayLike = 0.0,
+    others: int | None = None,
 ) -> AffectState:
-    """Affect at rest: modulators at baseline, primitives at 0 but for ``attachment``."""
+    """Affect at rest: modulators at baseline, primitives at 0 but for ``attachment``; with
+    ``others``, the primitives per relationship with that many others (an others axis)."""
     levels = resting_levels(params.modulators, batch_shape)
     primary = primary_emotions(levels, params.modulators, params.temperature)
-    social = np.zeros((*levels.shape[:-1], N_PRIMITIVES))
+    pairs = () if others is None else (others,)
+    social = np.zeros((*levels.shape[:-1], *pairs, N_PRIMITIVES))
     social[..., _ATTACHMENT] = attachment
     return AffectState(levels, primary, social, core_affect(primary))
 
@@ -114,12 +125,18 @@ def step_affect(
         extra_drive: optional additional modulator drive (..., 7), e.g. from learning signals.
         other_expressed: the primary emotions the other's face showed (..., 7); zeros or
             None for no face (the other is absent or dead).
+
+    With an others axis (``state.social`` (..., k, 10)), ``events`` are (..., k, n_events)
+    and ``other_expressed`` (..., k, 7), one per pair (see the module docstring).
     """
     events = np.asarray(events, dtype=float)
+    pairs = state.social.ndim > state.levels.ndim
+    social_params = per_pair(params.social) if pairs else params.social
     attachment = state.social[..., _ATTACHMENT]
-    drive = event_drive(gate_events(events, attachment))
+    drive = event_drive(_strongest(gate_events(events, attachment), pairs))
     if other_expressed is not None:
-        drive += contagion_drive(other_expressed, attachment, params.social.openness)
+        caught = contagion_drive(other_expressed, attachment, social_params.openness)
+        drive += _strongest(caught, pairs)
     if extra_drive is not None:
         drive += extra_drive
     mp = params.modulators
@@ -127,8 +144,26 @@ def step_affect(
     x = activation(levels, mp)
     primary = emotions_from_activation(x, params.temperature)
     positive = positive_affect(primary)
-    social = step_social(state.social, events, x, positive, dt, params.social)
+    if pairs:
+        x, positive = x[..., None, :], positive[..., None]
+    social = step_social(state.social, events, x, positive, dt, social_params)
     return AffectState(levels, primary, social, step_mood(state.mood, primary, dt, params.mood_tau))
+
+
+def _strongest(values: Array, pairs: bool) -> Array:
+    """Per-pair values (..., k, m) pooled over the others by their maximum; others as they
+    are without an others axis."""
+    return values.max(axis=-2) if pairs else values
+
+
+def per_pair(params: SocialParams) -> SocialParams:
+    """Social rates given per agent (arrays over the batch) with an axis added for the
+    others, so that they broadcast against per-pair arrays (..., k); scalars as they are."""
+    return replace(params, **{
+        f.name: np.asarray(getattr(params, f.name))[..., None]
+        for f in fields(params)
+        if f.name != "rate_scale" and np.ndim(getattr(params, f.name))
+    })  # fmt: skip
 
 
 __all__ = ["EMOTIONS", "AffectParams", "AffectState", "initial_state", "step_affect"]

@@ -133,7 +133,7 @@ class Episode:
             t=int(s.t[0]),
             modulators=s.affect.levels[0].copy(),
             emotions=s.affect.primary[0].copy(),
-            primitives=s.affect.social[0].copy(),
+            primitives=s.affect.social[0, :, 0].copy(),  # towards the one other
             complex_emotions=None if complex_emotions is None else np.array(complex_emotions[0]),
             health=s.health[0].copy(),
             hunger=s.hunger[0].copy(),

@@ -4,6 +4,15 @@ World seeds for evaluation start at :data:`EVAL_SEED_OFFSET` + ``seed``, far fro
 training uses (0 … n_envs − 1 and their successor episodes), so agents are evaluated on
 worlds they never trained on. :func:`evaluate_partners` evaluates a parent with every child
 partner of :data:`PARTNER_CELLS` on the same seeds.
+
+The preference evaluation (``preference=True``) places the parent with two children: its own
+(``child_0``, with the birth bond) and an unfamiliar one (``child_1``: attachment 0 both ways,
+an identity no own child has; ``WorldParams.strangers``), both driven by the child partner, and
+reports the share of the parent's care acts (feeds, comfort, shields that stopped a blow) that
+went to its own child: ``preference_index``, 0.5 for a parent that cares for either alike.
+Its 95% CI is a bootstrap over episodes of the per-episode share (:func:`preference_shares`):
+the acts of one episode are not independent draws (one hungry spell brings a run of feeds to
+the same child), so an interval over acts (Wilson) would be too narrow.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from emotion_engine.policies import CO_TRAINED, make_policy, with_child
+from emotion_engine.policies import CO_TRAINED, fitted, make_policy, with_child
 from emotion_engine.stats import mean_ci
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.policies import CHILD_POLICIES
@@ -49,6 +58,32 @@ METRIC_FIELDS = (
 )
 
 
+PREFERENCE_FAMILY: dict[str, int] = {"n_children": 2, "strangers": 1}
+"""The worlds of the preference evaluation: the parent's own child and a stranger child."""
+CARE_ACTS: tuple[str, ...] = ("feeds_to", "comfort_to", "shields_for")
+"""The parent's care acts towards each child that the preference counts (per-child stats)."""
+PREFERENCE_FIELDS = (
+    ("preference_index", "preference_index_ci95", "preference_share"),
+    ("care_acts_own_per_episode", "care_acts_own_ci95", "care_acts_own"),
+    ("care_acts_stranger_per_episode", "care_acts_stranger_ci95", "care_acts_stranger"),
+    ("stranger_survival_rate", "stranger_survival_ci95", "child_1_survived"),
+)
+"""The preference evaluation's fields: (output name, its 95% CI, per-episode metric)."""
+
+
+def preference_shares(metrics: dict[str, NDArray]) -> dict[str, NDArray]:
+    """Per episode, from a preference run's metrics: the parent's care acts towards its own
+    child (``care_acts_own``) and towards the stranger (``care_acts_stranger``), and the
+    share of its acts that went to its own child (``preference_share``; NaN in an episode
+    without a care act)."""
+    own = sum(np.asarray(metrics[f"{act}_child_0"], dtype=float) for act in CARE_ACTS)
+    stranger = sum(np.asarray(metrics[f"{act}_child_1"], dtype=float) for act in CARE_ACTS)
+    total = own + stranger
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, own / total, np.nan)
+    return {"care_acts_own": own, "care_acts_stranger": stranger, "preference_share": share}
+
+
 def evaluate(
     scenario: str,
     policy: str = "trained",
@@ -60,6 +95,7 @@ def evaluate(
     on_episodes: Callable[[dict[str, NDArray]], None] | None = None,
     preset: str = "default",
     progress: Progress | None = None,
+    preference: bool = False,
 ) -> dict[str, object]:
     """Metrics of ``episodes`` episodes of ``steps`` steps in the worlds of ``preset``, means
     with 95% bootstrap CIs.
@@ -72,11 +108,14 @@ def evaluate(
     emotions of policies that do not compose them) is None. ``on_episodes`` gets the episode
     metrics summarised (name → (episodes,) array in seed order, NaN where undefined), and
     ``progress`` the batch steps as they are done (at most ``steps``,
-    :func:`~emotion_engine.worlds.runner.run_episodes`).
+    :func:`~emotion_engine.worlds.runner.run_episodes`). ``preference`` runs the preference
+    evaluation (the module docstring): the metrics named after the child are the own
+    child's, and :data:`PREFERENCE_FIELDS` follow.
     """
     if episodes < 1 or steps < 1 or seed < 0:
         raise ValueError("need episodes >= 1, steps >= 1 and seed >= 0")
-    params = WorldParams.preset(preset, scenario, max_cycles=steps)
+    family = PREFERENCE_FAMILY if preference else {}
+    params = WorldParams.preset(preset, scenario, max_cycles=steps, **family)
     seeds = list(range(EVAL_SEED_OFFSET + seed, EVAL_SEED_OFFSET + seed + episodes))
     note = None
     if checkpoint is None:
@@ -88,12 +127,14 @@ def evaluate(
     else:  # torch, imported only for a learned policy
         from emotion_engine.agents.policy_file import learned_policy
 
-        act = learned_policy(checkpoint, scenario, seed=seed)
+        act = fitted(learned_policy(checkpoint, scenario, seed=seed), params, str(checkpoint))
         note = preset_note(checkpoint, preset)
         params = rewarded_as_trained(params, checkpoint)
         policy = str(checkpoint)
     act = with_child(act, child_policy, params, seed)
     metrics = run_episodes(params, act, seeds, progress=progress).metrics
+    if preference:
+        metrics |= preference_shares(metrics)
     if on_episodes is not None:
         on_episodes(metrics)
     out: dict[str, object] = {"scenario": scenario, "preset": preset, "policy": policy,
@@ -101,15 +142,24 @@ def evaluate(
                               "steps": steps, "first_world_seed": seeds[0]}  # fmt: skip
     if note is not None:
         out["note"] = note
-    for name, ci_name, key in METRIC_FIELDS:
-        values = np.asarray(metrics[key], dtype=float)
-        values = values[~np.isnan(values)]
-        if not values.size:  # complex emotions of a policy that does not compose them
-            out[name], out[ci_name] = None, None
-            continue
-        summary = mean_ci(values, seed=seed)
-        out[name], out[ci_name] = summary["mean"], summary["ci95"]
+    fields = METRIC_FIELDS + (PREFERENCE_FIELDS if preference else ())
+    for name, ci_name, key in fields:
+        out[name], out[ci_name] = mean_with_ci(metrics[key], seed)
+    if preference:
+        out["preference_episodes"] = int(np.isfinite(metrics["preference_share"]).sum())
     return out
+
+
+def mean_with_ci(values: NDArray, seed: int) -> tuple[float | None, list[float] | None]:
+    """The mean of ``values`` over the episodes where it is defined (not NaN) and its 95%
+    bootstrap CI; (None, None) where it is defined in none (complex emotions of a policy that
+    does not compose them, a preference without a care act)."""
+    defined = np.asarray(values, dtype=float)
+    defined = defined[~np.isnan(defined)]
+    if not defined.size:
+        return None, None
+    summary = mean_ci(defined, seed=seed)
+    return summary["mean"], summary["ci95"]  # type: ignore[return-value]
 
 
 def rewarded_as_trained(params: WorldParams, checkpoint: str | Path) -> WorldParams:

@@ -122,11 +122,11 @@ def scripted_actions(
     seed: int,
     step: int,
 ) -> NDArray[np.int64]:
-    """The child's actions (n_envs,) of the scripted partners in the envs they act in
+    """The children's actions (n_envs, n_children) of the scripted partners in the envs they act in
     (``envs``, see :func:`scripted_envs`; -1 elsewhere), at the run's ``step`` with the run's
     ``seed``."""
-    out = np.full(state.n_envs, -1, dtype=np.int64)
+    out = np.full((state.n_envs, state.n_agents - 1), -1, dtype=np.int64)
     step_seed = int(np.random.SeedSequence([seed, PARTNER_STEP_STREAM, step]).generate_state(1)[0])
     for name, where in envs.items():
-        out = np.where(where, CHILD_POLICIES[name](params, step_seed)(state, obs), out)
+        out = np.where(where[:, None], CHILD_POLICIES[name](params, step_seed)(state, obs), out)
     return out

@@ -140,14 +140,14 @@ class WorldVecEnv:
         )
 
     def _partners_act(self, actions: NDArray) -> NDArray:
-        """``actions`` with the child's replaced by the scripted partners' where they act."""
+        """``actions`` with the children's replaced by the scripted partners' where they act."""
         state = self.world.state
         seed, steps = (int(x) for x in self.clock)
         child = scripted_actions(
             self.scripted_envs, self.params, state, self.world.obs, seed, steps
         )
         out = np.array(actions, copy=True)
-        out[:, CHILD] = np.where(self.scripted, child, out[:, CHILD])
+        out[:, CHILD:] = np.where(self.scripted[:, None], child, out[:, CHILD:])
         return out
 
     def state_dict(self) -> tuple[dict[str, np.ndarray], dict]:

@@ -2,8 +2,8 @@
 
 Modules: :mod:`.spec` (names, observation features, statistics, parameters and state),
 :mod:`.randomness` (counter-based random streams), :mod:`.rules` (the phases of a step),
-:mod:`.grid` (distances and moves), :mod:`.identity` (who each agent is, its signature, a
-stranger in an agent's place), :mod:`.observation`, :mod:`.core` (reset and step),
+:mod:`.grid` (distances and moves), :mod:`.family` (who is whose other),
+:mod:`.identity` (who each agent is, its signature, a stranger in an agent's place), :mod:`.observation`, :mod:`.core` (reset and step),
 :mod:`.batch` (:class:`BatchedWorld`, automatic reset), :mod:`.learning` (the agents'
 learning signals as modulator drive: the TD error the world computes), :mod:`.rewards`, :mod:`.policies`
 (the baselines and the scripted child partners), :mod:`.render`, :mod:`.runner` (whole
@@ -11,7 +11,9 @@ episodes, calibration), :mod:`.vector` (:func:`vector_env`, a Gymnasium vector e
 :mod:`.caretaking_v0` and :mod:`.crisis_v0` (PettingZoo views, whose docstrings carry the
 observation, action, reward and event tables).
 
-A parent (``parent_0``) and a vulnerable child (``child_0``) live on a small grid with food.
+A parent (``parent_0``) and a vulnerable child (``child_0``) live on a small grid with food;
+with ``n_children`` (1 to 3) a family of children ``child_0`` … ``child_{n−1}``
+(:mod:`.family`: each agent relates to every other, per pair).
 Each step, in order (the numbers are the defaults of
 :class:`~emotion_engine.worlds.spec.WorldParams`):
 

@@ -1,15 +1,20 @@
 """Identities: who each agent is, and the signature by which the other tells it apart.
 
-Every agent of a world has an integer identity (``WorldState.identity``, (n, 2)): at reset
-the parent is :data:`PARENT_ID` and its own child :data:`CHILD_ID`; an agent that takes
-another's place gets a fresh one (:func:`fresh_identity`, never used before in the world).
+Every agent of a world has an integer identity (``WorldState.identity``, (n, A)): at reset
+the parent is :data:`PARENT_ID`, its own children :data:`CHILD_ID`, 2, … (agent i has
+identity i), and a stranger child (``WorldParams.strangers``) an identity no own child of
+the family has (agent i: i + n_children); an agent that takes another's place gets a fresh
+one (:func:`fresh_identity`, never used before in the world).
 Each identity has a fixed signature, :data:`SIGNATURE_SIZE` numbers in [0, 1) hashed from it
 (:func:`signature`; splitmix64, as the worlds' random streams): the other agent observes it
 (``other_signature_0`` … ``_3``), so a partner can be told from a stranger.
 
-An agent's social primitives are its relationship with the other (``affect.social[:, i]``
-is agent i's towards the identity ``identity[:, 1 − i]``). :func:`meet_stranger` puts an
-unfamiliar agent in an agent's place: the relationship starts afresh, attachment 0 both ways.
+An agent's social primitives are its relationships with the others (``affect.social[:, i, k]``
+is agent i's towards the identity of its k-th other,
+:func:`~emotion_engine.worlds.family.others`). At reset the parent and each own child are
+bonded by ``initial_attachment``; siblings and strangers start at 0. :func:`meet_stranger`
+puts an unfamiliar agent in an agent's place: its relationships start afresh, attachment 0
+both ways.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect import PRIMITIVES, AffectState, initial_state
+from emotion_engine.worlds.family import others, reciprocal
 from emotion_engine.worlds.randomness import mix
 from emotion_engine.worlds.spec import SIGNATURE_SIZE, STAY, WorldParams, WorldState
 
@@ -45,6 +51,22 @@ def fresh_identity(identity: NDArray[np.int64]) -> NDArray[np.int64]:
     return identity.max(axis=1) + 1
 
 
+def family_identities(params: WorldParams) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The identities (A,) of a family at reset and each agent's attachment (A, A − 1) to
+    each of its others: ``initial_attachment`` between the parent and each own child, 0
+    between siblings and for the last ``params.strangers`` children (strangers)."""
+    n_agents = params.n_agents
+    identity = np.arange(n_agents, dtype=np.int64)
+    own = identity <= params.n_children - params.strangers  # the parent and its own children
+    identity[~own] += params.n_children
+    parent_to, child_to = params.initial_attachment
+    pair = others(n_agents)
+    attachment = np.zeros(pair.shape)
+    attachment[PARENT_ID] = np.where(own[pair[PARENT_ID]], parent_to, 0.0)
+    attachment[1:, 0] = np.where(own[1:], child_to, 0.0)
+    return identity, attachment
+
+
 def _put(values: NDArray, agent: int, new: ArrayLike) -> NDArray:
     """``values`` with agent column ``agent`` (axis 1) set to ``new``."""
     out = values.copy()
@@ -61,10 +83,11 @@ def meet_stranger(params: WorldParams, state: WorldState, agent: int) -> WorldSt
     The other agent's own affect (modulators, emotions, mood, its other social primitives)
     carries on: only its bond is keyed to whom it is with.
     """
-    rest = initial_state(params.affect, (state.n_envs, 2), attachment=0.0)
+    n_agents = state.n_agents
+    rest = initial_state(params.affect, (state.n_envs, n_agents), 0.0, n_agents - 1)
     fresh = {f.name: getattr(rest, f.name)[:, agent] for f in fields(AffectState)}
     affect = AffectState(**{k: _put(getattr(state.affect, k), agent, v) for k, v in fresh.items()})
-    affect.social[:, 1 - agent, _ATTACHMENT] = 0.0
+    affect.social[:, others(n_agents)[agent], reciprocal(n_agents)[agent], _ATTACHMENT] = 0.0
     return replace(
         state,
         identity=_put(state.identity, agent, fresh_identity(state.identity)),

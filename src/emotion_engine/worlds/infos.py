@@ -11,7 +11,7 @@
 | `attachment`   | its attachment to each other agent, by name                           |
 | `other_identity` | the identity of each other agent, by name (whom `attachment` is to) |
 | `reward_terms` | each weighted reward term of the step (name → value; they sum to the reward) |
-| `events`       | the step's events that happened to it (name → intensity > 0)          |
+| `events`       | the step's events that happened to it (name → intensity > 0; with several others, each event's strongest over its pairs) |
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from emotion_engine.affect import EMOTIONS, EVENTS, PRIMITIVES, core_affect
-from emotion_engine.worlds.spec import AGENTS, StepInfo, WorldState
+from emotion_engine.worlds.family import agent_names, others
+from emotion_engine.worlds.spec import StepInfo, WorldState
 
 _ATTACHMENT = PRIMITIVES.index("attachment")
 
@@ -30,18 +31,20 @@ def agent_infos(state: WorldState, info: StepInfo, env: int = 0) -> dict[str, di
     ``info`` (plain Python floats, JSON-ready)."""
     primary = state.affect.primary[env]
     valence = core_affect(primary)[:, 0]
-    others = AGENTS[::-1]  # each agent's other
+    names = agent_names(state.n_agents - 1)
+    attachment = state.affect.social[env, ..., _ATTACHMENT]
     out: dict[str, dict] = {}
-    for i, agent in enumerate(AGENTS):
+    for i, agent in enumerate(names):
         events = info.events[env, i]
+        theirs = [(names[j], k, j) for k, j in enumerate(others(state.n_agents)[i])]
         out[agent] = {
             "health": float(state.health[env, i]),
             "hunger": float(state.hunger[env, i]),
             "expressed": dict(zip(EMOTIONS, primary[i].tolist(), strict=True)),
             "valence": float(valence[i]),
             "identity": int(state.identity[env, i]),
-            "attachment": {others[i]: float(state.affect.social[env, i, _ATTACHMENT])},
-            "other_identity": {others[i]: int(state.identity[env, 1 - i])},
+            "attachment": {name: float(attachment[i, k]) for name, k, _ in theirs},
+            "other_identity": {name: int(state.identity[env, j]) for name, _, j in theirs},
             "reward_terms": {k: float(v[env, i]) for k, v in info.reward_terms.items()},
             "events": {e: float(events[j]) for j, e in enumerate(EVENTS) if events[j] > 0},
         }

@@ -31,7 +31,8 @@ from numpy.typing import NDArray
 
 from emotion_engine.affect import MODULATORS, learning_drive
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS, complex_drive
-from emotion_engine.worlds.spec import AGENTS, AgentSignals, WorldParams, WorldState
+from emotion_engine.worlds.family import agent_names
+from emotion_engine.worlds.spec import AgentSignals, WorldParams, WorldState
 
 
 def _checked(name: str, value: object, shape: tuple[int, ...]) -> NDArray[np.float64] | None:
@@ -39,36 +40,38 @@ def _checked(name: str, value: object, shape: tuple[int, ...]) -> NDArray[np.flo
     if value is None:
         return None
     a = np.asarray(value)
+    names = agent_names(shape[1] - 1)
     if a.shape != shape or a.dtype.kind not in "iuf":
         raise ValueError(
-            f"signals.{name} must be numbers of shape {shape} (envs × [parent_0, child_0]"
+            f"signals.{name} must be numbers of shape {shape} (envs × [{', '.join(names)}]"
             f"{' × complex emotions' if len(shape) == 3 else ''}); got {a.dtype} {a.shape}"
         )
     if not np.isfinite(a).all():
         where = tuple(np.argwhere(~np.isfinite(a))[0])
         raise ValueError(
-            f"signals.{name} must be finite; got {float(a[where])} for {AGENTS[where[1]]} "
+            f"signals.{name} must be finite; got {float(a[where])} for {names[where[1]]} "
             f"in env {where[0]}"
         )
     return a.astype(np.float64)
 
 
-def check_signals(signals: AgentSignals | None, n_envs: int) -> AgentSignals | None:
+def check_signals(
+    signals: AgentSignals | None, n_envs: int, n_agents: int = 2
+) -> AgentSignals | None:
     """Validated signals as float64 arrays (``given`` as bools, every agent when None);
     ValueError naming the field and its shape. The entries of agents not given may be
     anything finite."""
     if signals is None:
         return None
-    given = np.ones((n_envs, 2), dtype=bool) if signals.given is None else signals.given
+    shape = (n_envs, n_agents)
+    given = np.ones(shape, dtype=bool) if signals.given is None else signals.given
     g = np.asarray(given)
-    if g.shape != (n_envs, 2) or g.dtype != np.bool_:
-        raise ValueError(
-            f"signals.given must be bools of shape {(n_envs, 2)}; got {g.dtype} {g.shape}"
-        )
+    if g.shape != shape or g.dtype != np.bool_:
+        raise ValueError(f"signals.given must be bools of shape {shape}; got {g.dtype} {g.shape}")
     return AgentSignals(
-        _checked("value", signals.value, (n_envs, 2)),
+        _checked("value", signals.value, shape),
         _checked("complex_emotions", signals.complex_emotions,
-                 (n_envs, 2, len(COMPLEX_EMOTIONS))),
+                 (*shape, len(COMPLEX_EMOTIONS))),
         g,
     )  # fmt: skip
 
@@ -92,7 +95,7 @@ def signals_from(extras: Mapping[str, NDArray]) -> AgentSignals | None:
 def td_error(
     p: WorldParams, state: WorldState, value: NDArray, alive: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
-    """δ (n, 2) of the step that led to ``state``, now that V(s_t) = ``value`` is known; 0
+    """δ (n, A) of the step that led to ``state``, now that V(s_t) = ``value`` is known; 0
     where the last step gave no value (an episode's first step) and for the dead."""
     delta = state.last_reward + p.td_discount * value - state.last_value
     return np.where(state.has_value & alive, delta, 0.0)
@@ -101,7 +104,7 @@ def td_error(
 def prospect(
     p: WorldParams, state: WorldState, value: NDArray, alive: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
-    """(1 − γ)·(V(s_t) − V̄) (n, 2): the value against what the agent expected, per step; 0
+    """(1 − γ)·(V(s_t) − V̄) (n, A): the value against what the agent expected, per step; 0
     where it expected nothing yet (an episode's first step) and for the dead."""
     ahead = (1.0 - p.td_discount) * (value - state.expected_value)
     return np.where(state.has_value & alive, ahead, 0.0)
@@ -110,9 +113,9 @@ def prospect(
 def signal_drive(
     p: WorldParams, state: WorldState, signals: AgentSignals | None, alive: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
-    """Modulator drive (n, 2, 7) of checked signals (zero for the dead and the agents that
+    """Modulator drive (n, A, 7) of checked signals (zero for the dead and the agents that
     give none)."""
-    drive = np.zeros((state.n_envs, 2, len(MODULATORS)))
+    drive = np.zeros((state.n_envs, state.n_agents, len(MODULATORS)))
     if signals is None:
         return drive
     if signals.value is not None:
@@ -129,11 +132,11 @@ def remember(
 ) -> dict[str, NDArray]:
     """The fields of the next state that the next step's TD error and prospect need
     (checked signals)."""
-    n = state.n_envs
+    shape = (state.n_envs, state.n_agents)
     if signals is None or signals.value is None:
-        nothing = np.zeros((n, 2))
+        nothing = np.zeros(shape)
         return {"last_value": nothing, "last_reward": np.asarray(rewards, dtype=np.float64),
-                "has_value": np.zeros((n, 2), dtype=bool), "expected_value": nothing}  # fmt: skip
+                "has_value": np.zeros(shape, dtype=bool), "expected_value": nothing}  # fmt: skip
     value = np.where(signals.given, signals.value, 0.0)
     keep = np.exp(-1.0 / p.prospect_tau)
     expected = np.where(state.has_value, value + (state.expected_value - value) * keep, value)

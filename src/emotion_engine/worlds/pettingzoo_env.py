@@ -25,26 +25,25 @@ from pettingzoo.utils.wrappers import OrderEnforcingWrapper
 from emotion_engine.worlds import core, render
 from emotion_engine.worlds.core import (
     ACTIONS,
-    AGENTS,
     N_ACTIONS,
-    OBS_HIGH,
-    OBS_LOW,
     STAY,
     WorldParams,
 )
 from emotion_engine.worlds.infos import agent_infos
-from emotion_engine.worlds.spec import AgentSignals, is_integer
+from emotion_engine.worlds.spec import AgentSignals, is_integer, obs_bounds
 
 RENDER_MODES = ("human", "rgb_array", "ansi")
 
 
-def observation_space() -> spaces.Box:
-    """The Box every observation lies in (bounds per feature, see ``spec.OBS_FEATURES``)."""
-    return spaces.Box(OBS_LOW, OBS_HIGH, dtype=np.float32)
+def observation_space(n_children: int = 1) -> spaces.Box:
+    """The Box every observation of a world with ``n_children`` lies in (bounds per feature,
+    see ``spec.obs_features``)."""
+    return spaces.Box(*obs_bounds(n_children), dtype=np.float32)
 
 
 class WorldEnv(ParallelEnv):
-    """A parent and a child in one world (see :mod:`emotion_engine.worlds` for the tables).
+    """A parent and its children in one world (see :mod:`emotion_engine.worlds` for the
+    tables): agents ``parent_0``, ``child_0`` … ``child_{n−1}``.
 
     Args:
         scenario: ``"caretaking"`` or ``"crisis"``.
@@ -53,7 +52,8 @@ class WorldEnv(ParallelEnv):
         preset: ``"default"`` or ``"harsh"`` (care costs the carer; see
             :data:`~emotion_engine.worlds.spec.PRESETS`), the values the other keywords
             set over.
-        **params: any other :class:`~emotion_engine.worlds.core.WorldParams` field.
+        **params: any other :class:`~emotion_engine.worlds.core.WorldParams` field, e.g.
+            ``n_children`` (1 to 3).
 
     Raises:
         ValueError: an unknown render mode, preset or keyword, or a parameter of the wrong
@@ -86,15 +86,16 @@ class WorldEnv(ParallelEnv):
             "render_fps": 8,
         }
         self.render_mode = render_mode
-        self.possible_agents = list(AGENTS)
+        self.possible_agents = list(self.params.agents)
         self.agents: list[str] = []
-        self.observation_spaces = {a: observation_space() for a in AGENTS}
-        self.action_spaces = {a: spaces.Discrete(N_ACTIONS) for a in AGENTS}
+        box = observation_space(self.params.n_children)
+        self.observation_spaces = {a: box for a in self.possible_agents}
+        self.action_spaces = {a: spaces.Discrete(N_ACTIONS) for a in self.possible_agents}
         self.state: core.WorldState | None = None
         self._seed: int | None = None
 
     def observation_space(self, agent: str) -> spaces.Box:
-        """The observation space of ``agent`` (the same Box for both)."""
+        """The observation space of ``agent`` (the same Box for all)."""
         return self.observation_spaces[agent]
 
     def action_space(self, agent: str) -> spaces.Discrete:
@@ -114,15 +115,15 @@ class WorldEnv(ParallelEnv):
         else:
             keys = core.seed_keys(np.random.SeedSequence().generate_state(1, np.uint64) >> 1)
         self.state = core.initial(self.params, keys)
-        self.agents = list(AGENTS)
+        self.agents = list(self.possible_agents)
         obs = core.observe(self.params, self.state)
-        return self._split(obs), {a: {} for a in AGENTS}
+        return self._split(obs), {a: {} for a in self.possible_agents}
 
     def step(
         self, actions: dict[str, Any], signals: AgentSignals | None = None
     ) -> tuple[dict, dict, dict, dict, dict]:
         """Advance one step; ``actions`` maps each live agent to an int in Discrete(10), and
-        ``signals`` (optional, one world: value (1, 2), complex emotions (1, 2, 4)) are the
+        ``signals`` (optional, one world: value (1, A), complex emotions (1, A, 4)) are the
         learning agents' own, which drive their modulators
         (:mod:`~emotion_engine.worlds.learning`).
 
@@ -139,7 +140,7 @@ class WorldEnv(ParallelEnv):
         self.state, obs, rewards, terminated, truncated, info = core.step(
             self.params, self.state, chosen, signals
         )
-        index = {a: i for i, a in enumerate(AGENTS)}
+        index = {a: i for i, a in enumerate(self.possible_agents)}
         terms = {a: bool(info.died[0, index[a]] or terminated[0]) for a in live}
         truncs = dict.fromkeys(live, bool(truncated[0]))
         every = agent_infos(self.state, info)
@@ -161,7 +162,7 @@ class WorldEnv(ParallelEnv):
         return result
 
     def _validate(self, actions: Mapping[str, Any]) -> list[int]:
-        """The actions of both agents as ints, or ValueError naming the agent and space."""
+        """The actions of every agent as ints, or ValueError naming the agent and space."""
         if not isinstance(actions, Mapping):
             raise ValueError(
                 f"actions must be a dict mapping each live agent ({', '.join(self.agents)}) to "
@@ -174,7 +175,7 @@ class WorldEnv(ParallelEnv):
                 f"each an integer in Discrete({N_ACTIONS})"
             )
         out = []
-        for agent in AGENTS:
+        for agent in self.possible_agents:
             if agent not in self.agents:
                 out.append(STAY)  # the dead act no more
                 continue
@@ -196,7 +197,7 @@ class WorldEnv(ParallelEnv):
         return int(value)
 
     def _split(self, obs: np.ndarray) -> dict[str, np.ndarray]:
-        return {a: np.ascontiguousarray(obs[0, i]) for i, a in enumerate(AGENTS)}
+        return {a: np.ascontiguousarray(obs[0, i]) for i, a in enumerate(self.possible_agents)}
 
     def render(self) -> np.ndarray | str | None:
         """The current picture in ``render_mode`` (``human`` prints the ansi picture)."""

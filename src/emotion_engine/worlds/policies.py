@@ -2,8 +2,8 @@
 scripted child partners.
 
 A policy maps (state, observations) of a batch of worlds to ``(actions, extras)``: actions
-(n_envs, 2) and a dict of what else it computed, e.g. ``{"value": (n, 2),
-"complex_emotions": (n, 2, 4)}`` for the emotional agents, the signals the runner passes to
+(n_envs, A), one per agent (the parent, then each child), and a dict of what else it
+computed, e.g. ``{"value": (n, A), "complex_emotions": (n, A, 4)}`` for the emotional agents, the signals the runner passes to
 the world's step (the baselines give ``{}``). The baselines read the state directly
 (they are hand-written rules, not learners); learned policies read the observations.
 :data:`POLICIES` maps a baseline's name to a factory ``(params, seed) -> policy``; the
@@ -15,12 +15,14 @@ emotional agents (``trained``, ``untrained``) are named in the registry above th
 | `random`   | uniform over the 10 actions                           | uniform               |
 | `scripted` | caring: shields the child from threats, feeds it when | sensible: stays by    |
 |            | hungry, comforts it when lonely, eats when hungry,    | the parent; forages   |
-|            | fetches food, otherwise stays by it                   | when very hungry      |
+|            | fetches food, otherwise stays by it; of several       | when very hungry      |
+|            | children it tends the neediest (:func:`neediest`)     | (each child)          |
 | `selfish`  | looks after itself only: eats when hungry, keeps food | sensible (as above)   |
 |            | for itself, steps away from threats                   |                       |
 
-A child partner acts for the child alone, ``(state, obs) -> (n_envs,)`` actions, so a parent
-can be tested with a child it was not trained with (:data:`CHILD_POLICIES` maps a name to a
+A child partner acts for the children alone, ``(state, obs) -> (n_envs, n_children)``
+actions (each child by the same rule), so a parent can be tested with a child it was not
+trained with (:data:`CHILD_POLICIES` maps a name to a
 factory ``(params, seed) -> child``; the registry pairs them with a parent):
 
 | child        | acts                                                                 |
@@ -60,7 +62,7 @@ Extras = dict[str, NDArray]
 Policy = Callable[[WorldState, NDArray[np.float32]], tuple[NDArray[np.int64], Extras]]
 PolicyFactory = Callable[[WorldParams, int], Policy]
 ChildPolicy = Callable[[WorldState, NDArray[np.float32]], NDArray[np.int64]]
-"""A child partner: the child's actions (n_envs,) for a batch of worlds."""
+"""A child partner: the children's actions (n_envs, n_children) for a batch of worlds."""
 ChildFactory = Callable[[WorldParams, int], ChildPolicy]
 
 
@@ -78,8 +80,10 @@ def food_out(state: WorldState) -> NDArray[np.bool_]:
     return (state.food_wait == 0).any(-1)
 
 
-def _threat_near(state: WorldState, agent: int, radius: int) -> NDArray[np.bool_]:
-    return (state.threat_left > 0) & (chebyshev(state.threat, state.pos[:, agent]) <= radius)
+def _threat_near(state: WorldState, agent: int | NDArray, radius: int) -> NDArray[np.bool_]:
+    """Whether a threat is out within ``radius`` of ``agent`` (an index, or one per env)."""
+    cell = state.pos[np.arange(state.n_envs), agent]
+    return (state.threat_left > 0) & (chebyshev(state.threat, cell) <= radius)
 
 
 def forage(state: WorldState, agent: int, pick: bool) -> NDArray[np.int64]:
@@ -92,15 +96,34 @@ def forage(state: WorldState, agent: int, pick: bool) -> NDArray[np.int64]:
     return np.where(food_out(state), action, STAY)
 
 
+THREAT_NEAR = 2
+"""A threat this near a child (Chebyshev) is a danger the caring parent shields it from."""
+
+
+def neediest(state: WorldState) -> NDArray[np.int64]:
+    """The child (agent index, (n,)) the caring parent tends: of the live children, one a
+    threat is near, else the one with the greatest need (its hunger or its loneliness,
+    whichever is larger); the first on a tie, whoever it is (the parent's own child or a
+    stranger); ``child_0`` when none lives."""
+    children = np.arange(CHILD, state.n_agents)
+    need = np.maximum(state.hunger[:, CHILD:], state.loneliness[:, CHILD:])
+    need += 2.0 * np.stack([_threat_near(state, c, THREAT_NEAR) for c in children], -1)
+    need = np.where(state.health[:, CHILD:] > 0.0, need, -np.inf)
+    return need.argmax(-1) + CHILD
+
+
 def caring_parent(state: WorldState, feed_at: float = 0.3) -> NDArray[np.int64]:
-    """The scripted parent (see the module table); rules later in the list win."""
-    me, child = state.pos[:, PARENT], state.pos[:, CHILD]
+    """The scripted parent (see the module table), tending the :func:`neediest` child;
+    rules later in the list win."""
+    envs = np.arange(state.n_envs)
+    tended = neediest(state)
+    me, child = state.pos[:, PARENT], state.pos[envs, tended]
     adjacent = chebyshev(me, child) <= 1
     to_child = step_toward(me, child)
     carrying = state.carrying[:, PARENT]
-    child_hunger = state.hunger[:, CHILD]
+    child_hunger = state.hunger[envs, tended]
     own_hunger = state.hunger[:, PARENT]
-    lonely = state.loneliness[:, CHILD]
+    lonely = state.loneliness[envs, tended]
     stay_by = np.where(adjacent, np.where(lonely > 0.1, COMFORT, STAY), to_child)
     rules = [
         (~carrying, forage(state, PARENT, pick=True)),
@@ -108,7 +131,7 @@ def caring_parent(state: WorldState, feed_at: float = 0.3) -> NDArray[np.int64]:
         (carrying & (child_hunger >= feed_at), np.where(adjacent, FEED, to_child)),
         (own_hunger > 0.7, np.where(carrying, EAT, forage(state, PARENT, pick=False))),
         (lonely > 0.5, np.where(adjacent, COMFORT, to_child)),
-        (_threat_near(state, CHILD, 2), np.where(adjacent, SHIELD, to_child)),
+        (_threat_near(state, tended, THREAT_NEAR), np.where(adjacent, SHIELD, to_child)),
     ]
     return _apply(rules, STAY, state.n_envs)
 
@@ -127,16 +150,21 @@ def selfish_parent(state: WorldState, size: int) -> NDArray[np.int64]:
     return _apply(rules, STAY, state.n_envs)
 
 
-def follow_parent(state: WorldState) -> NDArray[np.int64]:
-    """The child's step towards the parent; ``stay`` once next to it (or on its cell)."""
-    me, parent = state.pos[:, CHILD], state.pos[:, PARENT]
+def follow_parent(state: WorldState, child: int = CHILD) -> NDArray[np.int64]:
+    """A child's step towards the parent; ``stay`` once next to it (or on its cell)."""
+    me, parent = state.pos[:, child], state.pos[:, PARENT]
     return np.where(chebyshev(me, parent) <= 1, STAY, step_toward(me, parent))
 
 
-def sensible_child(state: WorldState) -> NDArray[np.int64]:
+def sensible_child(state: WorldState, child: int = CHILD) -> NDArray[np.int64]:
     """The scripted child: stays by the parent, forages when very hungry."""
-    hungry = state.hunger[:, CHILD] > 0.6
-    return np.where(hungry, forage(state, CHILD, pick=False), follow_parent(state))
+    hungry = state.hunger[:, child] > 0.6
+    return np.where(hungry, forage(state, child, pick=False), follow_parent(state, child))
+
+
+def each_child(rule: Callable[[WorldState, int], NDArray[np.int64]], state: WorldState) -> NDArray:
+    """``rule(state, child)`` of every child, (n_envs, n_children)."""
+    return np.stack([rule(state, c) for c in range(CHILD, state.n_agents)], -1)
 
 
 def _apply(rules: list[tuple[NDArray, NDArray]], default: int, n: int) -> NDArray[np.int64]:
@@ -147,38 +175,44 @@ def _apply(rules: list[tuple[NDArray, NDArray]], default: int, n: int) -> NDArra
 
 
 def random_policy(params: WorldParams, seed: int = 0) -> Policy:
-    """Uniform random actions for both agents."""
+    """Uniform random actions for every agent."""
     rng = np.random.default_rng(seed)
 
     def act(state: WorldState, obs: NDArray[np.float32]) -> tuple[NDArray[np.int64], Extras]:
-        return rng.integers(0, N_ACTIONS, size=(state.n_envs, 2)), {}
+        return rng.integers(0, N_ACTIONS, size=(state.n_envs, state.n_agents)), {}
 
     return act
 
 
 def scripted_policy(params: WorldParams, seed: int = 0) -> Policy:
-    """A caring parent and a sensible child: shows that the task is solvable."""
+    """A caring parent and sensible children: shows that the task is solvable."""
 
     def act(state: WorldState, obs: NDArray[np.float32]) -> tuple[NDArray[np.int64], Extras]:
-        return np.stack([caring_parent(state), sensible_child(state)], -1), {}
+        return _family(caring_parent(state), each_child(sensible_child, state)), {}
 
     return act
 
 
 def selfish_policy(params: WorldParams, seed: int = 0) -> Policy:
-    """A parent that only looks after itself, with the sensible child."""
+    """A parent that only looks after itself, with sensible children."""
 
     def act(state: WorldState, obs: NDArray[np.float32]) -> tuple[NDArray[np.int64], Extras]:
-        return np.stack([selfish_parent(state, params.size), sensible_child(state)], -1), {}
+        parent = selfish_parent(state, params.size)
+        return _family(parent, each_child(sensible_child, state)), {}
 
     return act
+
+
+def _family(parent: NDArray[np.int64], children: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The actions (n, A) of a parent (n,) and its children (n, n_children)."""
+    return np.concatenate([parent[:, None], children], -1)
 
 
 def stationary_child(params: WorldParams, seed: int = 0) -> ChildPolicy:
     """A child that never moves or eats."""
 
     def act(state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
-        return np.full(state.n_envs, STAY, dtype=np.int64)
+        return np.full((state.n_envs, state.n_agents - 1), STAY, dtype=np.int64)
 
     return act
 
@@ -188,7 +222,7 @@ def random_child(params: WorldParams, seed: int = 0) -> ChildPolicy:
     rng = np.random.default_rng(seed)
 
     def act(state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
-        return rng.integers(0, N_ACTIONS, size=state.n_envs)
+        return rng.integers(0, N_ACTIONS, size=(state.n_envs, state.n_agents - 1))
 
     return act
 
@@ -197,7 +231,7 @@ def forager_child(params: WorldParams, seed: int = 0) -> ChildPolicy:
     """A child that seeks food on its own and tries to eat it."""
 
     def act(state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
-        return forage(state, CHILD, pick=False)
+        return each_child(lambda s, c: forage(s, c, pick=False), state)
 
     return act
 
@@ -206,7 +240,7 @@ def clingy_child(params: WorldParams, seed: int = 0) -> ChildPolicy:
     """A child that follows the parent and never forages."""
 
     def act(state: WorldState, obs: NDArray[np.float32]) -> NDArray[np.int64]:
-        return follow_parent(state)
+        return each_child(follow_parent, state)
 
     return act
 

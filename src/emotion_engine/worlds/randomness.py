@@ -24,8 +24,12 @@ STREAM_WIDTH = 1 << _INDEX_BITS
 N_STREAMS = 1 << _STREAM_BITS
 """Streams per step."""
 
-# the streams, one per purpose (food uses two, one per agent)
+# the streams, one per purpose (food uses one per agent: 4 … 7 for up to four agents)
 RESET_STREAM, EAT_STREAM, THREAT_STREAM, FOOD_STREAM = 1, 2, 3, 4
+PREY_STREAM = 8
+"""The child a new threat goes for (families of several children)."""
+FAMILY_STREAM = 9
+"""At reset, where the children after the first start (families of several children)."""
 
 
 def mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:

@@ -1,7 +1,7 @@
 """Reward terms of the worlds: each a small pure function over batched arrays.
 
-Every term returns an array of shape (n_envs, 2) (agent 0 = parent, agent 1 = child) or
-(n_envs,) for parent-only terms, already multiplied by its weight in :class:`RewardWeights`;
+Every term returns an array of shape (n_envs, agents) (agent 0 = parent, agents 1 … n the
+children) or (n_envs,) for parent-only terms, already multiplied by its weight in :class:`RewardWeights`;
 a weight of 0 switches a term off (ablations). The step sums the terms of its
 ``reward_mode`` and reports each in ``info.reward_terms``; :func:`reward_table` tabulates
 them with their default weights (the world modules' docstrings carry it).
@@ -75,7 +75,9 @@ def reward_table(weights: RewardWeights | None = None) -> str:
 "Expressed" valence is the valence of the other's primary-emotion distribution (what its face
 shows, :func:`emotion_engine.affect.core_affect`), divided by :data:`VALENCE_SCALE` and split
 into its positive and negative parts; attachment is the agent's own attachment primitive, so
-empathy is felt only in proportion to the bond.
+empathy is felt only in proportion to the bond. In a family of several children the empathic
+and bond terms are summed over the agent's others (each with its own attachment), and
+child_wellbeing sums the children's rewards.
 """
 
 
@@ -87,7 +89,7 @@ def scaled_valence(valence: Array) -> Array:
 def extrinsic_terms(
     felt_hunger: Array, meals: Array, health_change: Array, died: Array, w: RewardWeights
 ) -> dict[str, Array]:
-    """alive, hunger, meal, health and death terms, each (n_envs, 2)."""
+    """alive, hunger, meal, health and death terms, each (n_envs, agents)."""
     return {
         "alive": np.where(died, 0.0, w.alive),
         "hunger": -w.hunger * felt_hunger,
@@ -104,17 +106,19 @@ def emotional_terms(
     attachment_change: Array,
     w: RewardWeights,
 ) -> dict[str, Array]:
-    """own_valence, empathic_joy, empathic_distress and bond terms, each (n_envs, 2).
+    """own_valence, empathic_joy, empathic_distress and bond terms, each (n_envs, agents).
 
-    ``own_valence`` and ``other_valence`` are raw valences of the agents' primary emotions
-    (the other's, from each agent's point of view).
+    ``own_valence`` (n, agents) and ``other_valence`` (n, agents, others) are raw valences of
+    the agents' primary emotions (each other's, from each agent's point of view), and
+    ``attachment`` and its change (n, agents, others) are towards each other; the empathic
+    and bond terms are summed over the others.
     """
     other = scaled_valence(other_valence)
     return {
         "own_valence": w.own_valence * scaled_valence(own_valence),
-        "empathic_joy": w.empathic_joy * attachment * np.maximum(other, 0.0),
-        "empathic_distress": w.empathic_distress * attachment * np.minimum(other, 0.0),
-        "bond": w.bond * attachment_change,
+        "empathic_joy": (w.empathic_joy * attachment * np.maximum(other, 0.0)).sum(-1),
+        "empathic_distress": (w.empathic_distress * attachment * np.minimum(other, 0.0)).sum(-1),
+        "bond": (w.bond * attachment_change).sum(-1),
     }
 
 

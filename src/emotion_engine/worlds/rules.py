@@ -4,8 +4,14 @@ damage and health, events, emotions, rewards and bookkeeping.
 Each phase is a pure function of the step's parameters, the state before the step and the
 results of earlier phases, and returns its own results as a named tuple;
 :func:`emotion_engine.worlds.core.step` calls them in the order of the rules table
-(:mod:`emotion_engine.worlds`). Arrays are (n, 2) over envs × agents unless said otherwise;
-``alive`` is who lived before the step (the dead act no more, and nothing reaches them).
+(:mod:`emotion_engine.worlds`). Arrays are (n, A) over envs × agents unless said otherwise,
+per-pair arrays (n, A, A − 1) over each agent's others
+(:func:`~emotion_engine.worlds.family.others`); ``alive`` is who lived before the step (the
+dead act no more, and nothing reaches them).
+
+A care act (``feed``, ``comfort``, ``shield``) reaches one adjacent other: ``feed`` the
+hungriest, ``comfort`` the loneliest (the first in agent order on a tie: the parent, then the
+children by index), ``shield`` the one the threat strikes. With one child that is the child.
 """
 
 from __future__ import annotations
@@ -22,11 +28,13 @@ from emotion_engine.affect import (
     AffectState,
     step_affect,
 )
-from emotion_engine.affect.mood import valence
+from emotion_engine.affect.mood import CORE_AFFECT, valence
+from emotion_engine.worlds.family import first_choice, gather, mirror
 from emotion_engine.worlds.grid import chebyshev, toward
 from emotion_engine.worlds.randomness import (
     EAT_STREAM,
     FOOD_STREAM,
+    PREY_STREAM,
     THREAT_STREAM,
     cells,
     uniform,
@@ -71,17 +79,22 @@ def clip(x: NDArray, low: float, high: float) -> None:
 class Moves(NamedTuple):
     """Where the agents are after the moves."""
 
-    pos: NDArray[np.int64]  # (n, 2, 2) cells after the moves
-    dist: NDArray[np.int64]  # (n,) Chebyshev distance between the agents
-    adjacent: NDArray[np.bool_]  # next to the other, which still lives
+    pos: NDArray[np.int64]  # (n, A, 2) cells after the moves
+    dist: NDArray[np.int64]  # (n, A, A − 1) Chebyshev distance to each other
+    adjacent: NDArray[np.bool_]  # (n, A, A − 1) next to that other, which still lives
 
 
 def moves(p: WorldParams, state: WorldState, a: NDArray, alive: NDArray) -> Moves:
     """Moves of one cell; walls stop them; agents may share a cell."""
     pos = state.pos + MOVES[a]
     clip(pos, 0, p.size - 1)
-    dist = chebyshev(pos[:, 0], pos[:, 1])
-    return Moves(pos, dist, (dist <= 1)[:, None] & alive[:, ::-1])
+    dist = pair_distance(pos)
+    return Moves(pos, dist, (dist <= 1) & gather(alive, p.n_agents))
+
+
+def pair_distance(pos: NDArray) -> NDArray[np.int64]:
+    """Chebyshev distance (n, A, A − 1) from each agent (cells (n, A, 2)) to each other."""
+    return chebyshev(pos[:, :, None], gather(pos, pos.shape[1]))
 
 
 # --- food -----------------------------------------------------------------------------------
@@ -100,7 +113,7 @@ class Taken(NamedTuple):
 def take_food(p: WorldParams, state: WorldState, a: NDArray, pos: NDArray) -> Taken:
     """``eat`` eats held food first, else the food on the cell (it may fail: ``eat_success``);
     hands that can carry pick up the food they stand on unless they eat it there. Both on
-    the same food: the parent gets it."""
+    the same food: the parent gets it, then the children in order."""
     on_food, slot = food_under(pos, state.food, state.food_wait)
     carrying = state.carrying
     eat = a == EAT
@@ -108,9 +121,11 @@ def take_food(p: WorldParams, state: WorldState, a: NDArray, pos: NDArray) -> Ta
     eat_ground = eat & ~carrying & on_food
     pick = on_food & ~carrying & ~eat & p.bool_pair("can_carry")
     if eat_ground.any():
-        eat_ground &= uniform(state.key, state.t, EAT_STREAM, 2) < p.pair("eat_success")
+        eat_ground &= uniform(state.key, state.t, EAT_STREAM, p.n_agents) < p.pair("eat_success")
     take = pick | eat_ground
-    take[:, CHILD] &= ~(take[:, PARENT] & (slot[:, PARENT] == slot[:, CHILD]))
+    for agent in range(1, p.n_agents):
+        first = take[:, :agent] & (slot[:, :agent] == slot[:, agent, None])
+        take[:, agent] &= ~first.any(-1)
     eat_ground &= take
     pick &= take
     return Taken(eat_held, eat_ground, pick, take, slot)
@@ -119,7 +134,7 @@ def take_food(p: WorldParams, state: WorldState, a: NDArray, pos: NDArray) -> Ta
 def food_under(
     pos: NDArray, food: NDArray, wait: NDArray
 ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
-    """Whether each agent stands on food, and the (first) food slot it stands on, (n, 2);
+    """Whether each agent stands on food, and the (first) food slot it stands on, (n, A);
     items still away (``wait`` > 0) are not there."""
     rows, cols = pos[..., 0], pos[..., 1]
     on_food = np.zeros(rows.shape, dtype=bool)
@@ -138,8 +153,8 @@ class Meals(NamedTuple):
     """Hands and hunger after eating and feeding."""
 
     carrying: NDArray[np.bool_]  # holds a food item after the step
-    feed: NDArray[np.bool_]  # gave its food to the other
-    fed: NDArray[np.bool_]  # was given food by the other
+    feed: NDArray[np.bool_]  # (n, A, A − 1) gave its food to that other
+    fed: NDArray[np.bool_]  # (n, A, A − 1) was given food by that other
     eaten: NDArray[np.bool_]  # ate by itself (held or ground food)
     hunger: NDArray[np.float64]  # after the step
     stilled: NDArray[np.float64]  # hunger stilled by a meal, in meals
@@ -148,16 +163,18 @@ class Meals(NamedTuple):
 def meals(
     p: WorldParams, state: WorldState, a: NDArray, taken: Taken, adjacent: NDArray, alive: NDArray
 ) -> Meals:
-    """``feed`` gives held food to the adjacent other; hunger rises by ``hunger_rate`` and a
-    meal (eaten or fed) removes ``food_value``; a meal is worth the hunger it stills."""
+    """``feed`` gives held food to the hungriest adjacent other; hunger rises by
+    ``hunger_rate`` and a meal (eaten or fed) removes ``food_value``; a meal is worth the
+    hunger it stills."""
     carrying = state.carrying
-    feed = (a == FEED) & carrying & adjacent
-    fed = feed[:, ::-1]
-    carrying = (carrying | taken.pick) & ~taken.eat_held & ~feed
+    to = first_choice(adjacent, gather(state.hunger, p.n_agents))
+    feed = ((a == FEED) & carrying)[..., None] & to
+    fed = mirror(feed)
+    carrying = (carrying | taken.pick) & ~taken.eat_held & ~feed.any(-1)
     eaten = taken.eat_held | taken.eat_ground
     hunger = state.hunger + p.pair("hunger_rate") * alive
     before_meal = np.minimum(hunger, 1.0)
-    hunger -= p.food_value * (eaten | fed)
+    hunger -= p.food_value * (eaten | fed.any(-1))
     clip(hunger, 0.0, 1.0)
     # eating when sated earns nothing
     stilled = (before_meal - hunger) / p.food_value
@@ -176,7 +193,7 @@ def respawn_food(
     food = state.food.copy()
     if p.food_respawn_delay:
         wait = wait.copy()
-    for agent in (PARENT, CHILD):
+    for agent in range(p.n_agents):
         envs = np.flatnonzero(taken.take[:, agent])
         if envs.size:
             u = uniform(state.key[envs], state.t[envs], FOOD_STREAM + agent, 2)
@@ -192,24 +209,28 @@ def respawn_food(
 class Comfort(NamedTuple):
     """Comfort given and felt, and loneliness after it."""
 
-    comfort: NDArray[np.bool_]  # comforted the adjacent other
-    comforted: NDArray[np.bool_]  # was comforted by the other
+    comfort: NDArray[np.bool_]  # (n, A, A − 1) comforted that adjacent other
+    comforted: NDArray[np.bool_]  # (n, A, A − 1) was comforted by that other
     felt: NDArray[np.float64]  # the comfort felt, as a share of ``comfort_relief``
     loneliness: NDArray[np.float64]  # after the step
 
 
 def comfort(p: WorldParams, state: WorldState, a: NDArray, moved: Moves, alive: NDArray) -> Comfort:
     """Loneliness rises by ``loneliness_rate`` (``near_loneliness`` times that within
-    ``near_radius``); ``comfort`` lowers it by up to ``comfort_relief``."""
-    comfort = (a == COMFORT) & moved.adjacent
-    comforted = comfort[:, ::-1]
-    near = (moved.dist <= p.near_radius)[:, None]
+    ``near_radius`` of the parent, for the parent of a child); ``comfort`` of the loneliest
+    adjacent other lowers its loneliness by up to ``comfort_relief``."""
+    to = first_choice(moved.adjacent, gather(state.loneliness, p.n_agents))
+    comfort = (a == COMFORT)[..., None] & to
+    comforted = mirror(comfort)
+    near = np.concatenate(
+        [(moved.dist[:, :1] <= p.near_radius).any(-1), moved.dist[:, 1:, 0] <= p.near_radius], 1
+    )
     loneliness = (
         state.loneliness
         + np.where(near, p.near_loneliness, 1.0) * p.pair("loneliness_rate") * alive
     )
     # comfort is felt as much as it relieves: a content other gains (and gives) little
-    soothed = comforted * np.minimum(loneliness, p.comfort_relief)
+    soothed = comforted.any(-1) * np.minimum(loneliness, p.comfort_relief)
     loneliness -= soothed
     clip(loneliness, 0.0, 1.0)
     return Comfort(comfort, comforted, soothed / p.comfort_relief, loneliness)
@@ -225,33 +246,53 @@ class Threats(NamedTuple):
     left: NDArray[np.int64]  # (n,) strikes left before this step's
     spawned: NDArray[np.bool_] | None  # (n,) a threat appeared; None: no threat anywhere
     target: NDArray[np.bool_] | None  # the agent the threat reaches; None as ``spawned``
+    prey: NDArray[np.int64]  # (n,) the agent the threat goes for
 
 
 def threats(p: WorldParams, state: WorldState, pos: NDArray, alive: NDArray) -> Threats:
     """Crisis: a threat appears on the border every ``threat_period`` steps when none is out,
-    walks towards the child (the parent once the child is dead) and reaches whoever is
-    adjacent, the child first."""
+    walks towards its prey, a child (:func:`prey`), and reaches whoever is adjacent: the
+    prey first, then the other children in order, then the parent."""
     if not p.threats:
-        return Threats(state.threat, state.threat_left, None, None)
-    threat, left, spawned = spawn_threat(p, state)
+        return Threats(state.threat, state.threat_left, None, None, state.threat_prey)
+    threat, left, spawned, chosen = spawn_threat(p, state, alive)
     active = left > 0
     if not active.any():
-        return Threats(threat, left, None, None)
-    prey = pos[np.arange(state.n_envs), np.where(alive[:, CHILD], CHILD, PARENT)]
-    approach = active & (chebyshev(threat, prey) > 1)
-    threat = np.where(approach[:, None], toward(threat, prey), threat)
+        return Threats(threat, left, None, None, chosen)
+    chosen = prey(chosen, alive)
+    cell = pos[np.arange(state.n_envs), chosen]
+    approach = active & (chebyshev(threat, cell) > 1)
+    threat = np.where(approach[:, None], toward(threat, cell), threat)
     reach = active[:, None] & alive & (chebyshev(threat[:, None], pos) <= 1)
-    reach[:, PARENT] &= ~reach[:, CHILD]  # it goes for the child first
-    return Threats(threat, left, spawned, reach)
+    agents = np.arange(p.n_agents)
+    rank = np.where(agents == chosen[:, None], 0, np.where(agents > PARENT, agents, p.n_agents))
+    first = np.where(reach, rank, p.n_agents + 1).argmin(-1)
+    return Threats(threat, left, spawned, reach & (agents == first[:, None]), chosen)
 
 
-def spawn_threat(p: WorldParams, state: WorldState) -> tuple[NDArray, NDArray, NDArray]:
-    """(threat cell (n, 2), strikes left (n,), spawned (n,)) after this step's spawning."""
-    t, left, threat = state.t, state.threat_left, state.threat
+def prey(chosen: NDArray, alive: NDArray) -> NDArray[np.int64]:
+    """The threat's prey (n,): the chosen child while it lives, else the first live child,
+    else the parent."""
+    children = alive[:, CHILD:]
+    first = np.where(children.any(-1), children.argmax(-1) + CHILD, PARENT)
+    return np.where(alive[np.arange(alive.shape[0]), chosen], chosen, first)
+
+
+def spawn_threat(
+    p: WorldParams, state: WorldState, alive: NDArray
+) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """(threat cell (n, 2), strikes left (n,), spawned (n,), prey (n,)) after this step's
+    spawning; a new threat's prey is one of the live children drawn uniformly (the child
+    itself with one child)."""
+    t, left, threat, chosen = state.t, state.threat_left, state.threat, state.threat_prey
     spawned = (left == 0) & (t > 0) & (t % p.threat_period == 0)
     if spawned.any():
         envs = np.flatnonzero(spawned)
         u = uniform(state.key[envs], t[envs], THREAT_STREAM, 2)
+        if p.n_children > 1:
+            chosen = chosen.copy()
+            chosen[envs] = pick_child(uniform(state.key[envs], t[envs], PREY_STREAM, 1)[:, 0],
+                                      alive[envs])  # fmt: skip
         side = (u[:, 0] * 4).astype(np.int64)  # top, bottom, left, right
         along = (u[:, 1] * p.size).astype(np.int64)
         edge = np.where(side % 2 == 0, 0, p.size - 1)
@@ -259,7 +300,15 @@ def spawn_threat(p: WorldParams, state: WorldState) -> tuple[NDArray, NDArray, N
         threat[envs] = np.where((side < 2)[:, None], np.stack([edge, along], -1), 0)
         threat[envs] += np.where((side < 2)[:, None], 0, np.stack([along, edge], -1))
         left = np.where(spawned, p.threat_strikes, left)
-    return threat, left, spawned
+    return threat, left, spawned, chosen
+
+
+def pick_child(u: NDArray, alive: NDArray) -> NDArray[np.int64]:
+    """The agent index (k,) of the live child that uniforms ``u`` (k,) pick, in order (the
+    first child when none lives)."""
+    live = alive[:, CHILD:]
+    rank = (u * np.maximum(live.sum(-1), 1)).astype(np.int64)
+    return (np.cumsum(live, -1) > rank[:, None]).argmax(-1) + CHILD
 
 
 # --- damage and health ----------------------------------------------------------------------
@@ -268,8 +317,8 @@ def spawn_threat(p: WorldParams, state: WorldState) -> tuple[NDArray, NDArray, N
 class Blows(NamedTuple):
     """What a threat's strike did (only when it reached someone)."""
 
-    shielded: NDArray[np.bool_]  # the other shielded this agent from the threat
-    protected: NDArray[np.bool_]  # this agent shielded the other from a real blow
+    shielded: NDArray[np.bool_]  # an other shielded this agent from the threat
+    protected: NDArray[np.bool_]  # (n, A, A − 1) this agent shielded that other from a blow
     struck: NDArray[np.float64]  # health the threat took
 
 
@@ -290,8 +339,8 @@ def harm(
     threats: Threats,
 ) -> Harm:
     """Starving (from ``hungry_at``) and loneliness (from ``lonely_at``) cost health; a
-    threat's blow costs ``threat_damage · vulnerability``; ``shield`` by the adjacent other
-    stops ``shield_block`` of a blow, and the shielder takes the full blow itself."""
+    threat's blow costs ``threat_damage · vulnerability``; ``shield`` by an adjacent other
+    stops ``shield_block`` of a blow, and each shielder takes the full blow itself."""
     damage = p.starve_damage * np.minimum(
         np.maximum(hunger - p.hungry_at, 0.0) / (1.0 - p.hungry_at), 1.0
     )
@@ -301,14 +350,14 @@ def harm(
     target = threats.target
     if target is None:
         return Harm(damage, threats.left, None)
-    shield = (a == SHIELD) & adjacent
+    shield = (a == SHIELD)[..., None] & adjacent
     blow = p.threat_damage * p.pair("vulnerability")
-    shielded = target & shield[:, ::-1]
-    protected = shielded[:, ::-1]
+    shielded = target & mirror(shield).any(-1)
+    protected = shield & gather(target, p.n_agents)
     struck = blow * target * np.where(shielded, 1.0 - p.shield_block, 1.0)
-    struck += blow * protected  # the shielder takes the blow
+    struck += blow * protected.any(-1)  # the shielder takes the blow
     damage += struck
-    left = threats.left - (target[:, PARENT] | target[:, CHILD])
+    left = threats.left - target.any(-1)
     return Harm(damage, left, Blows(shielded, protected, struck))
 
 
@@ -332,7 +381,7 @@ def health(
     :data:`WELL_BELOW`, and ``comfort`` heals ``comfort_heal``; at 0 the agent is dead."""
     well = (meals.hunger < WELL_BELOW) & (comfort.loneliness < WELL_BELOW)
     health = state.health - damage * alive
-    health += (p.pair("regen") * well + p.comfort_heal * comfort.comforted) * alive
+    health += (p.pair("regen") * well + p.comfort_heal * comfort.comforted.any(-1)) * alive
     clip(health, 0.0, 1.0)
     lives = health > 0.0
     return Health(health, lives, alive & ~lives)
@@ -352,44 +401,48 @@ def events(
     body: Health,
     threats: Threats,
 ) -> NDArray[np.float64]:
-    """The typed events (n, 2, len(EVENTS)) of the step, from each agent's point of view
-    (the dead feel nothing)."""
+    """The typed events (n, A, A − 1, len(EVENTS)) of the step, from each agent's point of
+    view towards each of its others (events about itself alone repeat in every pair; the
+    dead feel nothing)."""
+    n_agents = p.n_agents
     separated = moved.dist > p.separation_radius
-    was_separated = chebyshev(state.pos[:, 0], state.pos[:, 1]) > p.separation_radius
-    gone = ~body.lives[:, ::-1]  # the other is dead: absent for good
-    ev = np.zeros((state.n_envs, 2, len(EVENTS)))
-    relief = np.minimum(meals.stilled, 1.0)  # a meal is felt as much as it relieves
+    was_separated = pair_distance(state.pos) > p.separation_radius
+    gone = ~gather(body.lives, n_agents)  # the other is dead: absent for good
+    ev = np.zeros((state.n_envs, n_agents, n_agents - 1, len(EVENTS)))
+    relief = np.minimum(meals.stilled, 1.0)[..., None]  # a meal is felt as much as it relieves
     ev[..., _EV["fed"]] = relief * meals.fed
-    ev[..., _EV["ate"]] = relief * (meals.eaten & ~meals.fed)
-    ev[..., _EV["comforted"]] = comfort.felt
-    ev[..., _EV["cared"]] = np.maximum(meals.feed, comfort.felt[:, ::-1])
+    ev[..., _EV["ate"]] = relief * (meals.eaten & ~meals.fed.any(-1))[..., None]
+    ev[..., _EV["comforted"]] = comfort.felt[..., None] * comfort.comforted
+    ev[..., _EV["cared"]] = np.maximum(meals.feed, comfort.comfort * gather(comfort.felt, n_agents))
     harmed = np.minimum(harm.damage / p.harm_scale, 1.0)
-    ev[..., _EV["harmed"]] = harmed
-    ev[..., _EV["other_harmed"]] = harmed[:, ::-1]
-    ev[..., _EV["separated"]] = separated[:, None] | gone
-    ev[..., _EV["reunited"]] = (was_separated & ~separated)[:, None] & ~gone
+    ev[..., _EV["harmed"]] = harmed[..., None]
+    ev[..., _EV["other_harmed"]] = gather(harmed, n_agents)
+    ev[..., _EV["separated"]] = separated | gone
+    ev[..., _EV["reunited"]] = was_separated & ~separated & ~gone
     ev[..., _EV["close"]] = moved.adjacent
-    # the valence each face showed, as the other saw it (a dead face shows nothing)
-    other_v = scaled_valence(valence(state.affect.primary[:, ::-1])) * alive[:, ::-1]
+    # each face's valence as the others saw it (a dead face shows none), summed term by term
+    faces = gather(state.affect.primary, n_agents) * CORE_AFFECT[:, 0]
+    other_v = scaled_valence(faces.sum(-1)) * gather(alive, n_agents)
     ev[..., _EV["other_distress"]] = np.maximum(-other_v, 0.0)
     ev[..., _EV["other_joy"]] = np.maximum(other_v, 0.0)
-    ev[..., _EV["loss"]] = body.died[:, ::-1]
+    ev[..., _EV["loss"]] = gather(body.died, n_agents)
     if harm.blows is not None:
         threat_events(p, ev, moved.pos, threats, harm)
-    ev *= alive[..., None]
+    ev *= alive[..., None, None]
     return ev
 
 
 def threat_events(p: WorldParams, ev: NDArray, pos: NDArray, threats: Threats, harm: Harm) -> None:
     """Write the threat's events into ``ev`` (threatened, protected, novelty) in place."""
     felt = felt_threat(p, threats.threat, harm.threat_left > 0, pos)
-    ev[..., _EV["threatened"]] = felt
-    ev[..., _EV["other_threatened"]] = felt[:, ::-1]
-    ev[..., _EV["protected_other"]] = harm.blows.protected  # type: ignore[union-attr]
-    ev[..., _EV["was_protected"]] = harm.blows.shielded  # type: ignore[union-attr]
-    ev[..., _EV["novelty"]] = threats.spawned[:, None]  # type: ignore[index]
-    # its last strike: the danger has passed for both
-    ev[..., _EV["danger_passed"]] = ((threats.left > 0) & (harm.threat_left == 0))[:, None]
+    blows: Blows = harm.blows  # type: ignore[assignment]
+    ev[..., _EV["threatened"]] = felt[..., None]
+    ev[..., _EV["other_threatened"]] = gather(felt, p.n_agents)
+    ev[..., _EV["protected_other"]] = blows.protected
+    ev[..., _EV["was_protected"]] = mirror(blows.protected)
+    ev[..., _EV["novelty"]] = threats.spawned[:, None, None]  # type: ignore[index]
+    # its last strike: the danger has passed for all
+    ev[..., _EV["danger_passed"]] = ((threats.left > 0) & (harm.threat_left == 0))[:, None, None]
 
 
 def felt_threat(p: WorldParams, threat: NDArray, active: NDArray, pos: NDArray) -> NDArray:
@@ -416,16 +469,16 @@ def emotions(
     alive: NDArray,
     extra_drive: NDArray,
 ) -> Emotions:
-    """Each agent's affect steps on the events, on the other's face (contagion; a dead face
+    """Each agent's affect steps on the events, on the others' faces (contagion; a dead face
     shows nothing) and on interoception: felt hunger and loneliness drive cortisol, added to
-    ``extra_drive`` (n, 2, 7), the drive of the agents' own signals. The dead feel nothing."""
-    drive = np.zeros((state.n_envs, 2, len(MODULATORS)))
+    ``extra_drive`` (n, A, 7), the drive of the agents' own signals. The dead feel nothing."""
+    drive = np.zeros((state.n_envs, p.n_agents, len(MODULATORS)))
     felt_hunger = np.clip((meals.hunger - p.hunger_felt_at) / (1.0 - p.hunger_felt_at), 0.0, 1.0)
     drive[..., _CORTISOL] = p.hunger_stress * felt_hunger
     drive[..., _CORTISOL] += p.loneliness_stress * comfort.loneliness
     drive += extra_drive
     drive *= alive[..., None]
-    face = state.affect.primary[:, ::-1] * alive[:, ::-1, None]
+    face = gather(state.affect.primary * alive[..., None], p.n_agents)
     affect = step_affect(state.affect, events, p.dt, p.affect, drive, other_expressed=face)
     return Emotions(affect, felt_hunger)
 
@@ -457,10 +510,12 @@ def rewards(
     terms = reward_terms(p, state, feeling.affect, body, feeling.felt_hunger, meals.stilled)
     terms = {k: v * alive for k, v in terms.items()}
     total = sum(terms.values()).astype(np.float32)
-    relief = meals.feed * meals.stilled[:, ::-1] + comfort.felt[:, ::-1]
+    n_agents = p.n_agents
+    relief = meals.feed * gather(meals.stilled, n_agents)
+    relief += comfort.comfort * gather(comfort.felt, n_agents)
     if harm.blows is not None:
         relief += harm.blows.protected
-    return Rewards(terms, total, np.minimum(relief, 1.0) * alive)
+    return Rewards(terms, total, np.minimum(relief.sum(-1), 1.0) * alive)
 
 
 def reward_terms(
@@ -479,16 +534,15 @@ def reward_terms(
         attachment = affect.social[..., _ATTACHMENT]
         terms |= emotional_terms(
             own,
-            own[:, ::-1] * body.lives[:, ::-1],  # a dead face shows nothing
+            gather(own * body.lives, p.n_agents),  # a dead face shows nothing
             attachment,
             attachment - before.affect.social[..., _ATTACHMENT],
             w,
         )
     elif p.reward_mode == "explicit":
-        child_own = sum(terms.values())[:, CHILD] * (before.health[:, CHILD] > 0.0)
-        terms["child_wellbeing"] = np.stack(
-            [explicit_term(child_own, w), np.zeros_like(child_own)], -1
-        )
+        children = sum(terms.values())[:, CHILD:] * (before.health[:, CHILD:] > 0.0)
+        terms["child_wellbeing"] = np.zeros_like(before.health)
+        terms["child_wellbeing"][:, PARENT] = explicit_term(children.sum(-1), w)
     return terms
 
 
@@ -503,25 +557,43 @@ def tally(
     a: NDArray,
     health: NDArray,
 ) -> NDArray[np.float64]:
-    """The episode's accumulators (n, len(STATS)) after the step (see ``STATS``), from the
-    step's actions ``a`` and the health after it."""
+    """The episode's accumulators (n, len(p.stats)) after the step (see ``STATS`` and
+    ``CHILD_STATS``), from the step's actions ``a`` and the health after it."""
     stats = state.stats.copy()
-    stats[:, _S["feeds"]] += meals.feed[:, PARENT]
-    stats[:, _S["hunger_stilled_by_feeds"]] += meals.feed[:, PARENT] * meals.stilled[:, CHILD]
+    feeds = meals.feed[:, PARENT]  # (n, children): the parent's feed to each child
+    stats[:, _S["feeds"]] += feeds.any(-1)
+    stats[:, _S["hunger_stilled_by_feeds"]] += (feeds * meals.stilled[:, CHILD:]).sum(-1)
     stats[:, _S["shield_acts"]] += a[:, PARENT] == SHIELD
     stats[:, _S["child_health_auc"]] += health[:, CHILD] / p.max_cycles
-    stats[:, _S["comfort_acts"]] += comfort.comfort[:, PARENT]
-    stats[:, _S["parent_eats"] : _S["child_eats"] + 1] += meals.eaten
+    stats[:, _S["comfort_acts"]] += comfort.comfort[:, PARENT].any(-1)
+    own = slice(PARENT, CHILD + 1)  # the parent and child_0
+    stats[:, _S["parent_eats"] : _S["child_eats"] + 1] += meals.eaten[:, own]
     stats[:, _S["parent_steps_hungry"] : _S["child_steps_hungry"] + 1] += (
-        meals.hunger >= p.hungry_at
-    ) & alive
-    stats[:, _S["parent_return"] : _S["child_return"] + 1] += rewards
+        (meals.hunger >= p.hungry_at) & alive
+    )[:, own]
+    stats[:, _S["parent_return"] : _S["child_return"] + 1] += rewards[:, own]
     if harm.blows is not None:
-        protected, struck = harm.blows.protected[:, PARENT], harm.blows.struck
+        protected, struck = harm.blows.protected[:, PARENT].any(-1), harm.blows.struck
         stats[:, _S["shield_events"]] += protected
         stats[:, _S["shield_damage"]] += protected * struck[:, PARENT]
-        stats[:, _S["parent_threat_damage"] : _S["child_threat_damage"] + 1] += struck
+        stats[:, _S["parent_threat_damage"] : _S["child_threat_damage"] + 1] += struck[:, own]
     # time to help: steps before the parent's first care act (feed, comfort or a real shield)
     cared_yet = stats[:, [_S["feeds"], _S["comfort_acts"], _S["shield_events"]]].sum(-1) > 0
     stats[:, _S["care_steps"]] += ~cared_yet
+    if p.n_children > 1:
+        stats[:, len(_S) :] += tally_children(p, meals, comfort, harm, health)
     return stats
+
+
+def tally_children(
+    p: WorldParams, meals: Meals, comfort: Comfort, harm: Harm, health: NDArray
+) -> NDArray[np.float64]:
+    """The step's per-child accumulators (n, n_children · len(CHILD_STATS)), child by child
+    in the order of ``CHILD_STATS``: the parent's feeds, comfort and effective shields that
+    went to each child, and each child's health / ``max_cycles``."""
+    shields = np.zeros_like(health[:, CHILD:])
+    if harm.blows is not None:
+        shields = harm.blows.protected[:, PARENT]
+    columns = (meals.feed[:, PARENT], comfort.comfort[:, PARENT], shields,
+               health[:, CHILD:] / p.max_cycles)  # fmt: skip
+    return np.stack(columns, -1).reshape(health.shape[0], -1)

@@ -3,7 +3,9 @@ parameter, state and step-report dataclasses (:class:`WorldParams`, :class:`Worl
 :class:`StepInfo`).
 
 In the gymnax style, parameters and state are frozen dataclasses whose arrays' leading axis
-indexes envs (agent 0 = ``parent_0``, agent 1 = ``child_0``).
+indexes envs and whose next axis agents (agent 0 = ``parent_0``, agents 1 … n = ``child_0`` …
+``child_{n−1}``; :mod:`~emotion_engine.worlds.family`); per-pair arrays (social state,
+events) have a further axis over each agent's others.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ from emotion_engine.affect import (
     SocialParams,
     population,
 )
+from emotion_engine.worlds.family import MAX_CHILDREN, agent_names
 from emotion_engine.worlds.randomness import STREAM_WIDTH
 from emotion_engine.worlds.rewards import REWARD_MODES, RewardWeights
 
-AGENTS: tuple[str, ...] = ("parent_0", "child_0")
+AGENTS: tuple[str, ...] = agent_names(1)
+"""The agents of a one-child world (:func:`~emotion_engine.worlds.family.agent_names` for n)."""
 PARENT, CHILD = 0, 1
+"""The parent's index and the first child's (``child_0``)."""
 SCENARIOS: tuple[str, ...] = ("caretaking", "crisis")
 
 ACTIONS: tuple[str, ...] = (
@@ -53,20 +58,25 @@ MOVES[UP], MOVES[DOWN], MOVES[LEFT], MOVES[RIGHT] = (-1, 0), (1, 0), (0, -1), (0
 SIGNATURE_SIZE = 4
 """Numbers in an identity's signature (see :mod:`~emotion_engine.worlds.identity`)."""
 
-# (name, low, high) of every observation feature, in order; the world modules' table.
-OBS_FEATURES: tuple[tuple[str, float, float], ...] = (
+Feature = tuple[str, float, float]
+"""(name, low, high) of an observation feature."""
+_OWN_BODY: tuple[Feature, ...] = (
     ("own_row", 0.0, 1.0),
     ("own_col", 0.0, 1.0),
     ("own_health", 0.0, 1.0),
     ("own_hunger", 0.0, 1.0),
     ("own_loneliness", 0.0, 1.0),
     ("own_carrying", 0.0, 1.0),
+)
+_OTHER_BODY: tuple[Feature, ...] = (
     ("other_drow", -1.0, 1.0),
     ("other_dcol", -1.0, 1.0),
     ("other_health", 0.0, 1.0),
     ("other_hunger", 0.0, 1.0),
     ("other_loneliness", 0.0, 1.0),
     ("other_carrying", 0.0, 1.0),
+)
+_SURROUNDINGS: tuple[Feature, ...] = (
     ("food_drow", -1.0, 1.0),
     ("food_dcol", -1.0, 1.0),
     ("on_food", 0.0, 1.0),
@@ -77,15 +87,62 @@ OBS_FEATURES: tuple[tuple[str, float, float], ...] = (
     *((f"own_{e}", 0.0, 1.0) for e in EMOTIONS),
     ("own_mood_valence", -1.0, 1.0),
     ("own_mood_arousal", 0.0, 1.0),
-    *((f"own_social_{p}", 0.0, 1.0) for p in PRIMITIVES),
-    *((f"other_expressed_{e}", 0.0, 1.0) for e in EMOTIONS),
-    *((f"other_signature_{i}", 0.0, 1.0) for i in range(SIGNATURE_SIZE)),
 )
+_OWN_SOCIAL: tuple[Feature, ...] = tuple((f"own_social_{p}", 0.0, 1.0) for p in PRIMITIVES)
+_OTHER_FACE: tuple[Feature, ...] = tuple((f"other_expressed_{e}", 0.0, 1.0) for e in EMOTIONS)
+_OTHER_SIGNATURE: tuple[Feature, ...] = tuple(
+    (f"other_signature_{i}", 0.0, 1.0) for i in range(SIGNATURE_SIZE)
+)
+PER_OTHER: frozenset[str] = frozenset(
+    f[0] for block in (_OTHER_BODY, _OWN_SOCIAL, _OTHER_FACE, _OTHER_SIGNATURE) for f in block
+)
+"""The features an agent observes once per other agent (about it, or towards it)."""
+
+
+def per_other(name: str, k: int, n_children: int) -> str:
+    """The name of per-other feature ``name`` about an agent's k-th other: ``name`` itself
+    with one child, ``name@k`` with more."""
+    return name if n_children == 1 else f"{name}@{k}"
+
+
+def obs_features(n_children: int = 1) -> tuple[Feature, ...]:
+    """(name, low, high) of every observation feature of a world with ``n_children``, in
+    order: with one child the 49 of :data:`OBS_FEATURES`; with more, each block of
+    :data:`PER_OTHER` features repeats for each of the agent's others in agent order (the
+    parent first, itself left out), its names suffixed ``@k``."""
+
+    def each(block: tuple[Feature, ...]) -> tuple[Feature, ...]:
+        return tuple((per_other(name, k, n_children), low, high)
+                     for k in range(n_children) for name, low, high in block)  # fmt: skip
+
+    return (
+        _OWN_BODY
+        + each(_OTHER_BODY)
+        + _SURROUNDINGS
+        + each(_OWN_SOCIAL)
+        + each(_OTHER_FACE)
+        + each(_OTHER_SIGNATURE)
+    )
+
+
+def obs_dim(n_children: int = 1) -> int:
+    """The length of an observation in a world with ``n_children`` (49 with one)."""
+    return len(obs_features(n_children))
+
+
+def obs_bounds(n_children: int = 1) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """The (low, high) bound of every feature of :func:`obs_features` as float32 arrays."""
+    features = obs_features(n_children)
+    return (np.array([f[1] for f in features], dtype=np.float32),
+            np.array([f[2] for f in features], dtype=np.float32))  # fmt: skip
+
+
+OBS_FEATURES: tuple[Feature, ...] = obs_features(1)
+"""Every observation feature of a one-child world, in order; the world modules' table."""
 OBS_DIM = len(OBS_FEATURES)
-OBS_LOW = np.array([f[1] for f in OBS_FEATURES], dtype=np.float32)
-OBS_HIGH = np.array([f[2] for f in OBS_FEATURES], dtype=np.float32)
+OBS_LOW, OBS_HIGH = obs_bounds(1)
 OBS_INDEX: dict[str, int] = {name: i for i, (name, _, _) in enumerate(OBS_FEATURES)}
-"""Observation feature name → its index."""
+"""Observation feature name → its index (one child)."""
 
 
 def obs_span(first: str, last: str | None = None) -> slice:
@@ -122,6 +179,23 @@ STATS: tuple[str, ...] = (
 )
 STAT_INDEX: dict[str, int] = {name: i for i, name in enumerate(STATS)}
 """Statistic name → its column in ``WorldState.stats``."""
+CHILD_STATS: tuple[str, ...] = ("feeds_to", "comfort_to", "shields_for", "health_auc")
+"""Per-child accumulators of a family of several children, one column per child after
+:data:`STATS` (``feeds_to_child_1``: the parent's feeds that went to ``child_1``;
+``shields_for``: its shields that stopped a blow aimed at that child; ``health_auc`` as
+``child_health_auc``); with several children the columns of ``STATS`` named after the child
+are ``child_0``'s, and ``feeds``, ``comfort_acts`` and the shields count the parent's acts
+towards any child."""
+
+
+def stat_names(n_children: int = 1) -> tuple[str, ...]:
+    """The columns of ``WorldState.stats`` in a world with ``n_children``: :data:`STATS`,
+    then with several children :data:`CHILD_STATS` of each child."""
+    if n_children == 1:
+        return STATS
+    return STATS + tuple(f"{s}_child_{c}" for c in range(n_children) for s in CHILD_STATS)
+
+
 COUNTS = frozenset(
     {"feeds", "comfort_acts", "shield_acts", "shield_events", "parent_eats", "child_eats"}
     | {"parent_steps_hungry", "child_steps_hungry"}
@@ -138,6 +212,7 @@ MAX_CYCLES = 1_000_000
 """The most steps an episode may last (``max_cycles``), and the longest ``threat_period``."""
 INT_RANGES: dict[str, tuple[int, int]] = {
     "size": (3, MAX_SIZE),
+    "n_children": (1, MAX_CHILDREN),
     "n_food": (1, MAX_FOOD),
     "food_respawn_delay": (0, MAX_CYCLES),
     "max_cycles": (1, MAX_CYCLES),
@@ -152,14 +227,12 @@ INT_RANGES: dict[str, tuple[int, int]] = {
 the grid's side or more already reaches every cell."""
 
 Pair = tuple[float, float]
+"""A per-agent parameter: (parent, child); every child of a family has the child's value."""
 
 
 def is_integer(value: object) -> bool:
     """Whether ``value`` is an integer (a Python or NumPy one), not a bool."""
     return isinstance(value, Integral) and not isinstance(value, bool | np.bool_)
-
-
-"""A per-agent parameter: (parent, child)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +241,11 @@ class WorldParams:
 
     Attributes:
         scenario: ``"caretaking"`` or ``"crisis"`` (crisis adds threats).
+        n_children: children in the family, 1 to :data:`MAX_CHILDREN` (agents
+            ``child_0`` … ``child_{n−1}``, each with the child's values of the pairs).
+        strangers: of those, how many (the last ones) are not the parent's own: they start
+            unfamiliar, attachment 0 both ways and an identity no own child has (the
+            preference test; :func:`~emotion_engine.worlds.identity.meet_stranger`).
         size: the grid is size × size cells.
         n_food: food items on the grid (1 to :data:`MAX_FOOD`); one eaten or picked up
             reappears at a random cell ``food_respawn_delay`` steps later (0: at once).
@@ -221,6 +299,8 @@ class WorldParams:
     """
 
     scenario: str = "caretaking"
+    n_children: int = 1
+    strangers: int = 0
     size: int = 9
     n_food: int = 3
     food_respawn_delay: int = 0
@@ -283,6 +363,11 @@ class WorldParams:
                 raise ValueError(
                     f"{name} must be an integer from {low} to {high}; got {reprlib.repr(value)}"
                 )
+        if not is_integer(self.strangers) or not 0 <= self.strangers < self.n_children:
+            raise ValueError(
+                "strangers must be an integer from 0 to n_children − 1 (the parent keeps one own "
+                f"child); got {reprlib.repr(self.strangers)}"
+            )
         for f in fields(self):
             value = getattr(self, f.name)
             if f.type == "float" and (not isinstance(value, Real) or not math.isfinite(value)):
@@ -308,6 +393,21 @@ class WorldParams:
         values = preset_fields(name, scenario) | fields
         return cls(scenario=scenario, **values)  # type: ignore[arg-type]
 
+    @cached_property
+    def n_agents(self) -> int:
+        """The parent and its children."""
+        return 1 + self.n_children
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """The agents' names: ``parent_0``, ``child_0`` … (see :func:`agent_names`)."""
+        return agent_names(self.n_children)
+
+    @property
+    def stats(self) -> tuple[str, ...]:
+        """The columns of ``WorldState.stats`` (:func:`stat_names`)."""
+        return stat_names(self.n_children)
+
     @property
     def threats(self) -> bool:
         """Whether threats appear (the crisis scenario)."""
@@ -315,14 +415,17 @@ class WorldParams:
 
     @cached_property
     def affect(self) -> AffectParams:
-        """The agents' affect parameters, batch shape (2,) (one temperament and openness per
-        agent)."""
+        """The agents' affect parameters, batch shape (n_agents,) (one temperament and
+        openness per agent; each child has the child's)."""
         social = SocialParams(openness=self.pair("openness"))
-        return AffectParams(modulators=population(self.temperaments), social=social)
+        parent, child = self.temperaments
+        modulators = population((parent, *(child,) * self.n_children))
+        return AffectParams(modulators=modulators, social=social)
 
     @cached_property
     def _arrays(self) -> dict[str, NDArray]:
-        """Per-agent pairs as float arrays of shape (2,)."""
+        """Per-agent pairs as float arrays of shape (n_agents,) (the child's value for every
+        child)."""
         pairs = (
             "initial_hunger",
             "hunger_rate",
@@ -335,14 +438,15 @@ class WorldParams:
             "start_carrying",
             "openness",
         )
-        return {k: np.asarray(getattr(self, k), dtype=float) for k in pairs}
+        family = np.array([0, *(1,) * self.n_children])
+        return {k: np.asarray(getattr(self, k), dtype=float)[family] for k in pairs}
 
     def pair(self, name: str) -> NDArray[np.float64]:
-        """A per-agent parameter as an array of shape (2,)."""
+        """A per-agent parameter as an array of shape (n_agents,)."""
         return self._arrays[name]
 
     def bool_pair(self, name: str) -> NDArray[np.bool_]:
-        """A per-agent flag as a bool array of shape (2,)."""
+        """A per-agent flag as a bool array of shape (n_agents,)."""
         return self._arrays[name] > 0
 
 
@@ -382,24 +486,28 @@ class WorldState:
     Attributes:
         key: (n,) uint64 episode key (all randomness derives from it and ``t``).
         t: (n,) steps taken in the episode.
-        pos: (n, 2, 2) agents' (row, col).
-        identity: (n, 2) who each agent is (:mod:`~emotion_engine.worlds.identity`); each
-            agent's social state is towards the other's identity.
-        health, hunger, loneliness: (n, 2) in [0, 1].
-        carrying: (n, 2) whether the agent holds a food item.
+        pos: (n, A, 2) agents' (row, col), A = n_agents (the parent, then the children).
+        identity: (n, A) who each agent is (:mod:`~emotion_engine.worlds.identity`); each
+            agent's social state towards each other is towards that other's identity.
+        health, hunger, loneliness: (n, A) in [0, 1].
+        carrying: (n, A) whether the agent holds a food item.
         food: (n, n_food, 2) food (row, col).
         food_wait: (n, n_food) steps before each item is back on the grid (0: it is there;
             an item away has its next cell already drawn).
         threat: (n, 2) threat (row, col); meaningful while ``threat_left`` > 0.
         threat_left: (n,) strikes the threat has left (0: no threat).
-        last_action: (n, 2) the actions of the last step (``STAY`` after reset).
-        affect: each agent's emotion state, batch shape (n, 2).
-        stats: (n, len(STATS)) per-episode accumulators.
-        last_value: (n, 2) the value V(s) each agent gave at the last step (0 if none).
-        last_reward: (n, 2) each agent's reward of the last step.
-        has_value: (n, 2) whether the agent gave ``last_value`` (False after reset): only
+        threat_prey: (n,) the child the threat goes for (its agent index; it turns to the
+            first live child once that one is dead, then to the parent).
+        last_action: (n, A) the actions of the last step (``STAY`` after reset).
+        affect: each agent's emotion state, batch shape (n, A); its social primitives
+            (n, A, A − 1, 10) are per pair, towards each of its others
+            (:func:`~emotion_engine.worlds.family.others`).
+        stats: (n, len(params.stats)) per-episode accumulators.
+        last_value: (n, A) the value V(s) each agent gave at the last step (0 if none).
+        last_reward: (n, A) each agent's reward of the last step.
+        has_value: (n, A) whether the agent gave ``last_value`` (False after reset): only
             then does the next step have a TD error.
-        expected_value: (n, 2) the value the agent has come to expect this episode, a
+        expected_value: (n, A) the value the agent has come to expect this episode, a
             running mean of its values (time constant ``prospect_tau``; 0 before any).
     """
 
@@ -415,6 +523,7 @@ class WorldState:
     food_wait: NDArray[np.int64]
     threat: NDArray[np.int64]
     threat_left: NDArray[np.int64]
+    threat_prey: NDArray[np.int64]
     last_action: NDArray[np.int64]
     affect: AffectState
     stats: NDArray[np.float64]
@@ -428,6 +537,11 @@ class WorldState:
         """Number of worlds in the batch."""
         return self.t.shape[0]
 
+    @property
+    def n_agents(self) -> int:
+        """The parent and its children."""
+        return self.health.shape[1]
+
 
 @dataclass(frozen=True)
 class AgentSignals:
@@ -435,9 +549,9 @@ class AgentSignals:
     policies give neither, and then nothing drives the modulators but the world itself).
 
     Attributes:
-        value: (n, 2) each agent's value estimate V(s) of the state it acts in.
-        complex_emotions: (n, 2, len(COMPLEX_EMOTIONS)) the complex emotions it predicts.
-        given: (n, 2) bool, the agents that give these signals (None: every agent), e.g.
+        value: (n, A) each agent's value estimate V(s) of the state it acts in.
+        complex_emotions: (n, A, len(COMPLEX_EMOTIONS)) the complex emotions it predicts.
+        given: (n, A) bool, the agents that give these signals (None: every agent), e.g.
             a learned parent beside a scripted child; the others' entries are ignored.
     """
 
@@ -452,18 +566,22 @@ class StepInfo:
     (arrays over envs).
 
     Attributes:
-        events: (n, 2, len(EVENTS)) the typed events each agent experienced.
-        died: (n, 2) the agents that died in this step.
-        relief: (n, 2) what each agent's own acts relieved in the other this step: the
-            hunger its feeding stilled (in meals), the comfort the other felt, a blow taken
-            for it; at most 1.
-        reward_terms: name → (n, 2) weighted reward terms (summing to the rewards).
+        events: (n, A, len(EVENTS)) the typed events each agent experienced, each the
+            strongest over its pairs (with one child, its one pair's).
+        pair_events: (n, A, A − 1, len(EVENTS)) the events of each agent towards each of
+            its others (about it, or shared with it).
+        died: (n, A) the agents that died in this step.
+        relief: (n, A) what each agent's own acts relieved in the others this step: the
+            hunger its feeding stilled (in meals), the comfort another felt, a blow taken
+            for one; at most 1.
+        reward_terms: name → (n, A) weighted reward terms (summing to the rewards).
         episode_envs: (k,) indices of the envs whose episode ended this step.
         episode: metric name → (k,) per-episode metrics of those envs
             (:func:`~emotion_engine.worlds.core.episode_metrics`); empty when none ended.
     """
 
     events: NDArray[np.float64]
+    pair_events: NDArray[np.float64]
     died: NDArray[np.bool_]
     relief: NDArray[np.float64]
     reward_terms: dict[str, NDArray[np.float64]]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from emotion_engine.affect import EVENTS
 from emotion_engine.worlds.core import ACTIONS, OBS_FEATURES, WorldParams
+from emotion_engine.worlds.family import MAX_CHILDREN
 from emotion_engine.worlds.rewards import reward_table
 from emotion_engine.worlds.rules import WELL_BELOW
-from emotion_engine.worlds.spec import PRESETS
+from emotion_engine.worlds.spec import PER_OTHER, PRESETS, obs_dim
 
 ACTION_DOCS: dict[str, str] = {
     "stay": "do nothing",
@@ -20,9 +21,12 @@ ACTION_DOCS: dict[str, str] = {
     "right": "move one cell right",
     "pick": "pick up the food on my cell (only the parent can carry, one item; free hands also pick up without it)",
     "eat": "eat the food I carry, else the food on my cell (the child often fumbles)",
-    "feed": "give the food I carry to the other, if adjacent (Chebyshev distance ≤ 1)",
-    "comfort": "comfort the other, if adjacent: its loneliness falls, its health rises",
-    "shield": "guard the other, if adjacent: a blow aimed at it this step hits me instead",
+    "feed": "give the food I carry to the other, if adjacent (Chebyshev distance ≤ 1); "
+    "with several adjacent, to the hungriest (the first in agent order on a tie)",
+    "comfort": "comfort the other, if adjacent: its loneliness falls, its health rises; with "
+    "several adjacent, the loneliest (the first in agent order on a tie)",
+    "shield": "guard the other, if adjacent: a blow aimed at it this step hits me instead "
+    "(with several adjacent, whichever the threat strikes)",
 }
 
 OBS_DOCS: dict[str, str] = {
@@ -76,7 +80,9 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 def observation_table() -> str:
-    """Index, name, bounds and meaning of each observation feature."""
+    """Index, name, bounds and meaning of each observation feature of a one-child world; the
+    features about the other (or towards it) are marked "× each other agent": a family of
+    several children repeats their block per other agent (:func:`family_note`)."""
     rows = []
     for i, (name, low, high) in enumerate(OBS_FEATURES):
         if name in OBS_DOCS:
@@ -99,8 +105,22 @@ def observation_table() -> str:
             meaning = "my primary-emotion distribution (layer 2)"
         else:
             meaning = "my social primitive towards the other (layer 3)"
+        if name in PER_OTHER:
+            meaning += " (× each other agent)"
         rows.append((str(i), f"`{name}`", f"[{low:g}, {high:g}]", meaning))
     return _table(("index", "feature", "bounds", "meaning"), rows)
+
+
+def family_note() -> str:
+    """How the observation grows with the family (``n_children``), with its size per n."""
+    sizes = ", ".join(f"{obs_dim(n)} with {n}" for n in range(1, MAX_CHILDREN + 1))
+    return (
+        f"With ``n_children`` children (1 to {MAX_CHILDREN}) each agent has n others, and each "
+        "block of features marked × each other agent (the other's position and condition, my "
+        "social primitives towards it, its face, its signature) holds one entry per other, in "
+        "agent order (the parent first, then the children by index, myself left out), named "
+        f"``feature@k`` for the k-th other; the shape is ({sizes} children)."
+    )
 
 
 def action_table() -> str:
@@ -126,10 +146,17 @@ def rules_table(p: WorldParams | None = None) -> str:
     )
     lonely = p.loneliness_rate[1]
     rows = [
-        ("start", f"the child within {p.start_radius} cells of the parent, which holds one food "
-         "item; food at random cells; the parent (identity 0) and its own child (1) start "
-         f"with the birth bond, attachment {p.initial_attachment[0]:g} / "
-         f"{p.initial_attachment[1]:g}"),
+        ("family", f"a parent and ``n_children`` children (1 to {MAX_CHILDREN}, default "
+         f"{p.n_children}): agents ``parent_0``, ``child_0`` …; every child has the child's "
+         "values below; each agent's attachment and social state is per other agent"),
+        ("start", f"each child within {p.start_radius} cells of the parent, which holds one food "
+         "item; food at random cells; the parent (identity 0) and its own children (1, 2, …) "
+         f"start with the birth bond, attachment {p.initial_attachment[0]:g} / "
+         f"{p.initial_attachment[1]:g}; siblings, and ``strangers`` (the last children, not "
+         "the parent's own: identity + n_children), start at 0"),
+        ("care", "``feed`` goes to the hungriest adjacent other and ``comfort`` to the "
+         "loneliest (the first in agent order on a tie: the parent, then the children by "
+         "index); ``shield`` guards whichever adjacent other the threat strikes"),
         ("move", "moves of one cell; walls stop them; agents may share a cell"),
         ("food", "``eat``/``feed`` (see the action table); the parent picks up the food it "
          "stands on whenever its hands are free and it does not eat it there (``pick`` does "
@@ -145,9 +172,11 @@ def rules_table(p: WorldParams | None = None) -> str:
          f"lowers it (up to −{p.comfort_relief:g}, felt as much as it relieves); above "
          f"{p.lonely_at:g} health falls (−{p.lonely_damage:g} at 1)"),
         ("threats", f"crisis only: every {p.threat_period} steps a threat appears on the "
-         f"border, walks to the child and strikes {p.threat_strikes} times (whoever it "
-         f"reaches, the child first): {p.threat_damage:g} × vulnerability (parent {vuln_p:g}, "
-         f"child {vuln_c:g}); ``shield`` by the adjacent other stops {p.shield_block:.0%} of "
+         "border, goes for a child (one of the live children drawn at random; it turns to the "
+         "first live child if that one dies, then to the parent), walks to it and strikes "
+         f"{p.threat_strikes} times (whoever it reaches: its child first, then the other "
+         f"children in order, then the parent): {p.threat_damage:g} × vulnerability (parent "
+         f"{vuln_p:g}, child {vuln_c:g}); ``shield`` by the adjacent other stops {p.shield_block:.0%} of "
          "a blow to the child and the shielder takes the full blow itself"),
         ("health", f"regenerates {regen_p:g} / {regen_c:g} per step while hunger and "
          f"loneliness are below {WELL_BELOW:g}; ``comfort`` heals {p.comfort_heal:g}"),
@@ -156,9 +185,10 @@ def rules_table(p: WorldParams | None = None) -> str:
          f"(γ {p.td_discount:g}) and its value drive its modulators (÷ {p.learning_scale:g}), "
          "and so do its complex emotions"),
         ("death", "an agent at health 0 is dead: it acts no more, nothing reaches it, it gets "
-         "no reward; the other lives on, feels the ``loss`` and the lasting absence "
-         "(``separated``), and threats turn to it once the child is gone"),
-        ("end", "the episode terminates when both agents are dead, truncates after "
+         "no reward; the others live on, feel the ``loss`` and the lasting absence "
+         "(``separated``), and threats turn to the parent once the children are gone"),
+        ("end", "the episode terminates when both agents are dead (every agent, in a family), "
+         "truncates after "
          f"``max_cycles`` ({p.max_cycles})"),
     ]  # fmt: skip
     return _table(("phase", "rule"), rows)
@@ -181,18 +211,23 @@ Defaults: {p.size}×{p.size} grid, {p.n_food} food items, max_cycles {p.max_cycl
 
 Presets (``preset=``; the other keywords set over them): {preset_line(scenario)}.
 
-Observation (``Box``, float32, shape ({len(OBS_FEATURES)},), the same layout for both agents):
+Observation (``Box``, float32, shape ({len(OBS_FEATURES)},) with one child, the same layout for
+every agent):
 
 {observation_table()}
 
-Action (``Discrete({len(ACTIONS)})``, both agents):
+{family_note()}
+
+Action (``Discrete({len(ACTIONS)})``, every agent):
 
 {action_table()}
 
 Rewards (``reward_mode``; weights in ``WorldParams.rewards``):
 
 {reward_table()}
-Events (typed events of :mod:`emotion_engine.affect.social`, each step, per agent); besides
+Events (typed events of :mod:`emotion_engine.affect.social`, each step, per agent and per
+other agent: ``info.pair_events``; ``info.events`` holds each event's strongest over the
+agent's pairs, and so does the drive the modulators feel); besides
 them, hunger and loneliness drive cortisol (interoception), and a learning agent's own
 signals drive its modulators (:mod:`emotion_engine.worlds.learning`):
 

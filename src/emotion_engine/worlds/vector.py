@@ -1,9 +1,10 @@
 """A Gymnasium vector env over :class:`~emotion_engine.worlds.batch.BatchedWorld`: every
 agent of every world is one batch entry, so one single-agent policy acts for both roles.
 
-Entry ``2i`` is ``parent_0`` of world ``i``, entry ``2i + 1`` its ``child_0``. An entry's
-observation is its agent's observation in that world followed by the one-hot of its role
-(``[1, 0]`` parent, ``[0, 1]`` child), as SuperSuit's ``pettingzoo_env_to_vec_env`` appends
+Entry ``A·i`` is ``parent_0`` of world ``i`` and entries ``A·i + 1`` … ``A·i + n`` its children
+``child_0`` … (A = 1 + n agents a world; with one child, entries ``2i`` and ``2i + 1``). An
+entry's observation is its agent's observation in that world followed by the one-hot of its
+role (``[1, 0]`` parent, ``[0, 1]`` child), as SuperSuit's ``pettingzoo_env_to_vec_env`` appends
 an agent indicator. Its reward is the world's reward of that agent.
 
 Episodes (``metadata["autoreset_mode"]`` is ``AutoresetMode.SAME_STEP``):
@@ -34,32 +35,32 @@ from numpy.typing import NDArray
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS
 from emotion_engine.worlds.batch import BatchedWorld
 from emotion_engine.worlds.spec import (
-    AGENTS,
     N_ACTIONS,
-    OBS_HIGH,
-    OBS_LOW,
     AgentSignals,
     WorldParams,
+    obs_bounds,
 )
 
-N_ROLES = len(AGENTS)
+N_ROLES = 2
 ROLE = np.eye(N_ROLES, dtype=np.float32)
-"""Row r: the role feature appended to the observations of agent ``AGENTS[r]``."""
+"""Row 0: the role feature appended to the parent's observations; row 1: to each child's."""
 
 
 def entry_observations(world_obs: NDArray[np.float32]) -> NDArray[np.float32]:
-    """World observations (n, 2, OBS_DIM) as entries (2n, OBS_DIM + 2), role appended."""
-    n = world_obs.shape[0]
-    role = np.broadcast_to(ROLE, (n, N_ROLES, N_ROLES))
-    return np.concatenate([world_obs, role], axis=-1).reshape(n * N_ROLES, -1)
+    """World observations (n, A, obs_dim) as entries (A·n, obs_dim + 2), role appended."""
+    n, n_agents = world_obs.shape[:2]
+    role = np.broadcast_to(ROLE[np.minimum(np.arange(n_agents), 1)], (n, n_agents, N_ROLES))
+    return np.concatenate([world_obs, role], axis=-1).reshape(n * n_agents, -1)
 
 
-def world_signals(signals: AgentSignals | None, n_worlds: int) -> AgentSignals | None:
-    """Signals of the entries (value (2n,), complex_emotions (2n, 4), given (2n,)) in the
-    worlds' layout (n, 2, ...); ValueError for another shape."""
+def world_signals(
+    signals: AgentSignals | None, n_worlds: int, n_agents: int = 2
+) -> AgentSignals | None:
+    """Signals of the entries (value (A·n,), complex_emotions (A·n, 4), given (A·n,)) in the
+    worlds' layout (n, A, ...); ValueError for another shape."""
     if signals is None:
         return None
-    n = N_ROLES * n_worlds
+    n = n_agents * n_worlds
 
     def fold(name: str, tail: tuple[int, ...]) -> NDArray | None:
         x = getattr(signals, name)
@@ -70,7 +71,7 @@ def world_signals(signals: AgentSignals | None, n_worlds: int) -> AgentSignals |
             raise ValueError(
                 f"signals.{name} must have shape {(n, *tail)}, one row per entry; got {a.shape}"
             )
-        return a.reshape(n_worlds, N_ROLES, *tail)
+        return a.reshape(n_worlds, n_agents, *tail)
 
     return AgentSignals(
         fold("value", ()), fold("complex_emotions", (len(COMPLEX_EMOTIONS),)), fold("given", ())
@@ -78,8 +79,9 @@ def world_signals(signals: AgentSignals | None, n_worlds: int) -> AgentSignals |
 
 
 class WorldVectorEnv(VectorEnv):
-    """``n_envs`` worlds of ``scenario`` as ``2 · n_envs`` single-agent entries (see the
-    module docstring for what an entry sees). Build it with :func:`vector_env`."""
+    """``n_envs`` worlds of ``scenario`` as ``A · n_envs`` single-agent entries (A agents a
+    world; see the module docstring for what an entry sees). Build it with
+    :func:`vector_env`."""
 
     render_mode = None  # no rendering: use the PettingZoo view for pictures
 
@@ -87,10 +89,11 @@ class WorldVectorEnv(VectorEnv):
         self.metadata = {"autoreset_mode": AutoresetMode.SAME_STEP}
         self.params = params
         self.n_worlds = n_envs
-        self.num_envs = N_ROLES * n_envs
+        self.num_envs = params.n_agents * n_envs
+        low, high = obs_bounds(params.n_children)
         self.single_observation_space = spaces.Box(
-            np.concatenate([OBS_LOW, np.zeros(N_ROLES, np.float32)]),
-            np.concatenate([OBS_HIGH, np.ones(N_ROLES, np.float32)]),
+            np.concatenate([low, np.zeros(N_ROLES, np.float32)]),
+            np.concatenate([high, np.ones(N_ROLES, np.float32)]),
             dtype=np.float32,
         )
         self.single_action_space = spaces.Discrete(N_ACTIONS)
@@ -121,7 +124,7 @@ class WorldVectorEnv(VectorEnv):
 
         Raises:
             ValueError: actions of the wrong shape or not in Discrete(10) (the message names
-                world and agent: entry ``2 · env + agent``), or bad signals; nothing is
+                world and agent: entry ``A · env + agent``), or bad signals; nothing is
                 changed.
         """
         if self.world is None:
@@ -132,13 +135,14 @@ class WorldVectorEnv(VectorEnv):
                 f"actions must have shape ({self.num_envs},), one integer per entry; got "
                 f"{a.dtype} {a.shape}"
             )
+        n_agents = self.params.n_agents
         obs, rewards, _, _, info = self.world.step(
-            a.reshape(self.n_worlds, N_ROLES), world_signals(signals, self.n_worlds)
+            a.reshape(self.n_worlds, n_agents), world_signals(signals, self.n_worlds, n_agents)
         )
         terminated = info["died"].reshape(-1)
         ended = np.zeros(self.n_worlds, dtype=bool)
         ended[info["episode_envs"]] = True
-        truncated = np.repeat(ended, N_ROLES) & ~terminated
+        truncated = np.repeat(ended, n_agents) & ~terminated
         infos = {
             "final_obs": entry_observations(info["final_observation"]),
             "_final_obs": terminated | truncated,
@@ -150,7 +154,8 @@ def vector_env(
     scenario: str, n_envs: int, preset: str = "default", **params: Any
 ) -> WorldVectorEnv:
     """``n_envs`` worlds of ``scenario`` (``"caretaking"`` or ``"crisis"``) as a Gymnasium
-    vector env of ``2 · n_envs`` entries (parent and child of each world, role appended).
+    vector env of ``A · n_envs`` entries (parent and children of each world, role appended;
+    ``n_children`` sets how many children, A = 1 + n_children).
 
     Args:
         scenario: the world.
