@@ -17,16 +17,28 @@
 - the parameters per part of one agent.
 
 The world alone at batch 1 is measured by ``bench --only worlds`` (``worlds_core_1_envs``).
+
+``run(against=REV)`` (``bench --only training --against REV``) measures instead the training
+rate at the default config of this tree and of the git revision ``REV``, in fresh
+subprocesses that alternate old and new, and the ratio new / old of each pair.
 """
 
 from __future__ import annotations
 
+import io
+import json
+import os
 import statistics
+import subprocess
+import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from emotion_engine.bench.harness import rate_result, summary, time_repeats
+from emotion_engine.text import clip
 
 SCENARIOS = ("caretaking", "crisis")
 SIZES = ((32, 128), (64, 128), (128, 128), (32, 64), (32, 256))
@@ -73,6 +85,78 @@ def _training(quick: bool) -> list[dict]:
             n_epochs=c.n_epochs, n_minibatches=c.n_minibatches,
             default_config=not overrides, goal=">= 3,000",
         ))  # fmt: skip
+    return results
+
+
+CHILD = (
+    "import json, sys; from emotion_engine.agents import configure_torch; "
+    "from emotion_engine.bench.training import training_rate; configure_torch(); "
+    "print(training_rate(sys.argv[1], int(sys.argv[2]), **json.loads(sys.argv[3])))"
+)
+"""What each subprocess runs: the training rate of the tree on its path (each tree's own
+:func:`training_rate`, the same code since 2026-11-30)."""
+
+
+REPO = Path(__file__).resolve().parents[3]
+"""The repository that holds this package (<repo>/src/emotion_engine/bench/training.py)."""
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True)
+
+
+def resolve_revision(rev: str) -> str:
+    """The commit hash of git revision ``rev`` of :data:`REPO`; ValueError naming ``rev``
+    when git does not know it."""
+    proc = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if proc.returncode:
+        raise ValueError(
+            f"--against {clip(rev)}: not a commit of the repository at {REPO}; "
+            "give a commit, branch or tag of it (e.g. main)"
+        )
+    return proc.stdout.decode().strip()
+
+
+def export_source(commit: str, into: Path) -> Path:
+    """The ``src`` folder of ``commit`` of :data:`REPO`, extracted under ``into``."""
+    proc = _git("archive", "--format=tar", commit, "src")
+    proc.check_returncode()
+    tarfile.open(fileobj=io.BytesIO(proc.stdout)).extractall(into, filter="data")
+    return into / "src"
+
+
+def _rate_in(src: Path, scenario: str, timed_steps: int, overrides: dict) -> float:
+    """:func:`training_rate` in a fresh Python whose package is the one under ``src``."""
+    env = os.environ | {"PYTHONPATH": str(src)}
+    proc = subprocess.run([sys.executable, "-c", CHILD, scenario, str(timed_steps), json.dumps(overrides)],
+                          env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    return float(proc.stdout.split()[-1])
+
+
+def _against(rev: str, quick: bool) -> list[dict]:
+    from emotion_engine.training.experiment import default_config
+
+    overrides = QUICK_SIZE if quick else {}
+    timed_steps = 1 if quick else 16_384
+    c = default_config(1, 0, **overrides)
+    new_src = Path(__file__).resolve().parents[2]
+    results = []
+    commit = resolve_revision(rev)
+    with tempfile.TemporaryDirectory() as tmp:
+        old_src = export_source(commit, Path(tmp))
+        for scenario in SCENARIOS:
+            old, new = [], []
+            for _ in range(1 if quick else 5):  # old, new, old, new …: drift hits both alike
+                old.append(_rate_in(old_src, scenario, timed_steps, overrides))
+                new.append(_rate_in(new_src, scenario, timed_steps, overrides))
+            name = f"training_{scenario}_{c.n_envs}x{c.n_steps}"
+            common = {"scenario": scenario, "n_envs": c.n_envs, "n_steps": c.n_steps}
+            results += [
+                summary(name, "env-steps/s", new, tree="this", **common),
+                summary(f"{name}_at_{rev}", "env-steps/s", old, tree=rev, commit=commit, **common),
+                summary(f"{name}_ratio_this_over_{rev}", "ratio",
+                        [n / o for n, o in zip(new, old, strict=True)], **common),
+            ]  # fmt: skip
     return results
 
 
@@ -133,9 +217,12 @@ def _inference(quick: bool) -> list[dict]:
     return results
 
 
-def run(quick: bool = False) -> list[dict]:
-    """Training env-steps/s per scenario and size, batch-1 inference steps/s, parameters."""
+def run(quick: bool = False, against: str | None = None) -> list[dict]:
+    """Training env-steps/s per scenario and size, batch-1 inference steps/s, parameters;
+    or, ``against`` a git revision, this tree's training rate beside that revision's."""
     from emotion_engine.agents import configure_torch
 
     configure_torch()
+    if against is not None:
+        return _against(against, quick)
     return _training(quick) + _inference(quick)
