@@ -19,8 +19,9 @@
 The world alone at batch 1 is measured by ``bench --only worlds`` (``worlds_core_1_envs``).
 
 ``run(against=REV)`` (``bench --only training --against REV``) measures instead the training
-rate at the default config of this tree and of the git revision ``REV``, in fresh
-subprocesses that alternate old and new, and the ratio new / old of each pair.
+rate at the default config of this tree and of the git revision ``REV`` (exported with
+``git archive``), per CPU-second, in fresh subprocesses that alternate old and new, and the
+ratio new / old of each pair.
 """
 
 from __future__ import annotations
@@ -46,19 +47,21 @@ SIZES = ((32, 128), (64, 128), (128, 128), (32, 64), (32, 256))
 QUICK_SIZE = {"n_envs": 4, "n_steps": 16}
 
 
-def training_rate(scenario: str, timed_steps: int, **overrides: object) -> float:
+def training_rate(scenario: str, timed_steps: int, cpu: bool = False, **overrides: object) -> float:
     """Env-steps/s of a fresh run's updates after its first (warm-up) update: at least one
-    update, about ``timed_steps`` env steps. ``overrides`` change ``default_config``."""
+    update, about ``timed_steps`` env steps; per second of wall-clock time, or of this
+    process's CPU time if ``cpu``. ``overrides`` change ``default_config``."""
     from emotion_engine.training.experiment import default_config, train_run
     from emotion_engine.training.spec import RunSpec
 
     config = default_config(1, 0, **overrides)
     updates = max(1, timed_steps // config.batch_size)
     config = replace(config, total_steps=(updates + 1) * config.batch_size)
+    clock = time.process_time if cpu else time.perf_counter
     stamps: list[float] = []
     with tempfile.TemporaryDirectory() as out:
         train_run(RunSpec.from_condition("emotional", scenario), config, out,
-                  progress=lambda done, total: stamps.append(time.perf_counter()))  # fmt: skip
+                  progress=lambda done, total: stamps.append(clock()))  # fmt: skip
     return updates * config.batch_size / (stamps[-1] - stamps[0])
 
 
@@ -89,12 +92,13 @@ def _training(quick: bool) -> list[dict]:
 
 
 CHILD = (
-    "import json, sys; from emotion_engine.agents import configure_torch; "
-    "from emotion_engine.bench.training import training_rate; configure_torch(); "
-    "print(training_rate(sys.argv[1], int(sys.argv[2]), **json.loads(sys.argv[3])))"
+    "import json, runpy, sys; from emotion_engine.agents import configure_torch; "
+    "configure_torch(); rate = runpy.run_path(sys.argv[1])['training_rate']; "
+    "print(rate(sys.argv[2], int(sys.argv[3]), cpu=True, **json.loads(sys.argv[4])))"
 )
-"""What each subprocess runs: the training rate of the tree on its path (each tree's own
-:func:`training_rate`, the same code since 2026-11-30)."""
+"""What each subprocess runs: this file's :func:`training_rate` (the same measurement for
+both trees) on the package of the tree on its path, per second of CPU time, which other
+work on a shared machine disturbs far less than wall-clock time."""
 
 
 REPO = Path(__file__).resolve().parents[3]
@@ -126,10 +130,11 @@ def export_source(commit: str, into: Path) -> Path:
 
 
 def _rate_in(src: Path, scenario: str, timed_steps: int, overrides: dict) -> float:
-    """:func:`training_rate` in a fresh Python whose package is the one under ``src``."""
+    """:func:`training_rate` (CPU time) in a fresh Python whose package is the one under ``src``."""
     env = os.environ | {"PYTHONPATH": str(src)}
-    proc = subprocess.run([sys.executable, "-c", CHILD, scenario, str(timed_steps), json.dumps(overrides)],
-                          env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    args = [__file__, scenario, str(timed_steps), json.dumps(overrides)]
+    proc = subprocess.run([sys.executable, "-c", CHILD, *args], env=env, capture_output=True,
+                          text=True, check=True)  # fmt: skip
     return float(proc.stdout.split()[-1])
 
 
@@ -137,7 +142,7 @@ def _against(rev: str, quick: bool) -> list[dict]:
     from emotion_engine.training.experiment import default_config
 
     overrides = QUICK_SIZE if quick else {}
-    timed_steps = 1 if quick else 16_384
+    timed_steps = 1 if quick else 8_192
     c = default_config(1, 0, **overrides)
     new_src = Path(__file__).resolve().parents[2]
     results = []
@@ -152,8 +157,9 @@ def _against(rev: str, quick: bool) -> list[dict]:
             name = f"training_{scenario}_{c.n_envs}x{c.n_steps}"
             common = {"scenario": scenario, "n_envs": c.n_envs, "n_steps": c.n_steps}
             results += [
-                summary(name, "env-steps/s", new, tree="this", **common),
-                summary(f"{name}_at_{rev}", "env-steps/s", old, tree=rev, commit=commit, **common),
+                summary(name, "env-steps/cpu-s", new, tree="this", **common),
+                summary(f"{name}_at_{rev}", "env-steps/cpu-s", old, tree=rev, commit=commit,
+                        **common),
                 summary(f"{name}_ratio_this_over_{rev}", "ratio",
                         [n / o for n, o in zip(new, old, strict=True)], **common),
             ]  # fmt: skip
