@@ -1,7 +1,9 @@
 """The benchmark harness reports well-formed figures (speed itself is never asserted)."""
 
 import json
+import subprocess
 
+import pytest
 from typer.testing import CliRunner
 
 from emotion_engine.bench import BENCHMARKS
@@ -46,7 +48,15 @@ def test_ppo_benchmark_pairs_ours_with_sb3_quick():
         "ppo_cartpole_ours_seconds",
         "ppo_cartpole_sb3_seconds",
         "ppo_cartpole_time_ratio_ours_over_sb3",
-    ]
+    ]  # 2,048 steps solve nothing, so no ratio of steps to solve
+
+
+def test_solved_is_a_full_window_averaging_475():
+    from emotion_engine.bench.ppo import _solved
+
+    assert _solved([475.0] * 100) and _solved([500.0] * 50 + [450.0] * 50)
+    assert not _solved([500.0] * 99)  # fewer than 100 episodes
+    assert not _solved([474.0] * 100)
 
 
 def test_worlds_benchmark_quick_runs_past_deaths():
@@ -74,3 +84,40 @@ def test_training_benchmark_quick_measures_training_inference_and_parameters():
     assert all(r["value"] > 0 for r in results.values())
     parts = results["agent_parameters"]["parts"]
     assert results["agent_parameters"]["value"] == parts["total"] > parts["composer"] > 0
+
+
+def test_against_resolves_and_exports_a_revision(tmp_path):
+    from emotion_engine.bench.training import REPO, export_source, resolve_revision
+
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # fmt: skip
+    assert resolve_revision("HEAD") == head
+    src = export_source(head, tmp_path)
+    shown = subprocess.run(["git", "-C", str(REPO), "show", f"{head}:src/emotion_engine/bench/training.py"],
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert (src / "emotion_engine" / "bench" / "training.py").read_text() == shown
+
+
+def test_against_refuses_an_unknown_revision_and_other_benchmarks():
+    result = CliRunner().invoke(app, ["bench", "--only", "training", "--against", "no-such-rev"])
+    assert result.exit_code == 2
+    assert "--against no-such-rev: not a commit of the repository" in result.stderr
+    result = CliRunner().invoke(app, ["bench", "--only", "ppo", "--against", "HEAD"])
+    assert result.exit_code == 2 and "use it with --only training alone" in result.stderr
+
+
+@pytest.mark.slow
+def test_training_benchmark_against_a_revision_alternates_old_and_new():
+    from emotion_engine.bench.training import resolve_revision, run
+
+    results = {r["name"]: r for r in run(quick=True, against="HEAD")}
+    assert list(results) == [
+        f"training_{s}_4x16{suffix}"
+        for s in ("caretaking", "crisis")
+        for suffix in ("", "_at_HEAD", "_ratio_this_over_HEAD")
+    ]
+    old, new = results["training_crisis_4x16_at_HEAD"], results["training_crisis_4x16"]
+    assert old["commit"] == resolve_revision("HEAD") and old["value"] > 0 and new["value"] > 0
+    assert (
+        results["training_crisis_4x16_ratio_this_over_HEAD"]["value"] == new["value"] / old["value"]
+    )

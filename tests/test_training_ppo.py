@@ -9,7 +9,14 @@ import torch
 from emotion_engine.agents.mlp import MLPActorCritic
 from emotion_engine.training.config import PPOConfig
 from emotion_engine.training.gym_vec import GymVecEnv
-from emotion_engine.training.ppo import compute_gae, explained_variance, ppo_loss, train
+from emotion_engine.training.ppo import (
+    StepResult,
+    _collect,
+    compute_gae,
+    explained_variance,
+    ppo_loss,
+    train,
+)
 from emotion_engine.training.yardstick import SOLVED_AT, evaluate_gym, train_cartpole
 
 
@@ -49,7 +56,7 @@ def test_ppo_loss_hand_computed():
     new_lp, old_lp = torch.log(t(0.6, 0.6)), torch.log(t(0.5, 0.5))  # ratio 1.2
     adv = t(2.0, -1.0)
     loss, s = ppo_loss(new_lp, old_lp, adv, t(1.5, 1.5), t(1.0, 1.0), t(2.0, 2.0), t(0.7, 0.7),
-                       clip_coef=0.1, vf_coef=0.5, ent_coef=0.01)  # fmt: skip
+                       clip_coef=0.1, vf_coef=0.5, ent_coef=0.01, clip_vloss=True)  # fmt: skip
     # A = 2: max(−2.4, −1.1·2) = −2.2; A = −1: max(1.2, 1.1) = 1.2 → mean −0.5
     assert s["pg_loss"] == pytest.approx(-0.5)
     # value clipped to 1.0 ± 0.1 = 1.1: max((1.5−2)², (1.1−2)²) = 0.81, × ½
@@ -58,8 +65,55 @@ def test_ppo_loss_hand_computed():
     assert s["clipfrac"] == 1.0
     assert s["approx_kl"] == pytest.approx(0.2 - math.log(1.2), rel=1e-5)
     _, unclipped = ppo_loss(new_lp, old_lp, adv, t(1.5, 1.5), t(1.0, 1.0), t(2.0, 2.0), t(0.7, 0.7),
-                            0.1, 0.5, 0.01, clip_vloss=False)  # fmt: skip
-    assert unclipped["v_loss"] == pytest.approx(0.125)
+                            0.1, 0.5, 0.01, clip_vloss=PPOConfig().clip_vloss)  # fmt: skip
+    assert unclipped["v_loss"] == pytest.approx(0.125)  # by default ½·(1.5−2)²: not held back
+
+
+class ThreeSteps:
+    """Two envs whose episodes last 3 steps, observation t + 1 at step t, reward 1 a step;
+    after step 3, env 0's episode terminates and env 1's is truncated (a time limit)."""
+
+    n_envs, n_agents, obs_dim, n_actions = 2, 1, 1, 2
+
+    def __init__(self) -> None:
+        self.t = 0
+
+    def reset(self, seed: int) -> np.ndarray:
+        self.t = 0
+        return np.ones((2, 1, 1), dtype=np.float32)
+
+    def step(self, actions, values=None, complex_emotions=None) -> StepResult:
+        self.t += 1
+        end = self.t == 3
+        final = np.full((2, 1, 1), self.t + 1, dtype=np.float32)
+        obs = np.ones_like(final) if end else final
+        return StepResult(obs, np.ones((2, 1), dtype=np.float32), np.array([[end], [False]]),
+                          np.array([[False], [end]]), final)  # fmt: skip
+
+
+class ValueIsObservation(torch.nn.Module):
+    """V(s) = s, uniform policy."""
+
+    def features(self, obs):
+        return obs
+
+    def forward(self, features):
+        return torch.zeros(features.shape[0], 2), features[:, 0]
+
+
+def test_a_truncated_episode_is_bootstrapped_with_the_value_of_its_final_observation():
+    config = PPOConfig(n_envs=2, n_steps=3, n_minibatches=1, gamma=0.5, gae_lambda=0.5)
+    env = ThreeSteps()
+    rollout, _ = _collect(env, [ValueIsObservation()], env.reset(0), config,
+                          torch.Generator().manual_seed(0))  # fmt: skip
+    terminated, truncated = rollout.returns[:, 0, 0], rollout.returns[:, 1, 0]
+    # V = 1, 2, 3 at steps 0–2; terminated: δ = 1 + ½·2 − 1, 1 + ½·3 − 2, 1 − 3 = 1, ½, −2;
+    # A_t = δ_t + ¼·A_{t+1}: A = 1, 0, −2, so returns A + V = 2, 2, 1
+    torch.testing.assert_close(terminated, t(2.0, 2.0, 1.0))
+    # truncated: the last reward gains γ·V(s_3) = ½·4 = 2, so δ_2 = 0 and A = 1.125, ½, 0
+    torch.testing.assert_close(truncated, t(2.125, 2.5, 3.0))
+    # the targets differ by γ·V(s_T), carried back by (γλ)^k
+    torch.testing.assert_close(truncated - terminated, 2.0 * t(0.25**2, 0.25, 1.0))
 
 
 def test_explained_variance():

@@ -322,12 +322,29 @@ def bench(
     quick: Annotated[
         bool, typer.Option(help="Fewer repeats: a smoke test, not a measurement.")
     ] = False,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REV",
+            help="With --only training: this tree's training rate beside git revision REV's, "
+            "alternating runs, and their ratio.",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Run the benchmarks and print their figures (median of repeats, with min and max)."""
     from emotion_engine.bench import BENCHMARKS, load
 
     names = only or list(BENCHMARKS)
+    if against is not None:
+        from emotion_engine.bench.training import resolve_revision
+
+        if names != ["training"]:
+            fail("--against compares training throughput: use it with --only training alone")
+        try:
+            resolve_revision(against)
+        except ValueError as e:
+            fail(str(e))
     check_output_folder(out, "--out")
     try:
         runners = {name: load(name) for name in names}
@@ -336,7 +353,7 @@ def bench(
     results: dict[str, list[dict]] = {}
     for name, run in runners.items():
         typer.echo(f"running benchmark {name} ...", err=True)
-        results[name] = run(quick=quick)
+        results[name] = run(quick=quick, against=against) if against else run(quick=quick)
         if out is not None:
             with writing(out / f"{name}.json", "--out") as path:
                 out.mkdir(exist_ok=True)

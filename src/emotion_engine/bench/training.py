@@ -17,16 +17,29 @@
 - the parameters per part of one agent.
 
 The world alone at batch 1 is measured by ``bench --only worlds`` (``worlds_core_1_envs``).
+
+``run(against=REV)`` (``bench --only training --against REV``) measures instead the training
+rate at the default config of this tree and of the git revision ``REV`` (exported with
+``git archive``), per CPU-second, in fresh subprocesses that alternate old and new, and the
+ratio new / old of each pair.
 """
 
 from __future__ import annotations
 
+import io
+import json
+import os
 import statistics
+import subprocess
+import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from emotion_engine.bench.harness import rate_result, summary, time_repeats
+from emotion_engine.text import clip
 
 SCENARIOS = ("caretaking", "crisis")
 SIZES = ((32, 128), (64, 128), (128, 128), (32, 64), (32, 256))
@@ -34,19 +47,21 @@ SIZES = ((32, 128), (64, 128), (128, 128), (32, 64), (32, 256))
 QUICK_SIZE = {"n_envs": 4, "n_steps": 16}
 
 
-def training_rate(scenario: str, timed_steps: int, **overrides: object) -> float:
+def training_rate(scenario: str, timed_steps: int, cpu: bool = False, **overrides: object) -> float:
     """Env-steps/s of a fresh run's updates after its first (warm-up) update: at least one
-    update, about ``timed_steps`` env steps. ``overrides`` change ``default_config``."""
+    update, about ``timed_steps`` env steps; per second of wall-clock time, or of this
+    process's CPU time if ``cpu``. ``overrides`` change ``default_config``."""
     from emotion_engine.training.experiment import default_config, train_run
     from emotion_engine.training.spec import RunSpec
 
     config = default_config(1, 0, **overrides)
     updates = max(1, timed_steps // config.batch_size)
     config = replace(config, total_steps=(updates + 1) * config.batch_size)
+    clock = time.process_time if cpu else time.perf_counter
     stamps: list[float] = []
     with tempfile.TemporaryDirectory() as out:
         train_run(RunSpec.from_condition("emotional", scenario), config, out,
-                  progress=lambda done, total: stamps.append(time.perf_counter()))  # fmt: skip
+                  progress=lambda done, total: stamps.append(clock()))  # fmt: skip
     return updates * config.batch_size / (stamps[-1] - stamps[0])
 
 
@@ -73,6 +88,81 @@ def _training(quick: bool) -> list[dict]:
             n_epochs=c.n_epochs, n_minibatches=c.n_minibatches,
             default_config=not overrides, goal=">= 3,000",
         ))  # fmt: skip
+    return results
+
+
+CHILD = (
+    "import json, runpy, sys; from emotion_engine.agents import configure_torch; "
+    "configure_torch(); rate = runpy.run_path(sys.argv[1])['training_rate']; "
+    "print(rate(sys.argv[2], int(sys.argv[3]), cpu=True, **json.loads(sys.argv[4])))"
+)
+"""What each subprocess runs: this file's :func:`training_rate` (the same measurement for
+both trees) on the package of the tree on its path, per second of CPU time, which other
+work on a shared machine disturbs far less than wall-clock time."""
+
+
+REPO = Path(__file__).resolve().parents[3]
+"""The repository that holds this package (<repo>/src/emotion_engine/bench/training.py)."""
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True)
+
+
+def resolve_revision(rev: str) -> str:
+    """The commit hash of git revision ``rev`` of :data:`REPO`; ValueError naming ``rev``
+    when git does not know it."""
+    proc = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if proc.returncode:
+        raise ValueError(
+            f"--against {clip(rev)}: not a commit of the repository at {REPO}; "
+            "give a commit, branch or tag of it (e.g. main)"
+        )
+    return proc.stdout.decode().strip()
+
+
+def export_source(commit: str, into: Path) -> Path:
+    """The ``src`` folder of ``commit`` of :data:`REPO`, extracted under ``into``."""
+    proc = _git("archive", "--format=tar", commit, "src")
+    proc.check_returncode()
+    tarfile.open(fileobj=io.BytesIO(proc.stdout)).extractall(into, filter="data")
+    return into / "src"
+
+
+def _rate_in(src: Path, scenario: str, timed_steps: int, overrides: dict) -> float:
+    """:func:`training_rate` (CPU time) in a fresh Python whose package is the one under ``src``."""
+    env = os.environ | {"PYTHONPATH": str(src)}
+    args = [__file__, scenario, str(timed_steps), json.dumps(overrides)]
+    proc = subprocess.run([sys.executable, "-c", CHILD, *args], env=env, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return float(proc.stdout.split()[-1])
+
+
+def _against(rev: str, quick: bool) -> list[dict]:
+    from emotion_engine.training.experiment import default_config
+
+    overrides = QUICK_SIZE if quick else {}
+    timed_steps = 1 if quick else 8_192
+    c = default_config(1, 0, **overrides)
+    new_src = Path(__file__).resolve().parents[2]
+    results = []
+    commit = resolve_revision(rev)
+    with tempfile.TemporaryDirectory() as tmp:
+        old_src = export_source(commit, Path(tmp))
+        for scenario in SCENARIOS:
+            old, new = [], []
+            for _ in range(1 if quick else 5):  # old, new, old, new …: drift hits both alike
+                old.append(_rate_in(old_src, scenario, timed_steps, overrides))
+                new.append(_rate_in(new_src, scenario, timed_steps, overrides))
+            name = f"training_{scenario}_{c.n_envs}x{c.n_steps}"
+            common = {"scenario": scenario, "n_envs": c.n_envs, "n_steps": c.n_steps}
+            results += [
+                summary(name, "env-steps/cpu-s", new, tree="this", **common),
+                summary(f"{name}_at_{rev}", "env-steps/cpu-s", old, tree=rev, commit=commit,
+                        **common),
+                summary(f"{name}_ratio_this_over_{rev}", "ratio",
+                        [n / o for n, o in zip(new, old, strict=True)], **common),
+            ]  # fmt: skip
     return results
 
 
@@ -133,9 +223,12 @@ def _inference(quick: bool) -> list[dict]:
     return results
 
 
-def run(quick: bool = False) -> list[dict]:
-    """Training env-steps/s per scenario and size, batch-1 inference steps/s, parameters."""
+def run(quick: bool = False, against: str | None = None) -> list[dict]:
+    """Training env-steps/s per scenario and size, batch-1 inference steps/s, parameters;
+    or, ``against`` a git revision, this tree's training rate beside that revision's."""
     from emotion_engine.agents import configure_torch
 
     configure_torch()
+    if against is not None:
+        return _against(against, quick)
     return _training(quick) + _inference(quick)

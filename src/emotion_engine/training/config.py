@@ -50,7 +50,7 @@ class PPOConfig:
     norm_adv: bool = True
     clip_coef: float = 0.2
     anneal_clip: bool = False
-    clip_vloss: bool = True
+    clip_vloss: bool = False  # value clipping held the value back (docs/references.md)
     ent_coef: float = 0.01
     vf_coef: float = 0.5
     max_grad_norm: float = 0.5

@@ -140,7 +140,7 @@ def ppo_loss(
     clip_coef: float,
     vf_coef: float,
     ent_coef: float,
-    clip_vloss: bool = True,
+    clip_vloss: bool = False,
 ) -> tuple[torch.Tensor, dict[str, float]]:
     """The clipped PPO objective (to minimise) and its parts.
 
