@@ -45,7 +45,7 @@ FACE_SECONDS_PER_STEP = 0.1
 _MATERNAL_LOVE = COMPLEX_EMOTIONS.index("maternal_love")
 _EV = {name: i for i, name in enumerate(EVENTS)}
 WHO = ("parent", "child")
-KINDS = ("feed", "comfort", "shield", "threat", "death")
+KINDS = ("feed", "comfort", "threat", "shield", "death")
 """The kinds of happening that the page marks on its charts, least notable first."""
 COMPLEX_NAMES: dict[str, tuple[str, ...]] = {
     "parent": ("maternal love", "compassion", "grief", "devotion"),

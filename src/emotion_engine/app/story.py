@@ -24,7 +24,7 @@ CAPTION_STEPS = 6
 
 def caption(records: Sequence[StepRecord], window: int = CAPTION_STEPS) -> str:
     """What just happened at the last record: the most notable happening (death, then shield,
-    threat, comfort, feed; the latest of a kind) of the last ``window`` steps, else the last
+    then threat, comfort, feed; the latest of a kind) of the last ``window`` steps, else the last
     one before, else that nothing has yet."""
     now = records[-1].t
     recent = [(r.t, h) for r in records if now - r.t < window for h in r.happenings]

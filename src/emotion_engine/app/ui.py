@@ -85,13 +85,15 @@ th, .table th, thead span { word-break: normal; overflow-wrap: normal; hyphens: 
 .js-plotly-plot:hover .modebar-container { opacity: 1; }
 #summary th, #summary td { padding: 4px 6px; word-break: normal; overflow-wrap: normal; }
 @media (max-width: 640px) {
-  #title h1 { font-size: 1.3em; margin: 0; }
-  #title p, #checkpoints p, #checkpoints summary, #watch p { font-size: 13px; margin: 2px 0; }
+  .gradio-container { --layout-gap: 6px; --block-padding: 4px 8px; --size-4: 8px; }
+  #title h1 { font-size: 1.2em; margin: 0; }
+  #title p, #checkpoints p, #checkpoints summary, #watch p, #notice p { font-size: 12px;
+    margin: 0; line-height: 1.35; }
   #banner { flex-direction: column; gap: 2px; }
-  #examples button { font-size: 12px; padding: 2px 8px; }
-  #settings { gap: 4px; }
-  #settings .block { padding: 4px 8px; }
-  #settings fieldset .wrap { gap: 4px; }
+  #examples { flex-direction: row !important; gap: 4px; }
+  #examples button { font-size: 11px; padding: 2px 6px; }
+  #settings .block { padding: 4px 8px !important; }
+  #settings fieldset label { padding: 2px 6px !important; font-size: 13px !important; }
 }
 """
 """Styles of the page: chart toolbars only under the pointer, whole words in table headers,
@@ -174,7 +176,8 @@ def run_simulation(
 ) -> Iterator[tuple]:
     """Stream one episode: the stage (world, what just happened, faces) and live figures
     every few steps, in slow motion at an even pace; at the end the charts, the summary beside
-    other agents' figures for the same settings and the JSON download; then the GIF.
+    other agents' figures for the same settings, the JSON download, and the frames for
+    :func:`episode_gif` (the GIF is written after, by its own event: it takes a second).
 
     Invalid inputs leave the page as it was but for one line in the live figures (and a
     warning).
@@ -184,7 +187,7 @@ def run_simulation(
     from emotion_engine.app.baselines import baseline_summaries, context_policies
     from emotion_engine.app.charts import EpisodeCharts
     from emotion_engine.app.episode import Episode
-    from emotion_engine.app.share import episode_json, file_stem, write_film
+    from emotion_engine.app.share import episode_json, file_stem
 
     keep = gr.update()
     try:
@@ -192,12 +195,13 @@ def run_simulation(
         episode = Episode(request)
     except ValueError as e:  # the page says why in one place, not as an error on every output
         gr.Warning(str(e))
-        yield (keep, *[keep] * len(EpisodeCharts.NAMES), f"**{e}**", *[keep] * 4)
+        yield (keep, *[keep] * len(EpisodeCharts.NAMES), f"**{e}**", *[keep] * 5)
         return
     stride = _stride(request.steps, paced)
     reel = _Reel(episode, true_pixels, stride)
     no_charts = [keep] * len(EpisodeCharts.NAMES)
-    yield (reel.stage(), *no_charts, _live(episode), *[keep] * 4)
+    stale = gr.update(interactive=False)  # the downloads of the run before
+    yield (reel.stage(), *no_charts, _live(episode), keep, keep, stale, stale, None)
     charts = EpisodeCharts(request.steps, episode.has_complex_emotions)
     start = time.perf_counter()
     for record in episode:
@@ -208,7 +212,7 @@ def run_simulation(
             time.sleep(max(0.0, start + frame * PACED_FRAME_SECONDS - time.perf_counter()))
         redraw = paced and record.t % PACED_CHART_STEPS == 0
         figures = charts.update(episode.records) if redraw else no_charts
-        yield (reel.stage(), *figures, _live(episode), *[keep] * 4)
+        yield (reel.stage(), *figures, _live(episode), *[keep] * 5)
     summary = episode.summary()
     others = baseline_summaries(
         request, context_policies(request.policy, trained_status(request.scenario).loaded)
@@ -224,9 +228,21 @@ def run_simulation(
         summary,
         gr.update(value=str(path), interactive=True),
         keep,
+        (reel.frames, str(path.with_suffix(".gif"))),
     )
-    gif = write_film(reel.frames, path.with_suffix(".gif"))  # after the summary: it is slow
-    yield (*[keep] * (len(EpisodeCharts.NAMES) + 5), gr.update(value=str(gif), interactive=True))
+
+
+def episode_gif(film: tuple[list, str] | None) -> Any:
+    """The GIF download of a run's ``film`` (its frames and where the GIF goes), written now;
+    unchanged without a film (a run refused)."""
+    import gradio as gr
+
+    from emotion_engine.app.share import write_film
+
+    if film is None:
+        return gr.update()
+    frames, path = film
+    return gr.update(value=str(write_film(frames, Path(path))), interactive=True)
 
 
 def pair_policies(trained_loaded: bool) -> tuple[str, str]:
@@ -433,6 +449,8 @@ def docs_sections(folder: Path = DOCS) -> list[tuple[str, str, list[Path]]]:
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 """Page events other than the stream are not API endpoints."""
+QUIET: dict[str, Any] = {"show_progress": "hidden", **PRIVATE}
+"""Light page events that fill inputs: private, without a progress indicator."""
 EPISODES: dict[str, Any] = {"concurrency_id": "episode", "concurrency_limit": EPISODE_CONCURRENCY}
 COMPARISONS: dict[str, Any] = {
     "concurrency_id": "compare",
@@ -504,11 +522,9 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
 
     with gr.Row(elem_id="examples"):
         examples = [
-            (gr.Button(label, size="sm", elem_classes="ee-example"), values)
-            for label, values in example_runs(statuses)
+            (gr.Button(label, size="sm", elem_id=f"example-{i}"), values)
+            for i, (label, values) in enumerate(example_runs(statuses))
         ]
-    watch = gr.Markdown(WATCH_FOR["crisis"], elem_id="watch")
-    notice = gr.Markdown(visible=False, elem_id="notice")
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=240, elem_id="settings"):
             scenario = gr.Dropdown(_scenario_choices(), value="crisis", label="Scenario")
@@ -519,6 +535,8 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
                 seed = gr.Number(value=0, precision=0, minimum=0, label="Seed", min_width=100)
             policy = gr.Radio(_policy_choices(), value=_default_policy(statuses), label="Agents")
             run = gr.Button("Run", variant="primary", elem_id="run")
+            watch = gr.Markdown(WATCH_FOR["crisis"], elem_id="watch")
+            notice = gr.Markdown(visible=False, elem_id="notice")
             pair = gr.Button(
                 "Side by side: " + " vs ".join(pair_policies(statuses[-1].loaded)),
                 size="sm",
@@ -555,6 +573,7 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
     with gr.Accordion("Summary as JSON", open=False):
         summary_json = gr.JSON(label="summary")
     settings = [scenario, steps, seed, policy]
+    film = gr.State()
     episode = {
         "fn": run_simulation,
         "inputs": [*settings, true_pixels, paced],
@@ -566,14 +585,17 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
             summary_json,
             json_file,
             gif_file,
+            film,
         ],
         "show_progress": "minimal",
         "js": URL_JS,
         **EPISODES,
     }
-    run.click(**episode, api_name="stream", api_visibility="undocumented")
+    gif = (episode_gif, film, gif_file)
+    run.click(**episode, api_name="stream", api_visibility="undocumented").then(*gif, **QUIET)
     for button, values in examples:
-        button.click(lambda v=values: v, None, settings, **PRIVATE).then(**episode, **PRIVATE)
+        filled = button.click(lambda v=values: v, None, settings, **QUIET)
+        filled.then(**episode, **PRIVATE).then(*gif, **QUIET)
     pair.click(
         run_pair,
         [scenario, steps, seed, true_pixels],
@@ -583,7 +605,7 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
         **EPISODES,
         **PRIVATE,
     )
-    scenario.change(lambda s: WATCH_FOR.get(s, ""), scenario, watch, **PRIVATE)
+    scenario.change(lambda s: WATCH_FOR.get(s, ""), scenario, watch, **QUIET)
     defaults = {"scenario": "crisis", "steps": DEFAULT_STEPS, "seed": 0, "policy": policy.value}
     return policy, (settings_on_load(defaults), None, [*settings, notice, watch])
 
@@ -724,7 +746,7 @@ def build(warning: str | None = None) -> Any:
 
         demo.load(refresh_status, None, [banner, use_untrained], **PRIVATE)
         demo.load(*lab_start, **PRIVATE)
-        demo.load(*from_link, **PRIVATE)
+        demo.load(*from_link, **QUIET)
         gr.api(simulate, api_name="simulate", **EPISODES)
         gr.api(compare, api_name="compare", **COMPARISONS)
     return demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
