@@ -74,15 +74,19 @@ def test_a_gif_frame_is_the_world_beside_both_faces(tmp_path):
     assert Image.open(path).n_frames == 2
 
 
-def test_the_page_run_ends_with_its_film_and_the_gif_is_written_from_it():
+def test_the_page_run_ends_with_its_frames_and_the_gif_is_written_after():
     from emotion_engine.app import ui
 
     *_, last = ui.run_simulation("crisis", 50, 0, "scripted", False, False)
-    frames, path = last[-1]
-    assert len(frames) == 26  # the start, every 2 steps to 48, the end
-    assert path.endswith("emotion-engine-crisis-50-steps-seed-0-scripted.gif")
-    gif = ui.episode_gif(last[-1])
-    assert gif["value"] == path and gif["interactive"] is True
-    with Image.open(path) as image:
+    finished = last[-1]
+    assert len(finished.frames) == 26  # the start, every 2 steps to 48, the end
+    assert len(finished.records) == 51 and not finished.complex_available
+    assert finished.gif.endswith("emotion-engine-crisis-50-steps-seed-0-scripted.gif")
+    modulators, primitives, gif = ui.after_run(finished)
+    assert modulators.layout.title.text == "Neuromodulators (layer 1)"
+    assert primitives.layout.title.text == "Social primitives (layer 3)"
+    assert len(primitives.data[0].y) == 51
+    assert gif["value"] == finished.gif and gif["interactive"] is True
+    with Image.open(finished.gif) as image:
         assert image.size == (360 + 8 + 416, 424) and image.n_frames == 26
-    assert ui.episode_gif(None) == {"__type__": "update"}
+    assert ui.after_run(None) == ({"__type__": "update"},) * 3

@@ -47,6 +47,12 @@ MARKS: dict[str, tuple[str, str, float]] = {
 }
 """Per happening kind: the marker's symbol, colour and height in the band above the lines."""
 Y_RANGE = (0.0, 1.25)
+_TITLES = {
+    "primitives": "Social primitives (layer 3)",
+    "complex": "Complex emotions (layer 4)",
+    "modulators": "Neuromodulators (layer 1)",
+    "body": "Health and hunger",
+}
 
 
 def stack(records: Sequence[StepRecord], field: str) -> NDArray:
@@ -159,7 +165,7 @@ def _complex(steps: int, available: bool) -> tuple[go.Figure, list[Source]]:
                 fig.add_trace(_line(f"{WHO[agent]}: {name}", colour, 3.5 if bold else 1.5, dash))
                 sources.append(("complex_emotions", agent, i))
         _marks(fig, 1)
-    return _layout(fig, "Complex emotions (layer 4)", steps), sources
+    return _layout(fig, _TITLES["complex"], steps), sources
 
 
 def _body(steps: int) -> tuple[go.Figure, list[Source]]:
@@ -172,38 +178,36 @@ def _body(steps: int) -> tuple[go.Figure, list[Source]]:
         fig.add_trace(_line(f"{WHO[agent]} hunger", colour, 1.5, "dash"))
         sources += [("health", agent, None), ("hunger", agent, None)]
     _marks(fig, 1)
-    return _layout(fig, "Health and hunger", steps), sources
+    return _layout(fig, _TITLES["body"], steps), sources
 
 
-@functools.lru_cache(maxsize=16)
-def _templates(steps: int, complex_available: bool) -> tuple[tuple[go.Figure, list[Source]], ...]:
-    """The empty figures of an episode, built once per length (building costs a few tenths
-    of a second; copying one, a few hundredths)."""
-    return (
-        _per_agent(PRIMITIVES, "primitives", "Social primitives (layer 3)", steps),
-        _complex(steps, complex_available),
-        _per_agent(MODULATORS, "modulators", "Neuromodulators (layer 1)", steps),
-        _body(steps),
-    )
+@functools.lru_cache(maxsize=64)
+def _template(name: str, steps: int, complex_available: bool) -> tuple[go.Figure, list[Source]]:
+    """An episode's empty figure ``name``, built once per length (building costs a tenth of
+    a second or more; copying one, a hundredth)."""
+    if name == "complex":
+        return _complex(steps, complex_available)
+    if name == "body":
+        return _body(steps)
+    names = PRIMITIVES if name == "primitives" else MODULATORS
+    return _per_agent(names, name, _TITLES[name], steps)
 
 
 class EpisodeCharts:
-    """The four figures of an episode, copied from the templates and refilled at each update
-    (refilling costs a few milliseconds)."""
+    """Figures of an episode (``names``, of :attr:`NAMES`), copied from the templates and
+    refilled at each update (refilling costs a few milliseconds)."""
 
     NAMES = ("primitives", "complex", "modulators", "body")
 
-    def __init__(self, steps: int, complex_available: bool) -> None:
+    def __init__(self, steps: int, complex_available: bool, names: Sequence[str] = NAMES) -> None:
         self.complex_available = complex_available
-        self.figures = {
-            name: (go.Figure(fig), sources)
-            for name, (fig, sources) in zip(
-                self.NAMES, _templates(steps, complex_available), strict=True
-            )
-        }
+        self.figures = {}
+        for name in names:
+            fig, sources = _template(name, steps, complex_available)
+            self.figures[name] = (go.Figure(fig), sources)
 
     def update(self, records: Sequence[StepRecord]) -> list[go.Figure]:
-        """The figures showing ``records``, in :attr:`NAMES` order."""
+        """The figures showing ``records``, in the order of the names given."""
         t = stack(records, "t")
         with_complex = [r for r in records if r.complex_emotions is not None]
         data = {

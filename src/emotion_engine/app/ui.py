@@ -26,6 +26,8 @@ import re
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from types import ModuleType
@@ -70,7 +72,11 @@ PACED_FRAME_SECONDS = 0.1
 """Slow motion: a frame every :data:`PACED_STRIDE` steps, one every this many seconds (20
 steps per second at an even pace)."""
 PACED_CHART_STEPS = 50
-"""Slow motion also redraws the charts every this many steps."""
+"""Slow motion also redraws the main charts every this many steps."""
+MAIN_CHARTS = ("body", "complex")
+"""The charts in view, sent with the summary."""
+ADVANCED_CHARTS = ("modulators", "primitives")
+"""The charts in the closed "Advanced" section, sent after the summary."""
 LAB_TICK = 0.25
 """Seconds between the lab's updates."""
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -103,6 +109,8 @@ CONCURRENCY = 8
 """Events of one kind (lab updates and other light page events) that run at once."""
 EPISODE_CONCURRENCY = 4
 """Episodes (the page's runs and ``/simulate`` together) that run at once."""
+BACKGROUND = ThreadPoolExecutor(EPISODE_CONCURRENCY, thread_name_prefix="baselines")
+"""Where a run's baseline episodes run while it streams."""
 COMPARE_CONCURRENCY = 2
 """Comparisons (the page's and ``/compare`` together; up to 200 episodes each) at once."""
 QUEUE_SIZE = 64
@@ -176,8 +184,9 @@ def run_simulation(
 ) -> Iterator[tuple]:
     """Stream one episode: the stage (world, what just happened, faces) and live figures
     every few steps, in slow motion at an even pace; at the end the charts, the summary beside
-    other agents' figures for the same settings, the JSON download, and the frames for
-    :func:`episode_gif` (the GIF is written after, by its own event: it takes a second).
+    other agents' figures for the same settings (run meanwhile, in another thread), the
+    main charts (:data:`MAIN_CHARTS`), the JSON download, and the finished run for
+    :func:`after_run` (the Advanced charts and the GIF come after, by their own event).
 
     Invalid inputs leave the page as it was but for one line in the live figures (and a
     warning).
@@ -195,14 +204,19 @@ def run_simulation(
         episode = Episode(request)
     except ValueError as e:  # the page says why in one place, not as an error on every output
         gr.Warning(str(e))
-        yield (keep, *[keep] * len(EpisodeCharts.NAMES), f"**{e}**", *[keep] * 5)
+        yield (keep, *[keep] * len(MAIN_CHARTS), f"**{e}**", *[keep] * 5)
         return
+    others = BACKGROUND.submit(
+        baseline_summaries,
+        request,
+        context_policies(request.policy, trained_status(request.scenario).loaded),
+    )
     stride = _stride(request.steps, paced)
     reel = _Reel(episode, true_pixels, stride)
-    no_charts = [keep] * len(EpisodeCharts.NAMES)
+    no_charts = [keep] * len(MAIN_CHARTS)
     stale = gr.update(interactive=False)  # the downloads of the run before
     yield (reel.stage(), *no_charts, _live(episode), keep, keep, stale, stale, None)
-    charts = EpisodeCharts(request.steps, episode.has_complex_emotions)
+    charts = EpisodeCharts(request.steps, episode.has_complex_emotions, MAIN_CHARTS)
     start = time.perf_counter()
     for record in episode:
         if record.t % stride or episode.done:
@@ -214,9 +228,6 @@ def run_simulation(
         figures = charts.update(episode.records) if redraw else no_charts
         yield (reel.stage(), *figures, _live(episode), *[keep] * 5)
     summary = episode.summary()
-    others = baseline_summaries(
-        request, context_policies(request.policy, trained_status(request.scenario).loaded)
-    )
     folder = Path(tempfile.mkdtemp(prefix="emotion-engine-"))
     path = folder / f"{file_stem(summary)}.json"
     path.write_text(json.dumps(episode_json(summary, episode.records)), encoding="utf-8")
@@ -224,25 +235,46 @@ def run_simulation(
         reel.stage(),
         *charts.update(episode.records),
         _live(episode),
-        summary_markdown(summary, others),
+        summary_markdown(summary, others.result()),
         summary,
         gr.update(value=str(path), interactive=True),
         keep,
-        (reel.frames, str(path.with_suffix(".gif"))),
+        Finished(
+            episode.records,
+            request.steps,
+            episode.has_complex_emotions,
+            reel.frames,
+            str(path.with_suffix(".gif")),
+        ),
     )
 
 
-def episode_gif(film: tuple[list, str] | None) -> Any:
-    """The GIF download of a run's ``film`` (its frames and where the GIF goes), written now;
-    unchanged without a film (a run refused)."""
+@dataclass(frozen=True)
+class Finished:
+    """What :func:`after_run` needs of a finished run: its records, length, whether it has
+    complex emotions, its frames (world, faces) and where its GIF goes."""
+
+    records: list
+    steps: int
+    complex_available: bool
+    frames: list
+    gif: str
+
+
+def after_run(finished: Finished | None) -> tuple:
+    """The Advanced charts (:data:`ADVANCED_CHARTS`) and the GIF download of a finished run,
+    made after its summary shows; all unchanged without one (a run refused)."""
     import gradio as gr
 
+    from emotion_engine.app.charts import EpisodeCharts
     from emotion_engine.app.share import write_film
 
-    if film is None:
-        return gr.update()
-    frames, path = film
-    return gr.update(value=str(write_film(frames, Path(path))), interactive=True)
+    if finished is None:
+        return (gr.update(),) * (len(ADVANCED_CHARTS) + 1)
+    f = finished
+    charts = EpisodeCharts(f.steps, f.complex_available, ADVANCED_CHARTS).update(f.records)
+    gif = write_film(f.frames, Path(f.gif))
+    return (*charts, gr.update(value=str(gif), interactive=True))
 
 
 def pair_policies(trained_loaded: bool) -> tuple[str, str]:
@@ -573,29 +605,29 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
     with gr.Accordion("Summary as JSON", open=False):
         summary_json = gr.JSON(label="summary")
     settings = [scenario, steps, seed, policy]
-    film = gr.State()
+    finished = gr.State()
     episode = {
         "fn": run_simulation,
         "inputs": [*settings, true_pixels, paced],
         "outputs": [
             stage,
-            *(plots[name] for name in EpisodeCharts.NAMES),
+            *(plots[name] for name in MAIN_CHARTS),
             metrics,
             summary_md,
             summary_json,
             json_file,
             gif_file,
-            film,
+            finished,
         ],
         "show_progress": "minimal",
         "js": URL_JS,
         **EPISODES,
     }
-    gif = (episode_gif, film, gif_file)
-    run.click(**episode, api_name="stream", api_visibility="undocumented").then(*gif, **QUIET)
+    after = (after_run, finished, [*(plots[name] for name in ADVANCED_CHARTS), gif_file])
+    run.click(**episode, api_name="stream", api_visibility="undocumented").then(*after, **QUIET)
     for button, values in examples:
         filled = button.click(lambda v=values: v, None, settings, **QUIET)
-        filled.then(**episode, **PRIVATE).then(*gif, **QUIET)
+        filled.then(**episode, **PRIVATE).then(*after, **QUIET)
     pair.click(
         run_pair,
         [scenario, steps, seed, true_pixels],
