@@ -3,7 +3,7 @@
 One browser, two pages: at 1400×1000 a link fills the settings, the example buttons run, the
 summary shows in the first viewport, the URL carries the settings of the run, the downloads
 and the side-by-side replay work and the lab answers a dose; at 390×844 (a phone) every tab
-label shows, Run is above the fold and a bad link value is named. Run's times to the first
+label shows, Run is above the fold and a bad link value is named. A link with settings runs at once. Run's times to the first
 frame and to the summary are measured and written to test-artifacts/app-timing.json, not
 asserted. Needs /usr/bin/chromium (`make setup` installs it; never `playwright install`).
 Saves test-artifacts/app.png, app-first-viewport.png, app-phone.png and app-lab.png.
@@ -38,6 +38,9 @@ def _desktop(browser, url: str, artifacts, problems: list[str]) -> dict:
     expect(page.get_by_label("number input for Steps")).to_have_value("120")
     assert page.get_by_label("Scripted (baseline)").is_checked()
     page.locator("#watch").get_by_text("Watch the parent fetch food").wait_for()
+    # the link replays its run at once
+    page.locator("#summary").get_by_text("seed 7 and 120 steps").wait_for(timeout=60_000)
+    assert "With scripted agents in the caretaking world" in page.locator("#summary").inner_text()
     # the first example: fills the settings and runs
     first, done = time_run(page, "#example-0", seed=0, steps=100)
     summary = page.locator("#summary")
@@ -104,7 +107,6 @@ def _phone(browser, url: str, artifacts, problems: list[str]) -> None:
     notice = page.locator("#notice")
     notice.get_by_text("steps=9000 (steps must be from 50 to 500; got 9000)").wait_for()
     expect(page.get_by_label("Seed")).to_have_value("5")
-    page.screenshot(path=str(artifacts / "app-phone.png"))
     run = page.locator("#run").bounding_box()
     assert run["y"] + run["height"] <= 844, run  # above the fold
     tabs = page.get_by_role("tab")
@@ -113,8 +115,8 @@ def _phone(browser, url: str, artifacts, problems: list[str]) -> None:
         box = tab.bounding_box()
         assert tab.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     page.screenshot(path=str(artifacts / "app-phone.png"))
-    page.locator("#run").click()
-    page.locator("#summary table").wait_for(timeout=60_000)
+    # the link's good values replay, with the default in place of the bad one
+    page.locator("#summary").get_by_text("seed 5 and 100 steps").wait_for(timeout=60_000)
     page.screenshot(path=str(artifacts / "app-phone-run.png"), full_page=True)
 
 

@@ -72,7 +72,7 @@ def _layout(fig: go.Figure, title: str, steps: int) -> go.Figure:
         margin=_MARGIN,
         template="plotly_white",
         uirevision="episode",
-        legend={"font": {"size": 11}, "orientation": "h", "y": -0.12, "yanchor": "top"},
+        legend={"font": {"size": 11}, "orientation": "h", "y": -0.2, "yanchor": "top"},
     )
     fig.update_xaxes(range=[0, steps], title_text="step", title_standoff=4)
     fig.update_yaxes(range=list(Y_RANGE), tickvals=[0, 0.25, 0.5, 0.75, 1])

@@ -3,12 +3,13 @@
 A link ``/?scenario=crisis&steps=120&seed=7&policy=untrained`` fills the inputs when the page
 opens (:func:`settings_from_query`; a bad value leaves its input at the default and
 :func:`ignored_notice` says so in one line) and :data:`URL_JS` writes the settings into the
-address bar when a run starts. An episode is deterministic in its settings, so the link
-reproduces the run.
+address bar when a run starts; a link with settings runs at once (:data:`RUN_FROM_LINK_JS`).
+An episode is deterministic in its settings, so the link reproduces the run.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -48,6 +49,13 @@ URL_JS = """
 """
 """Run in the browser as a run starts: the settings (the event's first four inputs) into the
 page's address, the inputs passed on unchanged."""
+RUN_FROM_LINK_JS = (
+    "() => { const query = new URLSearchParams(window.location.search); "
+    f"if ({json.dumps(QUERY_KEYS)}.some((key) => query.has(key))) "
+    'document.querySelector("#run")?.click(); }'
+)
+"""Run in the browser once a link's settings have filled the inputs: a link with settings
+replays its run."""
 GIF_FPS = 10.0
 GAP = 8
 """Pixels between the world and the faces in a GIF frame."""

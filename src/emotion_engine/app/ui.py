@@ -53,6 +53,7 @@ from emotion_engine.app.policies import (
     status_markdown,
     trained_status,
 )
+from emotion_engine.app.share import RUN_FROM_LINK_JS
 from emotion_engine.app.stage import CSS as STAGE_CSS
 from emotion_engine.app.stage import face_html
 from emotion_engine.app.story import (
@@ -90,6 +91,7 @@ th, .table th, thead span { word-break: normal; overflow-wrap: normal; hyphens: 
 .js-plotly-plot .modebar-container { opacity: 0; transition: opacity 0.2s; }
 .js-plotly-plot:hover .modebar-container { opacity: 1; }
 #summary th, #summary td { padding: 4px 6px; word-break: normal; overflow-wrap: normal; }
+#summary table { display: block; overflow-x: auto; }
 @media (max-width: 640px) {
   .gradio-container { --layout-gap: 6px; --block-padding: 4px 8px; --size-4: 8px; }
   #title h1 { font-size: 1.2em; margin: 0; }
@@ -98,6 +100,7 @@ th, .table th, thead span { word-break: normal; overflow-wrap: normal; hyphens: 
   #banner { flex-direction: column; gap: 2px; }
   #examples { flex-direction: row !important; gap: 4px; }
   #examples button { font-size: 11px; padding: 2px 6px; }
+  #summary table { font-size: 12px; }
   #settings .block { padding: 4px 8px !important; }
   #settings fieldset label { padding: 2px 6px !important; font-size: 13px !important; }
 }
@@ -778,7 +781,7 @@ def build(warning: str | None = None) -> Any:
 
         demo.load(refresh_status, None, [banner, use_untrained], **PRIVATE)
         demo.load(*lab_start, **PRIVATE)
-        demo.load(*from_link, **QUIET)
+        demo.load(*from_link, **QUIET).then(None, js=RUN_FROM_LINK_JS, **QUIET)
         gr.api(simulate, api_name="simulate", **EPISODES)
         gr.api(compare, api_name="compare", **COMPARISONS)
     return demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
