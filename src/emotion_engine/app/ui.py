@@ -72,8 +72,6 @@ PACED_STRIDE = 2
 PACED_FRAME_SECONDS = 0.1
 """Slow motion: a frame every :data:`PACED_STRIDE` steps, one every this many seconds (20
 steps per second at an even pace)."""
-PACED_CHART_STEPS = 50
-"""Slow motion also redraws the main charts every this many steps."""
 MAIN_CHARTS = ("body", "complex")
 """The charts in view, sent with the summary."""
 ADVANCED_CHARTS = ("modulators", "primitives")
@@ -186,7 +184,7 @@ def run_simulation(
     scenario: str, steps: float, seed: float, policy: str, true_pixels: bool, paced: bool
 ) -> Iterator[tuple]:
     """Stream one episode: the stage (world, what just happened, faces) and live figures
-    every few steps, in slow motion at an even pace; at the end the charts, the summary beside
+    every few steps, in slow motion at an even pace; at the end the summary beside
     other agents' figures for the same settings (run meanwhile, in another thread), the
     main charts (:data:`MAIN_CHARTS`), the JSON download, and the finished run for
     :func:`after_run` (the Advanced charts and the GIF come after, by their own event).
@@ -219,7 +217,6 @@ def run_simulation(
     no_charts = [keep] * len(MAIN_CHARTS)
     stale = gr.update(interactive=False)  # the downloads of the run before
     yield (reel.stage(), *no_charts, _live(episode), keep, keep, stale, stale, None)
-    charts = EpisodeCharts(request.steps, episode.has_complex_emotions, MAIN_CHARTS)
     start = time.perf_counter()
     for record in episode:
         if record.t % stride or episode.done:
@@ -227,13 +224,12 @@ def run_simulation(
         if paced:
             frame = record.t // stride
             time.sleep(max(0.0, start + frame * PACED_FRAME_SECONDS - time.perf_counter()))
-        redraw = paced and record.t % PACED_CHART_STEPS == 0
-        figures = charts.update(episode.records) if redraw else no_charts
-        yield (reel.stage(), *figures, _live(episode), *[keep] * 5)
+        yield (reel.stage(), *no_charts, _live(episode), *[keep] * 5)
     summary = episode.summary()
     folder = Path(tempfile.mkdtemp(prefix="emotion-engine-"))
     path = folder / f"{file_stem(summary)}.json"
     path.write_text(json.dumps(episode_json(summary, episode.records)), encoding="utf-8")
+    charts = EpisodeCharts(request.steps, episode.has_complex_emotions, MAIN_CHARTS)
     yield (
         reel.stage(),
         *charts.update(episode.records),
