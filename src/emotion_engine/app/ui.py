@@ -89,7 +89,6 @@ th, .table th, thead span { word-break: normal; overflow-wrap: normal; hyphens: 
 .js-plotly-plot .modebar-container { opacity: 0; transition: opacity 0.2s; }
 .js-plotly-plot:hover .modebar-container { opacity: 1; }
 #summary th, #summary td { padding: 4px 6px; word-break: normal; overflow-wrap: normal; }
-#summary table { display: block; overflow-x: auto; }
 @media (max-width: 640px) {
   .gradio-container { --layout-gap: 6px; --block-padding: 4px 8px; --size-4: 8px; }
   #title h1 { font-size: 1.2em; margin: 0; }
@@ -98,7 +97,7 @@ th, .table th, thead span { word-break: normal; overflow-wrap: normal; hyphens: 
   #banner { flex-direction: column; gap: 2px; }
   #examples { flex-direction: row !important; gap: 4px; }
   #examples button { font-size: 11px; padding: 2px 6px; }
-  #summary table { font-size: 12px; }
+  #summary table { font-size: 12px; display: block; overflow-x: auto; }
   #settings .block { padding: 4px 8px !important; }
   #settings fieldset label { padding: 2px 6px !important; font-size: 13px !important; }
 }
@@ -575,9 +574,9 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
             )
             true_pixels = gr.Checkbox(False, label="Faces: true 128x64 pixels")
             paced = gr.Checkbox(False, label="Slow motion (20 steps per second)")
-        with gr.Column(scale=5, min_width=340):
+        with gr.Column(scale=4, min_width=340):
             stage = gr.HTML(elem_id="stage")
-        with gr.Column(scale=4, min_width=320):
+        with gr.Column(scale=5, min_width=320):
             summary_md = gr.Markdown(elem_id="summary")
             metrics = gr.Markdown(
                 "Press **Run** or an example to start an episode.", elem_id="metrics"
