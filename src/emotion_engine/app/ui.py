@@ -16,7 +16,13 @@ rest wait in one queue of at most :data:`QUEUE_SIZE` calls, and a call beyond th
 API endpoints (``gradio_client``): ``/simulate`` (scenario, steps, seed, policy → the episode's
 summary as JSON) and ``/compare`` (scenario, steps, episodes, first seed, two policies → a
 table per policy as JSON). The page's own stream, ``/stream``, is callable but undocumented
-(its outputs are the page's HTML, figures and Markdown); the benchmark times it.
+(its outputs are the page's HTML, figures, Markdown and downloads); the benchmark times it.
+
+Speed: the stream sends only the stage (world, caption, faces as inline PNGs) and the live
+figures every few steps; the summary, the main charts and the JSON come at the end (the
+baselines for the summary run meanwhile in :data:`BACKGROUND`), the Advanced charts and the
+GIF after, by an event of their own. The page's address follows each run's settings
+(:data:`~emotion_engine.app.share.URL_JS`) and a link with settings replays its run.
 """
 
 from __future__ import annotations
@@ -630,7 +636,6 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
         run_pair,
         [scenario, steps, seed, true_pixels],
         pair_stage,
-        js=URL_JS,
         show_progress="minimal",
         **EPISODES,
         **PRIVATE,
