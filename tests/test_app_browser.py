@@ -86,6 +86,7 @@ def _desktop(browser, url: str, artifacts, problems: list[str]) -> dict:
     pair = page.locator("#pair")
     pair.get_by_text("With untrained agents in the crisis world").wait_for(timeout=60_000)
     assert pair.locator("h4").all_inner_texts() == ["scripted agents", "untrained agents"]
+    assert page.url.endswith("/?scenario=crisis&steps=100&seed=5&policy=untrained")
     # the lab responds to a dose
     page.get_by_role("tab", name="Neuromodulator lab").click()
     page.locator("#dose-dopamine").click()
