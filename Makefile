@@ -6,15 +6,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS := demo,display,scale,dev
+EXTRAS := demo,display,scale,robot,dev
 
-.PHONY: setup chromium test test-fast mutate demo bench lint clean checkpoints docs
+.PHONY: setup chromium mosquitto gcc test test-fast mutate demo bench lint clean checkpoints docs
 
-setup: $(STAMP) chromium
+setup: $(STAMP) chromium mosquitto gcc
+
+# The C face's tests (tests/test_face_c.py) compile with the system C compiler; installed once.
+gcc:
+	@test -x /usr/bin/cc || (apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev make)
 
 # The browser test drives Debian's Chromium (never a downloaded browser); installed once.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver)
+
+# The MQTT tests start Debian's mosquitto broker on a free loopback port (mosquitto_pub and
+# mosquitto_sub, for docs/face.md's examples, come with it); installed once.
+mosquitto:
+	@test -x /usr/sbin/mosquitto || (apt-get update && apt-get install -y --no-install-recommends mosquitto mosquitto-clients)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,7 +53,8 @@ demo: setup
 
 # The shipped agents: emotional reward, seed 0, one run per scenario (1M and 2M env steps;
 # see `emotion-engine bench --only training` for the speed), evaluated on 200 held-out
-# episodes; the model card records what they achieve.
+# episodes (with each child partner, and in the harsh preset too); the model card records
+# what they achieve.
 # Training steps per scenario (crisis must also learn to shield, so it trains longer).
 STEPS_caretaking ?= 1000000
 STEPS_crisis ?= 2000000
@@ -56,7 +66,8 @@ checkpoints: setup
 	  $(BIN)/emotion-engine train --scenario $$s --total-steps $$steps --seed 0 --out $$run $$resume && \
 	  mkdir -p $(SHIPPED)/$$s && cp $$run/policy.safetensors $$run/policy.json $(SHIPPED)/$$s/ && \
 	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --json > $(SHIPPED)/$$s/evaluation.json && \
-	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --child-policy all --json > $(SHIPPED)/$$s/partners.json || exit 1; \
+	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --child-policy all --json > $(SHIPPED)/$$s/partners.json && \
+	  $(BIN)/emotion-engine evaluate --scenario $$s --checkpoint $(SHIPPED)/$$s/policy.safetensors --episodes 200 --preset harsh --json > $(SHIPPED)/$$s/harsh.json || exit 1; \
 	done
 
 # The generated parts of docs/, rewritten only here (the commands' default outputs lie outside

@@ -144,6 +144,7 @@ def test_demo_command_help_and_refusals(monkeypatch, tmp_path):
     monkeypatch.setattr("emotion_engine.app.server.check_address", lambda host, port: None)
     monkeypatch.setattr("emotion_engine.app.server.serve", lambda **kw: calls.append(kw))
     assert runner.invoke(cli, ["demo"]).exit_code == 0
+    assert callable(calls[0].pop("on_stage"))  # the start-up bar's
     assert calls == [{"host": "127.0.0.1", "port": 7860, "checkpoints": None, "auth": None}]
     assert runner.invoke(cli, ["demo", "--auth", "ann:s3:cret"]).exit_code == 0
     assert calls[-1]["auth"] == ("ann", "s3:cret")
@@ -239,9 +240,10 @@ def test_queue_and_concurrency_limits():
     limits = {fn.api_name: (fn.concurrency_id, fn.concurrency_limit) for fn in demo.fns.values()}
     episodes = [fn.api_name for fn in demo.fns.values() if fn.fn in EPISODE_FNS]
     assert len(episodes) == 1 + 3 + 1 + 1  # the stream, after each example, side by side, API
-    heavy = (*episodes, "compare", "compare_runs")
+    heavy = (*episodes, "compare", "compare_runs", "paradigm_page")
     assert {limits[name] for name in episodes} == {("episode", ui.EPISODE_CONCURRENCY)}
     assert limits["compare"] == limits["compare_runs"] == ("compare", ui.COMPARE_CONCURRENCY)
+    assert limits["paradigm_page"] == limits["compare"]  # paradigms share the comparisons' limit
     others = {name: limit for name, (_, limit) in limits.items() if name not in heavy}
     assert set(others.values()) == {"default"}  # the queue's default: ui.CONCURRENCY
     assert (ui.EPISODE_CONCURRENCY, ui.COMPARE_CONCURRENCY, ui.QUEUE_SIZE) == (4, 2, 64)
@@ -273,8 +275,8 @@ def test_demo_on_a_network_address_warns_on_stderr_and_on_the_page(monkeypatch, 
     warning = exposure("0.0.0.0", authenticated=False)
     lines = result.stderr.splitlines()  # no checkpoints here: each refusal has its line too
     assert [line for line in lines if "not loaded" not in line] == [
-        "Emotion Engine web app on http://0.0.0.0:7999 (Ctrl+C to stop)",
         warning,
+        "Emotion Engine web app on http://0.0.0.0:7999 (Ctrl+C to stop)",  # once it is up
     ]
     assert sum("not loaded" in line for line in lines) == 2
     page, options = launched[0]

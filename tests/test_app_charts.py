@@ -66,12 +66,12 @@ def test_baselines_show_why_complex_emotions_are_missing():
 
 
 def test_lab_and_comparison_figures():
-    bars = emotions_figure(np.eye(7)[2])
+    bars = emotions_figure(np.eye(7)[2], "joy")
     assert list(bars.data[0].x) == list(EMOTIONS) and bars.data[0].marker.color[2] == "#c2185b"
     lines = levels_figure(np.full(7, 0.5), np.full((3, 7), 0.5), np.arange(3.0))
     assert len(lines.data) == 7 and lines.data[0].name == "dopamine 0.50"
     c = compare("crisis", 50, 3, 0, "scripted", "random")
-    fig = comparison_figure(c.metrics, c.survival)
+    fig = comparison_figure(c.metrics, c.survival, c.seeds)
     # a survival bar per policy, and boxes only where a metric exists (no maternal love here)
     assert sum(t.type == "bar" for t in fig.data) == 2
     assert sum(t.type == "box" for t in fig.data) == 4

@@ -87,3 +87,45 @@ def test_train_json_stays_one_object_and_the_summary_goes_to_stderr(tmp_path: Pa
     assert summary["env_steps"] == 8192 and summary["recent"] is None
     assert result.stderr.startswith("trained 8,192 env steps in ")
     assert result.stderr.endswith("no episode ended, so no child survival or attachment yet\n")
+
+
+def test_sweep_shows_a_bar_of_its_trials(terminal, tmp_path: Path, monkeypatch):
+    import emotion_engine.training.sweep as sweep
+
+    def two_trials(settings, out, *args, on_row, on_note):
+        rows = []
+        for seed in (0, 1):
+            rows.append({"condition": "emotional", "seed": seed, "status": "done",
+                         "child_survival_rate": 0.5, "error": None})  # fmt: skip
+            on_row(rows[-1])
+        return rows
+
+    monkeypatch.setattr(sweep, "run_sweep", two_trials)
+    args = ["sweep", "--conditions", "emotional", "--seeds", "2", "--out", str(tmp_path / "s")]
+    result = runner.invoke(cli.app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["rows"]) == 2
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)
+    assert re.search(r"sweep .* 2/2 trials", shown), shown
+    assert "emotional seed 1: done, child survival 0.500" in shown
+
+
+def test_demo_start_up_names_its_stages_then_gives_the_url(terminal, monkeypatch):
+    from emotion_engine.app.server import STARTUP
+
+    def started(on_stage, **kw):
+        for stage in STARTUP:
+            on_stage(stage)
+        on_stage(None)
+
+    monkeypatch.setattr("emotion_engine.app.server.check_address", lambda host, port: None)
+    monkeypatch.setattr("emotion_engine.app.server.serve", started)
+    result = runner.invoke(cli.app, ["demo", "--port", "7999"])
+    assert result.exit_code == 0, result.output
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)
+    assert STARTUP == ("loading checkpoints", "building the app", "starting the server")
+    for done, stage in enumerate(STARTUP):
+        assert re.search(f"{stage} .* {done}/3 stages", shown), shown
+    assert shown.rstrip().endswith(
+        "Emotion Engine web app on http://127.0.0.1:7999 (Ctrl+C to stop)"
+    )

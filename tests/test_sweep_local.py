@@ -253,3 +253,31 @@ def test_a_trial_killed_before_its_first_checkpoint_starts_over(tmp_path):
     assert (outcome["status"], outcome["env_steps"]) == ("done", 3 * BATCH)
     lines = (folder / "metrics.jsonl").read_text().splitlines()
     assert [json.loads(x)["update"] for x in lines] == [1, 2, 3]
+
+
+def test_a_sweep_trains_and_evaluates_in_its_preset_with_its_partners(tmp_path):
+    from emotion_engine.training.sweep import SweepSettings
+
+    settings = SweepSettings("caretaking", ("emotional",), 1, BATCH, preset="harsh",
+                             partners=(("co-trained", 1.0),), **TINY)  # fmt: skip
+    (row,) = run_sweep(settings, tmp_path)
+    assert row["status"] == "done"
+    summary = json.loads((tmp_path / "sweep.json").read_text())
+    assert (summary["preset"], summary["partners"]) == ("harsh", {"co-trained": 1.0})
+    folder = trial_dir(tmp_path, "emotional", 0)
+    spec = json.loads((folder / "policy.json").read_text())["spec"]
+    assert (spec["preset"], spec["partners"]) == ("harsh", {"co-trained": 1.0})
+    assert json.loads((folder / "eval.json").read_text())["preset"] == "harsh"
+    with pytest.raises(ValueError, match=r"other settings \(preset, partners\)"):
+        run_sweep(SweepSettings("caretaking", ("emotional",), 1, BATCH, **TINY), tmp_path)
+
+
+def test_the_sweep_command_names_a_bad_partners_option(tmp_path):
+    from emotion_engine.cli import app
+
+    result = runner.invoke(app, ["sweep", "--partners", "stationary=-1", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: --partners: the weight of partner 'stationary' must be a finite number >= 0; "
+        "got -1.0"
+    )

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from emotion_engine.training.config import ConfigError
+    from emotion_engine.training.partners import Partners
 
 
 class _OneLineErrors(TyperGroup):
@@ -80,7 +81,18 @@ PRESET_HELP = (
     "late, slow healing; docs/calibration.md)."
 )
 PresetOption = Annotated[str, typer.Option(help=PRESET_HELP)]
-"""The ``--preset`` option of simulate, evaluate, paradigm and train."""
+"""The ``--preset`` option of simulate, evaluate, paradigm, train and sweep."""
+PartnersOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME=WEIGHT,...",
+        help="The child partners the parent trains with, by share of the envs: "
+        "co-trained (the co-learning child), stationary, random, forager, clingy "
+        "(scripted children); e.g. co-trained=1 for plain co-training. Default: "
+        "co-trained=0.5,stationary=0.125,random=0.125,forager=0.125,clingy=0.125.",
+    ),
+]
+"""The ``--partners`` option of train and sweep."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -378,7 +390,7 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Start the web app: simulation, neuromodulator lab, compare runs, and the simulate API.
+    """Start the web app: simulation, neuromodulator lab, compare runs, paradigms, and the API.
 
     At most 4 episodes and 2 comparisons run at once; up to 64 calls wait in the queue.
     """
@@ -392,7 +404,7 @@ def demo(
         require_demo()
     except MissingExtra as e:
         fail(str(e))
-    from emotion_engine.app.server import credentials, serve
+    from emotion_engine.app.server import STARTUP, credentials, serve
 
     try:
         login = None if auth is None else credentials(auth)
@@ -402,11 +414,22 @@ def demo(
     problem = _address_problem(host, port)
     if problem:
         fail(problem)
-    typer.echo(f"Emotion Engine web app on http://{where} (Ctrl+C to stop)", err=True)
-    try:
-        serve(host=host, port=port, checkpoints=checkpoints, auth=login)
-    except OSError as e:  # e.g. the port taken since the check: say so as the check would
-        fail(_address_problem(host, port) or f"cannot serve on {where}: {clip(str(e))}")
+    console = _stderr_console()
+    with ExitStack() as startup:
+        advance = startup.enter_context(progress_bar(STARTUP[0], len(STARTUP), "stages", console))
+
+        def stage(now: str | None) -> None:
+            """The bar names each start-up stage; once the server is up, the URL replaces it."""
+            if now is None:
+                startup.close()
+                typer.echo(f"Emotion Engine web app on http://{where} (Ctrl+C to stop)", err=True)
+            else:  # a stage begins: the one before it is done
+                advance(int(now != STARTUP[0]), now)
+
+        try:
+            serve(host=host, port=port, checkpoints=checkpoints, auth=login, on_stage=stage)
+        except OSError as e:  # e.g. the port taken since the check: say so as the check would
+            fail(_address_problem(host, port) or f"cannot serve on {where}: {clip(str(e))}")
 
 
 SIMULATE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -691,6 +714,14 @@ def face(
         Path | None,
         typer.Option(help="Write a labelled contact sheet of all presets (.png) here."),
     ] = None,
+    export_c: Annotated[
+        Path | None,
+        typer.Option(
+            "--export-c",
+            help="Write the face as a C99 library (emotion_face.h, emotion_face.c) into this "
+            "folder, for microcontrollers.",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the animation (blinks, saccades).")] = 0,
     live: Annotated[
         bool, typer.Option(help="Run the emotion model in real time; stdin lines are stimuli.")
@@ -714,13 +745,25 @@ def face(
     ] = None,
     temperament: Annotated[str, typer.Option(help="--live: temperament preset.")] = "balanced",
     speed: Annotated[float, typer.Option(help="--live: model seconds per second.")] = 1.0,
+    mqtt: Annotated[
+        str | None,
+        typer.Option(help="--live: stimuli from, and state to, the MQTT broker at HOST:PORT."),
+    ] = None,
+    topic: Annotated[
+        str, typer.Option(help="--mqtt: topic prefix (PREFIX/stimulus, PREFIX/state).")
+    ] = "emotion_engine",
+    rate: Annotated[float, typer.Option(help="--mqtt: state messages a second.")] = 10.0,
+    serial: Annotated[
+        str | None, typer.Option(help="--live: send the frames to this serial port.")
+    ] = None,
+    baud: Annotated[int, typer.Option(help="--serial: baud rate.")] = 115_200,
     no_stdin: Annotated[
         bool, typer.Option("--no-stdin", help="--live: do not read stimuli from stdin.")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Render an emotion or a blend to PNG / GIF / SSD1306 bytes, or drive a live display."""
-    from emotion_engine.face import animate_sequence, expression, parse_blend, render
+    from emotion_engine.face import animate_sequence, c_export, expression, parse_blend, render
     from emotion_engine.face import blend as blend_faces
     from emotion_engine.face.animation import frames_per_face
     from emotion_engine.face.display import DisplayError, open_display
@@ -733,6 +776,8 @@ def face(
     )
     from emotion_engine.face.expressions import MAX_INTENSITY, PRESETS
     from emotion_engine.face.live import check_session, read_lines, run_live
+    from emotion_engine.face.mqtt import MqttError, MqttLink, check_link, parse_broker
+    from emotion_engine.face.serial_display import frames_per_second, open_serial
     from emotion_engine.face.terminal import TerminalTooSmall, braille
 
     if emotion is not None and blend is not None:
@@ -750,18 +795,26 @@ def face(
         faces = [expression(s.strip()) for s in sequence.split(",")] if sequence else [target]
     except ValueError as e:
         fail(str(e))
+    if not live and (mqtt is not None or serial is not None):
+        fail("--mqtt and --serial drive the live face: add --live")
     if live:
-        if device == "capture":
+        if device == "capture" and serial is None:
             check_output_folder(out, "--out")
-        elif device == "gifanim":
+        elif device == "gifanim" and serial is None:
             check_output(out, "--out", (".gif",))
         try:
             check_session(fps, frames, duration, speed)
+            broker = parse_broker(mqtt) if mqtt is not None else None
+            check_link(topic, rate)
         except ValueError as e:
             fail(str(e))
         try:
+            link = MqttLink(*broker, prefix=topic, rate=rate).connect() if broker else None
+        except MqttError as e:
+            fail(str(e))
+        try:
             addr = int(address, 0)
-            display = open_display(
+            display = open_serial(serial, baud) if serial is not None else open_display(
                 device, interface=interface, port=port, address=addr, spi_device=spi_device,
                 rotate=rotate, out=out, fps=fps, stream=sys.stderr if as_json else sys.stdout,
             )  # fmt: skip
@@ -769,14 +822,22 @@ def face(
             fail(f"--address must be a number such as 0x3C; got {_shown(repr(address))}")
         except DisplayError as e:
             fail(str(e))
-        with writing(out, "--out") if out is not None else nullcontext(), display:
+        if serial is not None and fps > frames_per_second(baud):
+            typer.echo(f"note: {baud} baud carries at most {frames_per_second(baud):.1f} frames "
+                       f"a second; the face runs slower than --fps {fps:g}", err=True)  # fmt: skip
+        lines = link.lines if link else None if no_stdin else read_lines(sys.stdin)
+        with (
+            writing(out, "--out") if out is not None else nullcontext(),
+            display,
+            link or nullcontext(),
+        ):
             try:
                 summary = run_live(
                     display, fps=fps, frames=frames, duration=duration,
                     temperament_name=temperament, intensity=intensity, speed=speed, seed=seed,
-                    lines=None if no_stdin else read_lines(sys.stdin),
+                    lines=lines, on_frame=link.observe if link else None,
                 )  # fmt: skip
-            except ValueError as e:
+            except (ValueError, DisplayError) as e:
                 fail(str(e))
         if as_json:
             emit_json(summary)
@@ -789,6 +850,7 @@ def face(
     check_output(gif, "--gif", (".gif",))
     check_output(ssd1306, "--ssd1306")
     check_output(sheet, "--sheet", (".png",))
+    check_output_folder(export_c, "--export-c")
     if gif is not None:
         try:
             length = len(faces) * frames_per_face(fps, hold)
@@ -816,6 +878,9 @@ def face(
         with writing(sheet, "--sheet"):
             contact_sheet(PRESETS).save(sheet, format="PNG")
         wrote.append(str(sheet))
+    if export_c is not None:
+        with writing(export_c, "--export-c"):
+            wrote += [str(path) for path in c_export.export_c(export_c)]
     for path in wrote:
         typer.echo(f"wrote {path}", err=True)
     if as_json:
@@ -867,16 +932,7 @@ def train(
         bool,
         typer.Option("--no-learning-signals", help="TD error and value do not drive the emotions."),
     ] = False,
-    partners: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NAME=WEIGHT,...",
-            help="The child partners the parent trains with, by share of the envs: "
-            "co-trained (the co-learning child), stationary, random, forager, clingy "
-            "(scripted children); e.g. co-trained=1 for plain co-training. Default: "
-            "co-trained=0.5,stationary=0.125,random=0.125,forager=0.125,clingy=0.125.",
-        ),
-    ] = None,
+    partners: PartnersOption = None,
     resume: Annotated[
         bool, typer.Option(help="Continue the run in --out from its last checkpoint.")
     ] = False,
@@ -908,7 +964,6 @@ def train(
     from emotion_engine.checkpoint import CheckpointError
     from emotion_engine.training.config import ConfigError
     from emotion_engine.training.experiment import MAX_SEED, default_config, train_run
-    from emotion_engine.training.partners import DEFAULT_PARTNERS, parse_partners
     from emotion_engine.training.results import recent_training
     from emotion_engine.training.run import (
         MAX_CHECKPOINT_SECONDS,
@@ -936,10 +991,7 @@ def train(
     given = [name for name, on in options.items() if on]
     if condition is not None and given:
         fail(f"--condition names the whole run; drop {', '.join(given)} or --condition")
-    try:
-        mix = DEFAULT_PARTNERS if partners is None else parse_partners(partners)
-    except ValueError as e:
-        fail(f"--partners: {e}")
+    mix = _partners(partners)
     try:
         if condition is not None:
             spec = RunSpec.from_condition(condition, scenario, preset, mix)
@@ -1288,6 +1340,8 @@ def sweep(
     ] = Path("runs/sweep"),
     eval_episodes: Annotated[int, typer.Option(help="Evaluation episodes per trial.")] = 100,
     eval_steps: Annotated[int, typer.Option(help="Evaluation episode length.")] = 500,
+    preset: PresetOption = "default",
+    partners: PartnersOption = None,
     overrides: Annotated[
         list[str] | None,
         typer.Option(
@@ -1300,8 +1354,6 @@ def sweep(
     as_json: JsonFlag = False,
 ) -> None:
     """Train and evaluate every (condition, seed) pair, locally or on Ray; rerun to resume."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from emotion_engine.training.config import ConfigError
     from emotion_engine.training.sweep import (
         SweepError,
@@ -1311,11 +1363,13 @@ def sweep(
         run_sweep,
     )
 
+    mix = _partners(partners)
     try:
         ppo = _parse_overrides(overrides or [])
         settings = SweepSettings(
             scenario, tuple(c.strip() for c in conditions.split(",") if c.strip()), seeds,
-            total_steps, eval_episodes, eval_steps, ppo,
+            total_steps, eval_episodes, eval_steps, ppo, preset=preset,
+            partners=mix,
         )  # fmt: skip
     except ConfigError as e:
         fail(f"--set {e.name}: {e}" if e.name in ppo else option_message(e))
@@ -1333,13 +1387,11 @@ def sweep(
             import_ray(local=address is None)
     except (ValueError, SweepError) as e:
         fail(str(e))
-    columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("trials"))
     console = _stderr_console()
-    with Progress(*columns, console=console, transient=as_json) as bar:
-        task = bar.add_task("sweep", total=len(settings.trials()))
+    with progress_bar("sweep", len(settings.trials()), "trials", console) as advance:
 
         def show(row: dict) -> None:
-            bar.advance(task)
+            advance(1)
             survival = row["child_survival_rate"]
             console.print(f"{row['condition']} seed {row['seed']}: {row['status']}"
                           + (f", child survival {survival:.3f}" if survival is not None else "")
@@ -1364,6 +1416,16 @@ def sweep(
             err=True,
         )
         raise typer.Exit(1)
+
+
+def _partners(text: str | None) -> Partners:
+    """The ``--partners`` option's mix (the default one when not given), or a one-line exit."""
+    from emotion_engine.training.partners import DEFAULT_PARTNERS, parse_partners
+
+    try:
+        return DEFAULT_PARTNERS if text is None else parse_partners(text)
+    except ValueError as e:
+        fail(f"--partners: {e}")
 
 
 def _parse_overrides(pairs: list[str]) -> dict[str, object]:
@@ -1405,20 +1467,25 @@ def _stderr_console():
 
 @contextmanager
 def progress_bar(label: str, total: int, unit: str = "steps", console: Any = None
-                 ) -> Iterator[Callable[[int], None]]:  # fmt: skip
+                 ) -> Iterator[Callable[..., None]]:  # fmt: skip
     """A bar on stderr, ``label`` done/total ``unit`` and the time left, drawn only when stderr
-    is a terminal and gone when the block ends; yields ``advance(n)``. Print through its
+    is a terminal and gone when the block ends; yields ``advance(n, stage=None)`` (n more
+    done; a stage renames the bar for the stage now under way). Print through its
     ``console`` (default: a new one on stderr) while it runs."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = console or _stderr_console()
-    columns = (TextColumn(label), BarColumn(),
+    columns = (TextColumn("{task.description}"), BarColumn(),
                TextColumn(f"{{task.completed:,.0f}}/{{task.total:,.0f}} {unit}"),
                TimeRemainingColumn())  # fmt: skip
     with Progress(*columns, console=console, transient=True,
                   disable=not console.is_terminal) as bar:  # fmt: skip
         task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+
+        def advance(n: int, stage: str | None = None) -> None:
+            bar.update(task, advance=n, description=stage, refresh=stage is not None)
+
+        yield advance
 
 
 @app.command()

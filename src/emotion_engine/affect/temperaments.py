@@ -8,9 +8,9 @@ own with :func:`population`.
 |---------------|------------------------------------------------------------------------|
 | balanced      | the default                                                            |
 | calm          | adrenaline, noradrenaline and cortisol rise slower and settle faster;  |
-|               | higher resting serotonin                                               |
-| anxious       | adrenaline and cortisol rise faster, cortisol settles slower and rests |
-|               | higher; lower resting serotonin                                        |
+|               | higher resting serotonin, lower resting cortisol                       |
+| anxious       | cortisol rises faster; cortisol and adrenaline settle slower and rest  |
+|               | higher (adrenaline twice as high); lower resting serotonin             |
 | affectionate  | oxytocin rises faster, settles slower and rests higher                 |
 """
 
@@ -39,9 +39,9 @@ _CHANGES: dict[str, dict[str, dict[str, float]]] = {
         "baseline": {"serotonin": 1.25, "cortisol": 0.7},
     },
     "anxious": {
-        "growth": {"adrenaline": 1.0, "cortisol": 1.8, "noradrenaline": 1.0},
+        "growth": {"cortisol": 1.8},
         "decay": {"cortisol": 0.6, "adrenaline": 0.7},
-        "baseline": {"serotonin": 0.7, "cortisol": 1.6, "adrenaline": 1.5},
+        "baseline": {"serotonin": 0.7, "cortisol": 1.6, "adrenaline": 2.0},
     },
     "affectionate": {
         "growth": {"oxytocin": 1.6},

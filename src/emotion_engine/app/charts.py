@@ -37,6 +37,8 @@ PALETTE = (
 AGENT_COLOURS = tuple("#{:02x}{:02x}{:02x}".format(*rgb) for rgb in WORLD_COLOURS)
 """The world picture's parent blue and child orange, as CSS colours."""
 HEIGHT = 340
+LAB_HEIGHT = 300
+"""Height of the lab's charts: both fit beside its controls at 1400×1000."""
 _MARGIN = {"l": 50, "r": 10, "t": 60, "b": 10}
 MARKS: dict[str, tuple[str, str, float]] = {
     "feed": ("triangle-up", "#2ca02c", 1.05),
@@ -249,14 +251,16 @@ def levels_figure(
                 name=f"{name} {levels[i]:.2f}",
                 mode="lines",
                 line={"color": colour, "width": 2},
+                hovertemplate=f"{name}: %{{y:.2f}} at %{{x:.1f}} s<extra></extra>",
             )
         )
     fig.update_layout(
-        title={"text": "Modulator levels (last minute of model time)", "x": 0.01},
-        height=HEIGHT + 20,
+        title={"text": "Modulator levels (last 60 s)", "x": 0.01},
+        height=LAB_HEIGHT,
         margin=_MARGIN,
         template="plotly_white",
         xaxis_title="model time, s",
+        yaxis_title="level",
         xaxis_range=[max(0.0, times[-1] - window), max(window, times[-1])],
         yaxis_range=[0, 1.02],
         uirevision="lab",
@@ -264,32 +268,42 @@ def levels_figure(
     return fig
 
 
-def emotions_figure(emotions: NDArray) -> go.Figure:
-    """The lab's primary-emotion distribution as bars, the dominant one darkest."""
-    top = int(np.argmax(emotions))
+def emotions_figure(emotions: NDArray, named: str) -> go.Figure:
+    """The lab's primary-emotion distribution as bars: ``named``, the emotion the feeling
+    names, darkest (none when it is "neutral"), and a dotted line at uniform (1/7)."""
     fig = go.Figure(
         go.Bar(
             x=list(EMOTIONS),
             y=emotions,
-            marker_color=["#c2185b" if i == top else "#90a4ae" for i in range(len(EMOTIONS))],
+            marker_color=["#c2185b" if e == named else "#90a4ae" for e in EMOTIONS],
+            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
         )
     )
+    fig.add_hline(
+        1 / len(EMOTIONS),
+        line={"dash": "dot", "color": "#556", "width": 1},
+        annotation_text="uniform: neutral",
+        annotation_position="top right",
+    )
     fig.update_layout(
-        title={"text": "Primary emotions (layer 2)", "x": 0.01},
-        height=HEIGHT + 20,
+        title={"text": f"Primary emotions (layer 2): {named}", "x": 0.01},
+        height=LAB_HEIGHT,
         margin=_MARGIN,
         template="plotly_white",
-        yaxis_range=[0, 1],
+        yaxis={"range": [0, 1], "title": "share", "tickformat": ".0%"},
         uirevision="lab",
     )
     return fig
 
 
 def comparison_figure(
-    metrics: Mapping[str, Mapping[str, NDArray]], survival: Mapping[str, tuple[float, float]]
+    metrics: Mapping[str, Mapping[str, NDArray]],
+    survival: Mapping[str, tuple[float, float]],
+    seeds: Sequence[int],
 ) -> go.Figure:
-    """Per policy: attachment, shield events and maternal love as box-and-strip plots, and
-    child survival as a bar with its 95% interval."""
+    """Per policy: attachment, shield events and maternal love as box-and-strip plots (one
+    point per seed, value axes from zero), and child survival as a bar with its 95% interval;
+    every tooltip names the policy, the measure and the seed."""
     panels = ("child survival", "attachment (parent → child)", "shield events", "maternal love")
     fig = make_subplots(1, 4, subplot_titles=panels, horizontal_spacing=0.07)
     for k, (policy, m) in enumerate(metrics.items()):
@@ -308,6 +322,8 @@ def comparison_figure(
                     "array": [high - rate],
                     "arrayminus": [rate - low],
                 },
+                hovertemplate=f"{policy}: child survival %{{y:.0%}} "
+                f"(95% CI {max(low, 0.0):.0%} to {high:.0%})<extra></extra>",
             ),
             1,
             1,
@@ -329,10 +345,15 @@ def comparison_figure(
                     jitter=0.4,
                     pointpos=0,
                     showlegend=False,
+                    hoveron="points",
+                    customdata=list(seeds),
+                    hovertemplate=f"{policy}, seed %{{customdata}}: {panels[col - 1]} "
+                    "%{y:.3g}<extra></extra>",
                 ),
                 1,
                 col,
             )
     fig.update_layout(height=HEIGHT + 40, margin=_MARGIN, template="plotly_white")
-    fig.update_yaxes(range=[0, 1.05], col=1)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", col=1)
     return fig

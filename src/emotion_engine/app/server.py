@@ -15,6 +15,7 @@ import ipaddress
 import os
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from emotion_engine.text import clip
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
+STARTUP = ("loading checkpoints", "building the app", "starting the server")
+"""The stages of :func:`serve`'s start-up, in order."""
 
 
 def is_loopback(host: str) -> bool:
@@ -101,6 +104,7 @@ def serve(
     checkpoints: Path | None = None,
     block: bool = True,
     auth: tuple[str, str] | None = None,
+    on_stage: Callable[[str | None], None] | None = None,
 ) -> Any:
     """Build and launch the app; returns the ``gr.Blocks`` (at once when ``block`` is False).
 
@@ -112,19 +116,25 @@ def serve(
             default: the package's ``checkpoints/`` (package data).
         block: serve until interrupted; False returns after start-up (tests).
         auth: (user, password) that the page and the API ask for; None: no login.
+        on_stage: told each stage of :data:`STARTUP` as it begins, and None once the server
+            is up (before it blocks).
     """
     from emotion_engine.agents import configure_torch
 
+    tell = on_stage or (lambda stage: None)
     configure_torch()  # the server is an entry point: its torch threads are set here
     if checkpoints is not None:
         os.environ["EMOTION_ENGINE_CHECKPOINTS"] = str(checkpoints)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    tell(STARTUP[0])
     for line in refusal_lines(all_trained_status()):
         print(line, file=sys.stderr)
     warning = exposure(host, auth is not None)
     if warning:
         print(warning, file=sys.stderr)
+    tell(STARTUP[1])
     demo = build(warning)
+    tell(STARTUP[2])
     demo.launch(
         server_name=host,
         server_port=port,
@@ -132,11 +142,14 @@ def serve(
         auth=auth,
         app_kwargs=app_options(),
         inbrowser=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         show_error=True,
         ssr_mode=False,
         quiet=True,
         theme=theme(),
         css=CSS,
     )
+    tell(None)
+    if block:
+        demo.block_thread()
     return demo

@@ -1,4 +1,4 @@
-"""The Gradio page: Simulation, Neuromodulator lab, Compare runs, How it works; and the API.
+"""The Gradio page: Simulation, Neuromodulator lab, Compare runs, Paradigms, How it works; API.
 
 :func:`build` returns the ``gr.Blocks`` (a :class:`~emotion_engine.app.strict.StrictBlocks`),
 queued; :mod:`.server` launches it. Gradio is imported only here and in :mod:`.strict` (both
@@ -110,7 +110,14 @@ th, .table th, thead span { word-break: normal; overflow-wrap: normal; hyphens: 
 """
 """Styles of the page: chart toolbars only under the pointer, whole words in table headers,
 a compact head on a phone."""
-CSS = STAGE_CSS + PAGE_CSS
+LAB_CSS = """
+.lab-modulator { gap: 6px !important; }
+.lab-modulator .block { padding: 2px 10px !important; }
+.lab-modulator .min_value, .lab-modulator .max_value { display: none; }
+#lab-legend p { margin: 2px 0; font-size: 0.9em; }
+"""
+"""The lab's compact modulator rows (a drive slider and a dose button each)."""
+CSS = STAGE_CSS + PAGE_CSS + LAB_CSS
 CONCURRENCY = 8
 """Events of one kind (lab updates and other light page events) that run at once."""
 EPISODE_CONCURRENCY = 4
@@ -357,16 +364,6 @@ def _comparison(*args: object) -> Any:
         raise gr.Error(str(e)) from None
 
 
-def compare_runs(
-    scenario: str, steps: float, episodes: float, first_seed: float, policy_a: str, policy_b: str
-) -> tuple:
-    """The page's comparison: a table and the distributions."""
-    from emotion_engine.app.charts import comparison_figure
-
-    c = _comparison(scenario, steps, episodes, first_seed, policy_a, policy_b)
-    return c.rows(), comparison_figure(c.metrics, c.survival)
-
-
 def compare(
     scenario: str, steps: int, episodes: int, first_seed: int, policy_a: str, policy_b: str
 ) -> dict:
@@ -400,20 +397,20 @@ def compare(
 
 def _lab_outputs(lab: Any, true_pixels: bool) -> tuple:
     from emotion_engine.app.charts import emotions_figure, levels_figure
-    from emotion_engine.app.lab import WINDOW
+    from emotion_engine.app.lab import REFERENCE, WINDOW
 
     r = lab.readout(LAB_TICK, true_pixels)
     f = r.feeling
     feeling = (
-        f"### {f.word}\nDominant emotion **{f.emotion}** ({f.intensity:.0%} above uniform) · "
-        f"Willcox core *{f.core}*"
+        f"### {f.word}\nDominant emotion **{f.emotion}** ({f.intensity:.0%} above uniform, "
+        f"read from the {REFERENCE} rest) · Willcox core *{f.core}*"
         + (f" · Plutchik *{f.plutchik_word}*" if f.plutchik_word else "")
         + (f" · dyad *{f.dyad}*" if f.dyad else "")
     )
     times, history = lab.recent()
     levels = levels_figure(r.levels, history, times, WINDOW)
     face = face_html(r.face, f"{lab.temperament} agent: {f.word}", "lab-face")
-    return lab, face, feeling, levels, emotions_figure(r.emotions)
+    return lab, face, feeling, levels, emotions_figure(r.emotions, f.emotion)
 
 
 def lab_tick(lab: Any, speed: float, true_pixels: bool, *drives: float) -> tuple:
@@ -433,10 +430,55 @@ def lab_dose(modulator: str) -> Any:
 
 
 def lab_reset(temperament_name: str, true_pixels: bool) -> tuple:
-    """A fresh lab at rest with the chosen temperament."""
-    from emotion_engine.app.lab import Lab
+    """A fresh lab at rest with the chosen temperament, and the line describing it."""
+    from emotion_engine.app.lab import Lab, temperament_note
 
-    return _lab_outputs(Lab(temperament_name), true_pixels)
+    return *_lab_outputs(Lab(temperament_name), true_pixels), temperament_note(temperament_name)
+
+
+def lab_legend() -> str:
+    """Which modulators raise and lower each primary emotion, a Markdown line each."""
+    from emotion_engine.app.lab import drive_legend
+
+    lines = [f"**{e}** ↑ {up} · ↓ {down}" for e, up, down in drive_legend()]
+    return "\n\n".join(
+        ["Layer 2's weights: each emotion, what raises it (↑) and lowers it (↓).", *lines]
+    )
+
+
+# --- Paradigms ----------------------------------------------------------------------------
+
+
+def paradigm_page(
+    paradigm: str, measure: str, scenario: str, policy: str, episodes: float, seed: float
+) -> tuple:
+    """Run a paradigm from the page: its result (kept), the chart and the per-phase table."""
+    import gradio as gr
+
+    from emotion_engine.app.paradigms import paradigm_figure, phase_rows, run
+
+    try:
+        result = run(paradigm, scenario, policy, episodes, seed)
+    except ValueError as e:
+        raise gr.Error(str(e)) from None
+    headers, rows = phase_rows(result)
+    return result, paradigm_figure(result, measure), gr.Dataframe(rows, headers=headers)
+
+
+def paradigm_replot(result: dict | None, measure: str) -> Any:
+    """The chart of another measure of the paradigm already run (nothing before a run)."""
+    import gradio as gr
+
+    from emotion_engine.app.paradigms import paradigm_figure
+
+    return gr.update() if result is None else paradigm_figure(result, measure)
+
+
+def paradigm_chosen(paradigm: str) -> tuple:
+    """What the chosen paradigm tests, and the measure it opens with."""
+    from emotion_engine.app.paradigms import ABOUT, FIRST_MEASURE
+
+    return ABOUT[paradigm], FIRST_MEASURE[paradigm]
 
 
 # --- How it works -------------------------------------------------------------------------
@@ -648,35 +690,52 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
 def _lab_tab(gr: ModuleType) -> tuple[Any, tuple]:
     """The Neuromodulator lab tab and its events; returns its timer and its start event's
     (function, inputs, outputs), which the page also runs when it loads."""
-    from emotion_engine.app.lab import Lab
+    from emotion_engine.app.lab import DOSE, LEADS, Lab
 
     state = gr.State(Lab())
     with gr.Row():
-        with gr.Column(scale=1, min_width=300):
-            temperament = gr.Dropdown(list(TEMPERAMENTS), value="balanced", label="Temperament")
-            speed = gr.Slider(1, 20, value=4, step=1, label="Model seconds per second")
-            gr.Markdown("**Hold a stimulus** on a modulator (drive u from 0 to 1):")
-            drives = [gr.Slider(0, 1, value=0, step=0.05, label=m) for m in MODULATORS]
-            gr.Markdown("**Or give a dose** (+0.3 at once):")
+        with gr.Column(scale=2, min_width=380):
             with gr.Row():
-                doses = [
-                    gr.Button(m, size="sm", min_width=110, elem_id=f"dose-{m}") for m in MODULATORS
-                ]
-            true_pixels = gr.Checkbox(False, label="Face: true 128x64 pixels")
-            reset = gr.Button("Back to rest")
-        with gr.Column(scale=2):
-            face = gr.HTML(elem_id="lab-stage")
-            feeling = gr.Markdown(elem_id="lab-feeling")
+                temperament = gr.Dropdown(list(TEMPERAMENTS), value="balanced", label="Temperament")
+                speed = gr.Slider(1, 20, value=4, step=1, label="Model seconds per second")
+            note = gr.Markdown(elem_id="lab-temperament")
+            gr.Markdown(f"**Hold a stimulus** (drive u, 0 to 1) **or give a dose** (+{DOSE}):")
+            drives, doses = [], []
+            for m in MODULATORS:
+                with gr.Row(equal_height=True, elem_classes="lab-modulator"):
+                    drives.append(
+                        gr.Slider(
+                            0,
+                            1,
+                            value=0,
+                            step=0.05,
+                            label=f"{m} → {LEADS[m]}",
+                            scale=4,
+                            buttons=[],
+                        )
+                    )
+                    doses.append(
+                        gr.Button(f"+{DOSE}", size="sm", min_width=60, scale=1, elem_id=f"dose-{m}")
+                    )
+        with gr.Column(scale=3):
+            with gr.Row(equal_height=True):
+                face = gr.HTML(elem_id="lab-stage")
+                with gr.Column():
+                    feeling = gr.Markdown(elem_id="lab-feeling")
+                    true_pixels = gr.Checkbox(False, label="Face: true 128x64 pixels")
+                    reset = gr.Button("Back to rest", size="sm", elem_id="lab-reset")
             with gr.Row():
-                levels_plot = gr.Plot(show_label=False)
-                emotions_plot = gr.Plot(show_label=False)
+                levels_plot = gr.Plot(show_label=False, elem_id="lab-levels")
+                emotions_plot = gr.Plot(show_label=False, elem_id="lab-emotions")
+            with gr.Accordion("Which modulator drives which emotion", open=True):
+                gr.Markdown(lab_legend(), elem_id="lab-legend")
     timer = gr.Timer(LAB_TICK, active=False)
     outputs = [state, face, feeling, levels_plot, emotions_plot]
     quiet = {"show_progress": "hidden", **PRIVATE}
     timer.tick(lab_tick, [state, speed, true_pixels, *drives], outputs, **quiet)
     for button, modulator in zip(doses, MODULATORS, strict=True):
         button.click(lab_dose(modulator), [state, true_pixels], outputs, **quiet)
-    start = (lab_reset, [temperament, true_pixels], outputs)
+    start = (lab_reset, [temperament, true_pixels], [*outputs, note])
     reset.click(*start, **quiet)
     temperament.change(*start, **quiet)
     return timer, start
@@ -704,6 +763,26 @@ def _compare_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> Any:
     run = gr.Button("Compare", variant="primary", elem_id="compare")
     table = gr.Dataframe(headers=list(COLUMNS), interactive=False, label="Per policy")
     plot = gr.Plot(show_label=False)
+
+    def compare_runs(
+        scenario: str,
+        steps: float,
+        episodes: float,
+        first_seed: float,
+        policy_a: str,
+        policy_b: str,
+        progress: Any = gr.Progress(),  # Gradio passes the page's progress bar here
+    ) -> tuple:
+        """The page's comparison: a table and the distributions, with a progress bar of the
+        steps done and the time left."""
+        from emotion_engine.app.charts import comparison_figure
+
+        def report(done: int, total: int, desc: str) -> None:
+            progress((done, total), desc=desc, unit="steps")
+
+        c = _comparison(scenario, steps, episodes, first_seed, policy_a, policy_b, report)
+        return c.rows(), comparison_figure(c.metrics, c.survival, c.seeds)
+
     run.click(
         compare_runs,
         [scenario, steps, episodes, seed, policy_a, policy_b],
@@ -712,6 +791,50 @@ def _compare_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> Any:
         **PRIVATE,
     )
     return policy_a
+
+
+def _paradigms_tab(gr: ModuleType, statuses: list[CheckpointStatus], lab_timer: Any) -> None:
+    """The Paradigms tab: an attachment protocol over many episodes, its phases on one chart;
+    opening it stops the lab's ``lab_timer``."""
+    from emotion_engine.app.paradigms import ABOUT, DEFAULT_EPISODES, FIRST_MEASURE, MEASURES
+    from emotion_engine.paradigms import PARADIGMS
+
+    first = next(iter(PARADIGMS))
+    with gr.Tab("Paradigms", id="paradigms") as tab:
+        with gr.Row():
+            paradigm = gr.Dropdown(list(PARADIGMS), value=first, label="Paradigm")
+            scenario = gr.Dropdown(_scenario_choices(), value="caretaking", label="Scenario")
+            policy = gr.Radio(
+                _policy_choices(),
+                value=_default_policy(statuses),
+                label="Agents",
+                elem_id="paradigm-policy",
+            )
+        with gr.Row():
+            episodes = gr.Slider(
+                MIN_EPISODES, MAX_EPISODES, value=DEFAULT_EPISODES, step=1, label="Episodes"
+            )
+            seed = gr.Number(value=0, precision=0, minimum=0, label="Seed")
+            measure = gr.Dropdown(
+                [(label, key) for key, label in MEASURES.items()],
+                value=FIRST_MEASURE[first],
+                label="Measure",
+            )
+        about = gr.Markdown(ABOUT[first], elem_id="paradigm-about")
+        run = gr.Button("Run paradigm", variant="primary", elem_id="run-paradigm")
+        result = gr.State(None)
+        plot = gr.Plot(show_label=False, elem_id="paradigm-plot")
+        table = gr.Dataframe(interactive=False, label="Every measure per phase: mean (95% CI)")
+    tab.select(lambda: gr.Timer(active=False), None, lab_timer, **PRIVATE)
+    paradigm.change(paradigm_chosen, paradigm, [about, measure], **PRIVATE)
+    measure.change(paradigm_replot, [result, measure], plot, **PRIVATE)
+    run.click(
+        paradigm_page,
+        [paradigm, measure, scenario, policy, episodes, seed],
+        [result, plot, table],
+        **COMPARISONS,
+        **PRIVATE,
+    )
 
 
 def _how_tab(gr: ModuleType) -> None:
@@ -766,6 +889,7 @@ def build(warning: str | None = None) -> Any:
                 timer, lab_start = _lab_tab(gr)
             with gr.Tab("Compare runs", id="compare") as compare_tab:
                 policy_a = _compare_tab(gr, statuses)
+            _paradigms_tab(gr, statuses, timer)
             with gr.Tab("How it works", id="how") as how_tab:
                 _how_tab(gr)
 

@@ -2,9 +2,14 @@
 
 ``params`` (the face as a named vector), ``expressions`` (presets and blending from emotion
 distributions), ``animation`` (spring follow, blinks, saccades, idle motion), ``renderer``
-(the fast 1-bit renderer), ``ssd1306`` (the display's byte layout), ``display`` (real and
-emulated displays), ``terminal`` (braille preview), ``export`` (files), ``live`` (the
-real-time loop). See docs/face.md.
+(the fast 1-bit renderer), ``bitexact`` (its powers, the same in C), ``ssd1306`` (the
+display's byte layout), ``bus`` (a frame's time on I2C or SPI), ``display`` (real and
+emulated displays), ``terminal`` (braille preview), ``export`` (files), ``schedule`` (the
+animation the C library reproduces), ``c_export`` (the C99 library), ``live`` (the
+real-time loop); for robots: ``mqtt`` (stimuli in, state out), ``framing`` and
+``serial_display`` (frames down a serial line), ``ros`` (ROS4HRI's hri_msgs/Expression
+fields) — paho-mqtt and pyserial (the ``robot`` extra) are imported only when a link opens.
+See docs/face.md.
 """
 
 from emotion_engine.face.animation import (

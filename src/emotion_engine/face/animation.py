@@ -41,6 +41,8 @@ class AnimationParams:
     """Time between blinks: at least the first, plus an exponential with mean the second."""
     double_blink: float = 0.15
     """Chance that a blink is followed by a second one at once."""
+    double_blink_gap: float = 0.3
+    """Time from a blink to the second one of a double blink."""
     blink_phases: tuple[float, float, float] = (0.06, 0.04, 0.12)
     """Closing, closed and opening time of a blink."""
     saccade_gap: tuple[float, float] = (0.5, 1.5)
@@ -144,7 +146,9 @@ def step(
         if next_blink <= next_saccade:
             blink_start = t_event
             again = rng.random() < params.double_blink
-            next_blink = t_event + (0.3 if again else _gap(rng, params.blink_gap))
+            next_blink = t_event + (
+                params.double_blink_gap if again else _gap(rng, params.blink_gap)
+            )
         else:
             centre = rng.random() < 0.4
             spread = 0.2 if centre else 1.0

@@ -29,6 +29,8 @@ from emotion_engine.gif import GifWriter, frame_ms
 DEVICES: tuple[str, ...] = ("ssd1306", "pygame", "terminal", "capture", "gifanim", "dummy")
 """Names accepted by :func:`open_display`."""
 LUMA_INSTALL = 'pip install "emotion-engine[display]"'
+ROBOT_INSTALL = 'pip install "emotion-engine[robot]"'
+"""What to run for the serial and MQTT links (paho-mqtt, pyserial)."""
 
 # pygame key → stimulus line, for the emulator window: 1–7 dose the modulators.
 _KEY_STIMULI = {str(i + 1): f"{m} 0.5" for i, m in enumerate(MODULATORS)}

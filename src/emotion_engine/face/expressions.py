@@ -19,7 +19,9 @@ names (layer 4: love, grief) add their own weights.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import operator
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -109,6 +111,12 @@ def _check_intensity(intensity: float) -> float:
     return float(intensity)
 
 
+def _ordered_sum(terms: Iterable[NDArray[np.float64]]) -> NDArray[np.float64]:
+    """The sum of ``terms`` added first to last: numpy's sum and matrix product add in an
+    order of their own, the exported C code (:mod:`.c_export`) in this one."""
+    return functools.reduce(operator.add, terms)
+
+
 def blend_vectors(weights: ArrayLike, intensity: float = 1.0) -> NDArray[np.float64]:
     """Faces from preset weights, batched: (..., len(EXPRESSIONS)) → (..., N_PARAMS).
 
@@ -119,9 +127,10 @@ def blend_vectors(weights: ArrayLike, intensity: float = 1.0) -> NDArray[np.floa
         raise ValueError(f"need {len(EXPRESSIONS)} weights ({', '.join(EXPRESSIONS)})")
     if not np.all(np.isfinite(w)) or np.any(w < 0):
         raise ValueError("blend weights must be finite and >= 0")
-    total = w.sum(axis=-1, keepdims=True)
+    total = _ordered_sum(w[..., k, None] for k in range(len(EXPRESSIONS)))
     w = w / np.maximum(total, 1.0)
-    return clip(NEUTRAL + _check_intensity(intensity) * (w @ _DELTAS))
+    mix = _ordered_sum(w[..., k, None] * delta for k, delta in enumerate(_DELTAS))
+    return clip(NEUTRAL + _check_intensity(intensity) * mix)
 
 
 def blend(weights: Mapping[str, float], intensity: float = 1.0) -> FaceParams:

@@ -2,7 +2,8 @@
 
 Every frame the modulator levels advance exactly by one frame's time (layer 1), the primary
 emotions (layer 2) give the target face, the animation follows it, and the frame is drawn
-and shown. Stimuli arrive as lines — on stdin, or from keys 1–7 in the pygame window — in the
+and shown. Stimuli arrive as lines — on stdin, from an MQTT broker
+(:mod:`emotion_engine.face.mqtt`), or from keys 1–7 in the pygame window — in the
 live form of :mod:`emotion_engine.affect.stimuli`: ``NAME AMOUNT`` or ``NAME+AMOUNT`` (a dose,
 added to the level at once), ``NAME=DRIVE`` (a drive held until changed; ``NAME=0`` ends it),
 where NAME is a modulator or a primary emotion. The model is one
@@ -27,6 +28,7 @@ from emotion_engine.affect import (
     EMOTIONS,
     MODULATORS,
     EmotionSession,
+    Readout,
     dominant,
     parse_stimulus,
     temperament,
@@ -84,6 +86,7 @@ def run_live(
     log: TextIO = sys.stderr,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    on_frame: Callable[[float, Readout], None] | None = None,
 ) -> dict[str, object]:
     """Drive ``display`` with the live face until a limit, Ctrl-C or the end of ``lines``.
 
@@ -93,6 +96,8 @@ def run_live(
         frames, duration: stop after this many frames (>= 1) or (model) seconds (> 0).
         speed: model seconds per frame-second (e.g. 10 to watch slow moods change).
         lines: stimulus lines; None at the end of input. Bad lines are reported on ``log``.
+        on_frame: called after each frame with the seconds of frames shown so far and the
+            model's readout (e.g. :meth:`emotion_engine.face.mqtt.MqttLink.observe`).
 
     Returns a summary: frames shown, why the session ended, stimuli applied, and the final
     levels, emotions and dominant emotion.
@@ -133,6 +138,8 @@ def run_live(
             display.caption(status_line(now.dominant, now.word, SYNTAX))
             display.show(render(animator.update(dt)))
             shown += 1
+            if on_frame is not None:
+                on_frame(shown * dt, now)
             deadline += dt
             delay = deadline - clock()
             if delay > 0:

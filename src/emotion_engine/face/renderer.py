@@ -4,10 +4,11 @@ Every feature of the face is *column-convex*: a column of pixels crosses it in a
 run. An eye is a rounded rectangle (or a heart) cut by its two lids and sheared; a brow is a
 thick curve; the mouth is the band between two lip curves. So a frame is drawn by computing,
 for each of the five features and each column, the top and bottom of its run at the column's
-centre — a few dozen numpy operations on arrays of 128 — and lighting every pixel whose centre
-lies inside a run. At the display's size a column of 64 pixels is one 64-bit word, so the
-runs become bit masks OR-ed together; the words read as bytes are already the SSD1306's page
-layout. The geometry is exact to a fraction of a pixel, so features move smoothly by single
+centre — about a hundred and thirty numpy operations on arrays of at most 128 × 14 — and
+lighting every pixel whose centre lies inside a run. Its powers come from :mod:`.bitexact`,
+so that the exported C renderer (:mod:`.c_export`) draws the same pixels. At the display's
+size a column of 64 pixels is one 64-bit word, so the runs become bit masks OR-ed together;
+the words read as bytes are already the SSD1306's page layout. The geometry is exact to a fraction of a pixel, so features move smoothly by single
 pixels as parameters change.
 
 Sampling the exact shape at pixel centres gives what anti-aliasing with a box filter and
@@ -26,6 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from PIL import Image
 
+from emotion_engine.face.bitexact import power
 from emotion_engine.face.params import N_EYE, NAMES, SIDES, FaceParams, clip
 
 WIDTH, HEIGHT = 128, 64
@@ -64,10 +66,12 @@ def _vector(face: FaceParams | ArrayLike) -> NDArray[np.float64]:
 
 def _roundness_exponent(roundness: float) -> float:
     """Superellipse exponent of a corner: roundness 1 → 2 (elliptical), 0 → 20 (square)."""
-    return 2.0 + 18.0 * (1.0 - roundness) ** 2
+    square = (1.0 - roundness) * (1.0 - roundness)
+    return 2.0 + 18.0 * square
 
 
-_NO_LID = (1e9, 0.0, 0.0)  # the lid polynomial of an edge that has no lid
+NO_LID = (1e9, 0.0, 0.0)
+"""The lid polynomial of an edge that has no lid."""
 
 
 def _rows(v: NDArray[np.float64], with_hearts: bool) -> tuple[NDArray[np.float64], ...]:
@@ -150,7 +154,7 @@ def _rows(v: NDArray[np.float64], with_hearts: bool) -> tuple[NDArray[np.float64
                     0.5,
                     0.5,
                     *slope,
-                    *_NO_LID,
+                    *NO_LID,
                 )
             )
     mx, my, mw, curve, opening, tilt, thick = rest[2 * N_EYE :]
@@ -160,7 +164,7 @@ def _rows(v: NDArray[np.float64], with_hearts: bool) -> tuple[NDArray[np.float64
     cap = 2.0 + 6.0 * thick / (thick + opening)  # rounded line ends when closed, round when open
     mouth_rows = [
         ((WIDTH / 2.0 + mx + face_x) * km, km, *(sgn * b for b in line), thick / 2.0 + share * opening,
-         cap, cap, 0.5, 0.5, *slope, *_NO_LID)
+         cap, cap, 0.5, 0.5, *slope, *NO_LID)
         for sgn, share in ((-1.0, 0.3), (1.0, 0.7))
     ]  # fmt: skip
     rows = np.array(eye_rows + brow_rows + mouth_rows).T[:, :, None]
@@ -170,22 +174,27 @@ def _rows(v: NDArray[np.float64], with_hearts: bool) -> tuple[NDArray[np.float64
 
 
 def _edges(
-    xs: NDArray[np.float64], rows: NDArray[np.float64], fold: bool = False
+    xs: NDArray[np.float64], rows: NDArray[np.float64], folded: slice | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Signed edges before lids, shape (edges, columns), and T (see :func:`_rows`).
 
-    With ``fold`` the profile of the top edges is taken of |2·|T| − 1|: a bump on each half
-    (a heart's lobes).
+    The profile of the ``folded`` edges is taken of |2·|T| − 1|: a bump on each half (a
+    heart's lobes).
     """
-    c, k, a0, a1, a2, amp, n_in, n_out, p_in, p_out, d0, d1 = rows[:12]
+    c, k, a0, a1, a2 = rows[:5]
     t = xs * k - c
     at = np.abs(t)
-    if fold:
-        at[0::2] = np.abs(2.0 * at[0::2] - 1.0)
-    neg = t < 0.0
-    base = np.maximum(1.0 - at ** np.where(neg, n_in, n_out), 0.0)
-    slope = d0 + d1 * t
-    stroke = amp * base ** np.where(neg, p_in, p_out) * np.sqrt(1.0 + slope * slope)
+    if folded is not None:
+        at[folded] = np.abs(2.0 * at[folded] - 1.0)
+    # The profile is 0 where |T| >= 1 (as 1 − 1ⁿ would give): compute it only inside.
+    inside = np.nonzero(at < 1.0)
+    amp, n_in, n_out, p_in, p_out, d0, d1 = rows[5:12, inside[0], 0]
+    t_in = t[inside]
+    neg = t_in < 0.0
+    base = 1.0 - power(at[inside], np.where(neg, n_in, n_out))
+    slope = d0 + d1 * t_in
+    stroke = np.zeros_like(t)
+    stroke[inside] = amp * power(base, np.where(neg, p_in, p_out)) * np.sqrt(1.0 + slope * slope)
     return a0 + t * (a1 + a2 * t) + stroke, t
 
 
@@ -195,11 +204,13 @@ def _signed_edges(face: FaceParams | ArrayLike, xs: NDArray[np.float64]) -> NDAr
     hearts = v[_HEARTS]
     with_hearts = bool(hearts.any())
     rows, *heart_rows = _rows(v, with_hearts)
-    edge, t = _edges(xs, rows)
-    if with_hearts:
-        heart_edge, _ = _edges(xs, heart_rows[0], fold=True)
+    if with_hearts:  # the hearts' four edges after the ten, their tops folded
+        both, t = _edges(xs, np.concatenate([rows[:12], heart_rows[0]], axis=1), slice(10, 14, 2))
+        edge, heart_edge, t = both[:10], both[10:], t[:10]
         eyes = edge[:4]
         eyes += hearts.repeat(2)[:, None] * (heart_edge - eyes)
+    else:
+        edge, t = _edges(xs, rows)
     l0, l1, l2 = rows[12:]
     return np.minimum(edge, l0 + t * (l1 + l2 * t))
 

@@ -67,6 +67,7 @@ from emotion_engine.training.layout import (
     trial_dir,
     trial_lock,
 )
+from emotion_engine.training.partners import DEFAULT_PARTNERS, Partners
 from emotion_engine.training.spec import RunSpec
 
 EVAL_FIELDS: tuple[str, ...] = tuple(name for mean in METRIC_FIELDS for name in mean[:2])
@@ -80,7 +81,15 @@ MAX_SEEDS = 1000
 """Most training seeds per condition in one sweep."""
 LOCK_POLL_S = 1.0
 """How often a sweep looks again at the trials that another sweep holds."""
-_MATCHING = ("scenario", "total_steps", "eval_episodes", "eval_steps", "config_overrides")
+_MATCHING = (
+    "scenario",
+    "preset",
+    "partners",
+    "total_steps",
+    "eval_episodes",
+    "eval_steps",
+    "config_overrides",
+)
 
 
 class SweepError(RuntimeError):
@@ -93,7 +102,8 @@ class SweepSettings:
     (a :class:`~emotion_engine.training.config.ConfigError` naming the field when out of range).
 
     ``config_overrides`` replace :func:`default_config` fields (e.g. small batches in tests);
-    ``checkpoint_every`` is in PPO updates.
+    ``checkpoint_every`` is in PPO updates. Every trial trains and is evaluated in the worlds
+    of ``preset``, with the child ``partners`` (evaluated with its co-trained child).
     """
 
     scenario: str
@@ -104,12 +114,15 @@ class SweepSettings:
     eval_steps: int = 500
     config_overrides: dict[str, Any] = field(default_factory=dict)
     checkpoint_every: int = 10
+    preset: str = "default"
+    partners: Partners = DEFAULT_PARTNERS
 
     def __post_init__(self) -> None:
         if not self.conditions:
             raise ConfigError("conditions", "conditions must name at least one condition")
         for condition in self.conditions:
-            RunSpec.from_condition(condition, self.scenario)
+            self.spec(condition)
+        object.__setattr__(self, "partners", self.spec(self.conditions[0]).partners)
         for name in ("seeds", "total_steps", "eval_episodes", "eval_steps", "checkpoint_every"):
             if getattr(self, name) < 1:
                 raise ConfigError(name, f"{name} must be >= 1; got {getattr(self, name)}")
@@ -123,6 +136,10 @@ class SweepSettings:
             )
         self.ppo_config(0)
 
+    def spec(self, condition: str) -> RunSpec:
+        """The run of ``condition`` in this sweep's scenario, preset and partners."""
+        return RunSpec.from_condition(condition, self.scenario, self.preset, self.partners)
+
     def ppo_config(self, seed: int) -> PPOConfig:
         """The PPO settings of the trial with training seed ``seed``."""
         return default_config(self.total_steps, seed, **self.config_overrides)
@@ -133,7 +150,8 @@ class SweepSettings:
 
     def header(self) -> dict[str, Any]:
         """The settings as sweep.json records them."""
-        return {"scenario": self.scenario, "conditions": list(self.conditions), "seeds": self.seeds,
+        return {"scenario": self.scenario, "preset": self.preset,
+                "partners": dict(self.partners), "conditions": list(self.conditions), "seeds": self.seeds,
                 "total_steps": self.total_steps, "eval_episodes": self.eval_episodes,
                 "eval_steps": self.eval_steps, "config_overrides": self.config_overrides}  # fmt: skip
 
@@ -163,7 +181,7 @@ def run_trial(
             "filesystem that every Ray node mounts at the same path"
         )
     folder = trial_dir(out, condition, seed)
-    spec, config = RunSpec.from_condition(condition, settings.scenario), settings.ppo_config(seed)
+    spec, config = settings.spec(condition), settings.ppo_config(seed)
     resume, note = (folder / STATE_FILE).exists(), None
     options = {"progress": progress, "checkpoint_every": settings.checkpoint_every}
     try:
@@ -200,7 +218,7 @@ def finish_early(settings: SweepSettings, folder: Path, reason: str) -> dict:
 
 def _evaluate(settings: SweepSettings, folder: Path, policy: Path) -> dict:
     metrics = evaluate(settings.scenario, checkpoint=policy, episodes=settings.eval_episodes,
-                       seed=0, steps=settings.eval_steps)  # fmt: skip
+                       seed=0, steps=settings.eval_steps, preset=settings.preset)  # fmt: skip
     _write_json(folder / EVAL_FILE, metrics)
     return metrics
 
