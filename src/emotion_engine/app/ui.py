@@ -106,6 +106,8 @@ th, .table th, thead span { word-break: normal; overflow-wrap: normal; hyphens: 
   #summary table { font-size: 12px; display: block; overflow-x: auto; }
   #settings .block { padding: 4px 8px !important; }
   #settings fieldset label { padding: 2px 6px !important; font-size: 13px !important; }
+  button[role="tab"] { padding: 4px 7px !important; font-size: 13px !important;
+    height: auto !important; }
 }
 """
 """Styles of the page: chart toolbars only under the pointer, whole words in table headers,
