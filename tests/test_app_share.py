@@ -90,3 +90,14 @@ def test_the_page_run_ends_with_its_frames_and_the_gif_is_written_after():
     with Image.open(finished.gif) as image:
         assert image.size == (360 + 8 + 416, 424) and image.n_frames == 26
     assert ui.after_run(None) == ({"__type__": "update"},) * 3
+
+
+def test_a_long_slow_run_keeps_a_bounded_film():
+    from emotion_engine.app import ui
+
+    reel = ui.Reel(Episode(validate("crisis", 500, 0, "scripted")), False, stride=2)
+    assert reel.keep == 5  # 252 frames drawn, every 5th kept
+    for _ in range(11):
+        reel.stage()
+    assert len(reel.frames) == 3 and reel.drawn == 11
+    assert ui.Reel(reel.episode, False, stride=2, film=False).keep == 0

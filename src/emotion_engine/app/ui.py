@@ -78,6 +78,8 @@ PACED_STRIDE = 2
 PACED_FRAME_SECONDS = 0.1
 """Slow motion: a frame every :data:`PACED_STRIDE` steps, one every this many seconds (20
 steps per second at an even pace)."""
+GIF_FRAMES = 60
+"""Most frames a run keeps for its GIF (a slow-motion run of 500 steps draws 252)."""
 MAIN_CHARTS = ("body", "complex")
 """The charts in view, sent with the summary."""
 ADVANCED_CHARTS = ("modulators", "primitives")
@@ -163,12 +165,18 @@ def _stride(steps: int, paced: bool) -> int:
     return PACED_STRIDE if paced else max(1, steps // UPDATES_PER_EPISODE)
 
 
-class _Reel:
-    """Draws an episode's stage now and keeps each frame's pictures for its GIF."""
+class Reel:
+    """Draws an episode's stage now and keeps pictures for its GIF: every ``keep``-th frame,
+    ``keep`` chosen so that at most :data:`GIF_FRAMES` are kept (none when ``keep`` is 0)."""
 
-    def __init__(self, episode: Any, true_pixels: bool, stride: int, prefix: str = "") -> None:
+    def __init__(
+        self, episode: Any, true_pixels: bool, stride: int, prefix: str = "", film: bool = True
+    ) -> None:
         self.episode, self.true_pixels, self.prefix = episode, true_pixels, prefix
         self.window = max(stride, CAPTION_STEPS)
+        drawn = episode.request.steps // stride + 2  # the start, every stride, the end
+        self.keep = -(-drawn // GIF_FRAMES) if film else 0
+        self.drawn = 0
         self.frames: list[tuple[Any, list]] = []
 
     def stage(self) -> str:
@@ -177,7 +185,9 @@ class _Reel:
 
         e = self.episode
         world, faces = e.world_picture(), e.face_pictures(self.true_pixels)
-        self.frames.append((world, faces))
+        if self.keep and self.drawn % self.keep == 0:
+            self.frames.append((world, faces))
+        self.drawn += 1
         happened = caption(e.records, self.window)
         return stage_html(world, faces, _face_captions(e), happened, self.prefix)
 
@@ -227,7 +237,7 @@ def run_simulation(
         context_policies(request.policy, trained_status(request.scenario).loaded),
     )
     stride = _stride(request.steps, paced)
-    reel = _Reel(episode, true_pixels, stride)
+    reel = Reel(episode, true_pixels, stride)
     no_charts = [keep] * len(MAIN_CHARTS)
     stale = gr.update(interactive=False)  # the downloads of the run before
     yield (reel.stage(), *no_charts, _live(episode), keep, keep, stale, stale, None)
@@ -314,7 +324,9 @@ def run_pair(scenario: str, steps: float, seed: float, true_pixels: bool) -> Ite
         yield f"**{e}**"
         return
     stride = _stride(episodes[0].request.steps, paced=False)
-    reels = [_Reel(e, true_pixels, stride, prefix=f"{e.request.policy}-") for e in episodes]
+    reels = [
+        Reel(e, true_pixels, stride, prefix=f"{e.request.policy}-", film=False) for e in episodes
+    ]
 
     def frame(final: bool = False) -> str:
         return side_by_side(
@@ -856,7 +868,7 @@ def warm_up() -> None:
 
     episode = Episode(validate("crisis", MIN_STEPS, 0, "untrained"))
     episode.run()
-    _Reel(episode, true_pixels=False, stride=1).stage()
+    Reel(episode, true_pixels=False, stride=1, film=False).stage()
 
 
 def build(warning: str | None = None) -> Any:
