@@ -629,11 +629,7 @@ def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[A
             run = gr.Button("Run", variant="primary", elem_id="run")
             watch = gr.Markdown(WATCH_FOR["crisis"], elem_id="watch")
             notice = gr.Markdown(visible=False, elem_id="notice")
-            pair = gr.Button(
-                "Side by side: " + " vs ".join(pair_policies(statuses[-1].loaded)),
-                size="sm",
-                elem_id="pair-run",
-            )
+            pair = gr.Button("Side by side with untrained agents", size="sm", elem_id="pair-run")
             true_pixels = gr.Checkbox(False, label="Faces: true 128x64 pixels")
             paced = gr.Checkbox(False, label="Slow motion (20 steps per second)")
         with gr.Column(scale=4, min_width=340):
