@@ -193,7 +193,7 @@ def _lab_case() -> str:
         h.add("levels", readout.levels)
         h.add("emotions", readout.emotions)
         h.add("feeling", str(readout.feeling))
-        h.add("face", np.asarray(readout.face))
+        h.add("face", np.asarray(readout.face.convert("RGB")))  # a palette picture
     h.add("recent", list(lab.recent()))
     return h.hexdigest()
 

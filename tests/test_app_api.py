@@ -7,6 +7,7 @@ it at a loadable checkpoint (the server reads the folder at each call).
 import json
 import socket
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,6 +22,7 @@ from emotion_engine.app.strict import StrictBlocks
 from emotion_engine.cli import app as cli
 
 REQUIRED = ("child_survived", "attachment_final", "maternal_love_final", "shield_events")
+EPISODE_FNS = (ui.run_simulation, ui.run_pair, ui.simulate)
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +102,18 @@ def test_compare_endpoint(client):
 def test_the_page_stream_ends_with_the_summary(client):
     """The page's own (undocumented) endpoint streams frames, then the summary."""
     job = client.submit("crisis", 50, 0, "scripted", False, False, api_name="/stream")
-    stage, *_, metrics, summary_md, summary = job.result()
+    job.result()
+    outputs = job.outputs()
+    stage, *_, metrics, summary_md, summary, episode_json, gif = outputs[-1]
     assert 'id="parent-face"' in stage and 'id="child-face"' in stage
     assert "Step 50 of 50" in metrics and "What happened" in summary_md
+    assert "| untrained |" in summary_md  # the same seed with the other agents beside it
     assert summary["child_survived"] is True and summary["policy"] == "scripted"
-    assert len(job.outputs()) >= 3  # a first frame, updates, the end
+    assert episode_json["interactive"] is True  # the download button, now with its file
+    saved = json.loads(Path(episode_json["value"]).read_text(encoding="utf-8"))
+    assert saved["summary"] == summary and [r["t"] for r in saved["records"]] == list(range(51))
+    assert gif == {"__type__": "update"}  # written after, by its own event
+    assert len(outputs) == 26  # the start, the stage every 2 steps, the end
     with pytest.raises(Exception, match="less than minimum value 50"):  # the slider's check
         client.predict("crisis", 10, 0, "scripted", False, False, api_name="/stream")
 
@@ -112,10 +121,11 @@ def test_the_page_stream_ends_with_the_summary(client):
 def test_an_empty_seed_is_asked_for_in_one_line_not_as_an_error_on_every_output(client):
     asked = "seed is empty; enter a whole number from 0 to 2147483647"
     job = client.submit("crisis", 50, None, "scripted", False, False, api_name="/stream")
-    *unchanged, metrics, summary_md, summary = job.result()
+    outputs = list(job.result())
+    metrics = outputs.pop(3)
     assert metrics == f"**{asked}**" and len(job.outputs()) == 1
-    # every other output (world, faces, charts, summary) is left as it was, not an error
-    others = [*unchanged, summary_md, summary]
+    # every other output (stage, charts, summary, downloads) is left as it was, not an error
+    others = outputs
     assert len(others) == 7 and all(o["__type__"] == "update" and "value" not in o for o in others)
     assert all(o.get("props", {}) in ({}, {"__type__": "update"}) for o in others)
     with pytest.raises(Exception, match=asked):  # the API's callers get it as the error
@@ -226,10 +236,12 @@ def test_a_malformed_request_is_refused_without_repeating_it(app_server, body):
 
 
 def test_queue_and_concurrency_limits():
-    heavy = ("simulate", "stream", "compare", "compare_runs", "paradigm_page")
     demo = ui.build()
     limits = {fn.api_name: (fn.concurrency_id, fn.concurrency_limit) for fn in demo.fns.values()}
-    assert limits["simulate"] == limits["stream"] == ("episode", ui.EPISODE_CONCURRENCY)
+    episodes = [fn.api_name for fn in demo.fns.values() if fn.fn in EPISODE_FNS]
+    assert len(episodes) == 1 + 3 + 1 + 1  # the stream, after each example, side by side, API
+    heavy = (*episodes, "compare", "compare_runs", "paradigm_page")
+    assert {limits[name] for name in episodes} == {("episode", ui.EPISODE_CONCURRENCY)}
     assert limits["compare"] == limits["compare_runs"] == ("compare", ui.COMPARE_CONCURRENCY)
     assert limits["paradigm_page"] == limits["compare"]  # paradigms share the comparisons' limit
     others = {name: limit for name, (_, limit) in limits.items() if name not in heavy}

@@ -10,7 +10,7 @@ from emotion_engine.app.charts import (
     levels_figure,
 )
 from emotion_engine.app.compare import compare
-from emotion_engine.app.episode import Episode
+from emotion_engine.app.episode import Episode, StepRecord
 from emotion_engine.app.inputs import validate
 
 
@@ -23,14 +23,38 @@ def test_episode_charts_follow_the_records(no_checkpoints):
     episode.run()
     primitives, complex_, modulators, body = charts.update(episode.records)
     n = len(episode.records)
-    assert len(primitives.data) == 20 and len(modulators.data) == 14 and len(complex_.data) == 8
-    assert all(len(t.y) == n for t in primitives.data + modulators.data)
+    # lines, then per happening kind a marker trace per panel
+    assert len(primitives.data) == 20 + 10 and len(modulators.data) == 14 + 10
+    assert len(complex_.data) == 8 + 5 and len(body.data) == 4 + 5
+    lines = primitives.data[:20] + modulators.data[:14]
+    assert all(len(t.y) == n for t in lines)
     assert np.allclose(primitives.data[10].y, [r.primitives[1, 0] for r in episode.records])
     love = complex_.data[0]
     assert love.name == "parent: maternal love" and love.line.width > complex_.data[1].line.width
+    assert complex_.data[4].name == "child: love for the parent"
     assert np.allclose(love.y, [r.complex_emotions[0, 0] for r in episode.records[1:]])
-    assert list(body.data[-1].x) == [r.t for r in episode.records if r.events]
+    shields = [r.t for r in episode.records if any(h.kind == "shield" for h in r.happenings)]
+    for fig in (primitives, complex_, modulators, body):
+        marked = {t.name: list(t.x) for t in fig.data if t.mode == "markers"}
+        assert list(marked) == ["feed", "comfort", "shield", "threat", "death"]
+        assert marked["shield"] == shields
+        assert fig.layout.xaxis.title.text == "step" and fig.layout.yaxis.title.text == "level"
     assert primitives.layout.xaxis.range == (0, 50)
+
+
+def test_marks_gather_each_kind_with_its_words():
+    from emotion_engine.app.charts import marks
+    from emotion_engine.app.episode import Happening
+
+    def record(t, *happenings):
+        return StepRecord(t, *[np.zeros(2)] * 6, happenings=happenings)
+
+    fed = Happening("feed", "the parent fed the child")
+    threat = Happening("threat", "a threat appeared")
+    both = marks([record(0), record(1, fed), record(2, threat, fed), record(3)])
+    assert both["feed"] == ([1, 2], ["the parent fed the child"] * 2)
+    assert both["threat"] == ([2], ["a threat appeared"])
+    assert both["death"] == ([], [])
 
 
 def test_baselines_show_why_complex_emotions_are_missing():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from emotion_engine.app.episode import Episode, narrative, times
+from emotion_engine.app.episode import KINDS, Episode, narrative, times
 from emotion_engine.app.inputs import validate
 from emotion_engine.app.policies import PolicyUnavailable, all_trained_status, status_markdown
 from emotion_engine.worlds.runner import simulate
@@ -35,11 +35,15 @@ def test_summary_agrees_with_the_worlds_runner(scenario, policy):
 def test_events_in_words_match_the_counts():
     episode = Episode(validate("crisis", 200, 0, "scripted"))
     summary = episode.run()
-    shields = sum("the parent shielded the child" in e for r in episode.records for e in r.events)
-    feeds = sum("the parent fed the child" in e for r in episode.records for e in r.events)
-    assert shields == summary["shield_events"] > 0
-    assert feeds == summary["feeds"] == episode.stat("feeds") > 0
+    happenings = [h for r in episode.records for h in r.happenings]
+    shields = [h for h in happenings if h.kind == "shield"]
+    feeds = [h for h in happenings if h.kind == "feed"]
+    assert len(shields) == summary["shield_events"] > 0
+    assert {h.words for h in shields} == {"the parent took the blow for the child"}
+    assert len(feeds) == summary["feeds"] == episode.stat("feeds") > 0
+    assert {h.words for h in feeds} == {"the parent fed the child"}
     assert any("a threat appeared" in r.events for r in episode.records)
+    assert {h.kind for h in happenings} <= set(KINDS)
 
 
 def test_a_death_is_recorded_at_its_step():
@@ -83,8 +87,9 @@ def test_face_pictures_are_oled_style_and_dim_when_dead():
     alive = episode.face_pictures()
     episode.run()
     dead = episode.face_pictures(true_pixels=True)
-    assert all(p.size == (512, 256) and p.mode == "RGB" for p in alive + dead)
-    assert np.asarray(dead[1]).max() < np.asarray(alive[1]).max()
+    assert all(p.size == (512, 256) and p.mode == "P" for p in alive + dead)
+    lit = [np.asarray(p.convert("RGB")).max(axis=(0, 1)).tolist() for p in (alive[1], dead[1])]
+    assert lit == [[190, 230, 255], [66, 80, 89]]  # ON, and ON dimmed to 35%
     assert episode.world_picture().shape[2] == 3
 
 

@@ -1,12 +1,15 @@
 """Plotly figures of an episode, the neuromodulator lab and a comparison of runs.
 
 Episode figures share one shape: x is the step (its axis fixed to the episode's length, so
-a streamed chart grows left to right), parent on the left, child on the right where both are
-shown, and ``uirevision`` kept so that a person's zoom survives the stream's updates.
+a streamed chart grows left to right), y the level in [0, 1], parent on the left, child on the
+right where both are shown, the episode's happenings (feed, comfort, shield, threat, death)
+marked in a band above the lines, and ``uirevision`` kept so that a person's zoom survives
+updates.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -16,7 +19,7 @@ from plotly.subplots import make_subplots
 
 from emotion_engine.affect import EMOTIONS, MODULATORS, PRIMITIVES
 from emotion_engine.affect.complex import COMPLEX_EMOTIONS
-from emotion_engine.app.episode import WHO, StepRecord
+from emotion_engine.app.episode import COMPLEX_NAMES, KINDS, WHO, StepRecord
 from emotion_engine.worlds.render import AGENT_COLOURS as WORLD_COLOURS
 
 PALETTE = (
@@ -36,7 +39,22 @@ AGENT_COLOURS = tuple("#{:02x}{:02x}{:02x}".format(*rgb) for rgb in WORLD_COLOUR
 HEIGHT = 340
 LAB_HEIGHT = 300
 """Height of the lab's charts: both fit beside its controls at 1400×1000."""
-_MARGIN = {"l": 40, "r": 10, "t": 60, "b": 10}
+_MARGIN = {"l": 50, "r": 10, "t": 60, "b": 10}
+MARKS: dict[str, tuple[str, str, float]] = {
+    "feed": ("triangle-up", "#2ca02c", 1.05),
+    "comfort": ("circle", "#e377c2", 1.09),
+    "shield": ("diamond", "#1f77b4", 1.13),
+    "threat": ("x", "#d62728", 1.17),
+    "death": ("square", "#222222", 1.21),
+}
+"""Per happening kind: the marker's symbol, colour and height in the band above the lines."""
+Y_RANGE = (0.0, 1.25)
+_TITLES = {
+    "primitives": "Social primitives (layer 3)",
+    "complex": "Complex emotions (layer 4)",
+    "modulators": "Neuromodulators (layer 1)",
+    "body": "Health and hunger",
+}
 
 
 def stack(records: Sequence[StepRecord], field: str) -> NDArray:
@@ -49,17 +67,51 @@ Source = tuple[str, int, int | None]
 
 
 def _layout(fig: go.Figure, title: str, steps: int) -> go.Figure:
+    """The shared look; the y axis's ticks stop at 1 (the band above holds the marks)."""
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 15}},
         height=HEIGHT,
         margin=_MARGIN,
         template="plotly_white",
         uirevision="episode",
-        legend={"font": {"size": 11}, "orientation": "h", "y": -0.12, "yanchor": "top"},
+        legend={"font": {"size": 11}, "orientation": "h", "y": -0.2, "yanchor": "top"},
     )
-    fig.update_xaxes(range=[0, steps])
-    fig.update_yaxes(range=[0, 1.02])
+    fig.update_xaxes(range=[0, steps], title_text="step", title_standoff=4)
+    fig.update_yaxes(range=list(Y_RANGE), tickvals=[0, 0.25, 0.5, 0.75, 1])
+    fig.update_layout(yaxis_title={"text": "level", "standoff": 4})
     return fig
+
+
+def _marks(fig: go.Figure, panels: int) -> None:
+    """One empty marker trace per happening kind in each panel, in the legend once."""
+    for kind, (symbol, colour, _) in MARKS.items():
+        for panel in range(panels):
+            trace = go.Scatter(
+                x=[],
+                y=[],
+                name=kind,
+                mode="markers",
+                legendgroup=kind,
+                showlegend=panel == 0,
+                hovertemplate="step %{x}: %{text}<extra></extra>",
+                marker={"symbol": symbol, "color": colour, "size": 8},
+            )
+            if panels == 1:
+                fig.add_trace(trace)
+            else:
+                fig.add_trace(trace, 1, panel + 1)
+
+
+def marks(records: Sequence[StepRecord]) -> dict[str, tuple[list[int], list[str]]]:
+    """Per happening kind: the steps it happened at and what happened then, in words."""
+    out: dict[str, tuple[list[int], list[str]]] = {kind: ([], []) for kind in KINDS}
+    for r in records:
+        for kind in KINDS:
+            words = [h.words for h in r.happenings if h.kind == kind]
+            if words:
+                out[kind][0].append(r.t)
+                out[kind][1].append("; ".join(words))
+    return out
 
 
 def _line(
@@ -87,11 +139,13 @@ def _per_agent(
             trace = _line(name.replace("_", " "), colour, legendgroup=name, showlegend=agent == 0)
             fig.add_trace(trace, 1, agent + 1)
             sources.append((field, agent, i))
+    _marks(fig, 2)
     return _layout(fig, title, steps), sources
 
 
 def _complex(steps: int, available: bool) -> tuple[go.Figure, list[Source]]:
-    """Layer 4: parent solid, child dotted, maternal love boldest; or a note why it is empty."""
+    """Layer 4: parent solid, child dotted, love for the other boldest, each role's names
+    (:data:`COMPLEX_NAMES`); or a note why it is empty."""
     fig = go.Figure()
     sources: list[Source] = []
     if not available:
@@ -107,17 +161,17 @@ def _complex(steps: int, available: bool) -> tuple[go.Figure, list[Source]]:
         )
     else:
         for agent, dash in ((0, "solid"), (1, "dot")):
-            for i, name in enumerate(COMPLEX_EMOTIONS):
-                bold = name == "maternal_love"
+            for i, name in enumerate(COMPLEX_NAMES[WHO[agent]]):
+                bold = COMPLEX_EMOTIONS[i] == "maternal_love"
                 colour = "#c2185b" if bold else PALETTE[i + 4]
-                label = f"{WHO[agent]}: {name.replace('_', ' ')}"
-                fig.add_trace(_line(label, colour, 3.5 if bold else 1.5, dash))
+                fig.add_trace(_line(f"{WHO[agent]}: {name}", colour, 3.5 if bold else 1.5, dash))
                 sources.append(("complex_emotions", agent, i))
-    return _layout(fig, "Complex emotions (layer 4)", steps), sources
+        _marks(fig, 1)
+    return _layout(fig, _TITLES["complex"], steps), sources
 
 
 def _body(steps: int) -> tuple[go.Figure, list[Source]]:
-    """Health (solid) and hunger (dashed) of both agents; the last trace marks events."""
+    """Health (solid) and hunger (dashed) of both agents."""
     fig = go.Figure()
     sources: list[Source] = []
     for agent in range(2):
@@ -125,45 +179,37 @@ def _body(steps: int) -> tuple[go.Figure, list[Source]]:
         fig.add_trace(_line(f"{WHO[agent]} health", colour, 2.5))
         fig.add_trace(_line(f"{WHO[agent]} hunger", colour, 1.5, "dash"))
         sources += [("health", agent, None), ("hunger", agent, None)]
-    fig.add_trace(
-        go.Scatter(
-            x=[],
-            y=[],
-            mode="markers",
-            name="events",
-            hovertemplate="step %{x}: %{text}<extra></extra>",
-            marker={"symbol": "triangle-down", "size": 9, "color": "#444"},
-        )
-    )
-    return _layout(fig, "Health and hunger (▼ events: hover for details)", steps), sources
+    _marks(fig, 1)
+    return _layout(fig, _TITLES["body"], steps), sources
+
+
+@functools.lru_cache(maxsize=64)
+def _template(name: str, steps: int, complex_available: bool) -> tuple[go.Figure, list[Source]]:
+    """An episode's empty figure ``name``, built once per length (building costs a tenth of
+    a second or more; copying one, a hundredth)."""
+    if name == "complex":
+        return _complex(steps, complex_available)
+    if name == "body":
+        return _body(steps)
+    names = PRIMITIVES if name == "primitives" else MODULATORS
+    return _per_agent(names, name, _TITLES[name], steps)
 
 
 class EpisodeCharts:
-    """The four figures of a streamed episode, built once and refilled at each update.
-
-    Refilling the traces of existing figures costs a few milliseconds where building them
-    anew costs tens, which is what lets the page redraw every few steps.
-    """
+    """Figures of an episode (``names``, of :attr:`NAMES`), copied from the templates and
+    refilled at each update (refilling costs a few milliseconds)."""
 
     NAMES = ("primitives", "complex", "modulators", "body")
 
-    def __init__(self, steps: int, complex_available: bool) -> None:
+    def __init__(self, steps: int, complex_available: bool, names: Sequence[str] = NAMES) -> None:
         self.complex_available = complex_available
-        self.figures = dict(
-            zip(
-                self.NAMES,
-                (
-                    _per_agent(PRIMITIVES, "primitives", "Social primitives (layer 3)", steps),
-                    _complex(steps, complex_available),
-                    _per_agent(MODULATORS, "modulators", "Neuromodulators (layer 1)", steps),
-                    _body(steps),
-                ),
-                strict=True,
-            )
-        )
+        self.figures = {}
+        for name in names:
+            fig, sources = _template(name, steps, complex_available)
+            self.figures[name] = (go.Figure(fig), sources)
 
     def update(self, records: Sequence[StepRecord]) -> list[go.Figure]:
-        """The figures showing ``records``, in :attr:`NAMES` order."""
+        """The figures showing ``records``, in the order of the names given."""
         t = stack(records, "t")
         with_complex = [r for r in records if r.complex_emotions is not None]
         data = {
@@ -173,6 +219,7 @@ class EpisodeCharts:
         if with_complex:
             data["complex_emotions"] = stack(with_complex, "complex_emotions").astype(np.float32)
         times = {"complex_emotions": stack(with_complex, "t") if with_complex else t[:0]}
+        happened = marks(records)
         out = []
         for fig, sources in self.figures.values():
             with fig.batch_update():
@@ -182,12 +229,11 @@ class EpisodeCharts:
                     column = data[field][:, agent]
                     trace.x = times.get(field, t)
                     trace.y = column if index is None else column[:, index]
+                for trace in fig.data[len(sources) :]:
+                    steps, words = happened[trace.name]
+                    trace.x, trace.text = steps, words
+                    trace.y = [MARKS[trace.name][2]] * len(steps)
             out.append(fig)
-        marked = [r for r in records if r.events]
-        events = self.figures["body"][0].data[-1]
-        events.x = [r.t for r in marked]
-        events.y = [1.0] * len(marked)
-        events.text = ["; ".join(r.events) for r in marked]
         return out
 
 

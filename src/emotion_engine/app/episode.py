@@ -2,7 +2,8 @@
 
 :class:`Episode` steps a single world (the batched core with one env) and records, per step,
 a :class:`StepRecord` of numbers — modulators, primary emotions, social primitives, complex
-emotions (learned policies only), health, hunger and the step's events in words. Pictures
+emotions (learned policies only), health, hunger — and the step's happenings (each a
+kind, e.g. ``shield``, and its words). Pictures
 (the world, both faces) are drawn on request, so a caller that streams every few steps pays
 for drawing only then, and the API pays nothing for them. At the end, :meth:`Episode.summary`
 gives the JSON summary (the world's episode metrics plus ``maternal_love_final``) and a
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,6 +45,22 @@ FACE_SECONDS_PER_STEP = 0.1
 _MATERNAL_LOVE = COMPLEX_EMOTIONS.index("maternal_love")
 _EV = {name: i for i, name in enumerate(EVENTS)}
 WHO = ("parent", "child")
+KINDS = ("feed", "comfort", "threat", "shield", "death")
+"""The kinds of happening that the page marks on its charts, least notable first."""
+COMPLEX_NAMES: dict[str, tuple[str, ...]] = {
+    "parent": ("maternal love", "compassion", "grief", "devotion"),
+    "child": ("love for the parent", "compassion", "grief", "devotion"),
+}
+"""What each role's complex emotions (``COMPLEX_EMOTIONS`` order) are called on the page: the
+first is attachment × the other's thriving, which for the child is love for its parent, not
+maternal love; the others read the same from either side."""
+
+
+class Happening(NamedTuple):
+    """One notable event of a step: its kind (one of :data:`KINDS`) and its words."""
+
+    kind: str
+    words: str
 
 
 @dataclass(frozen=True)
@@ -56,7 +74,7 @@ class StepRecord:
         primitives: (2, 10) social primitives towards the other.
         complex_emotions: (2, 4) complex emotions, or None for policies without them.
         health, hunger: (2,) in [0, 1].
-        events: what happened in this step, in words.
+        happenings: what happened in this step.
     """
 
     t: int
@@ -66,7 +84,12 @@ class StepRecord:
     complex_emotions: NDArray[np.float64] | None
     health: NDArray[np.float64]
     hunger: NDArray[np.float64]
-    events: tuple[str, ...] = ()
+    happenings: tuple[Happening, ...] = ()
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        """What happened in this step, in words."""
+        return tuple(h.words for h in self.happenings)
 
     @property
     def alive(self) -> NDArray[np.bool_]:
@@ -74,22 +97,22 @@ class StepRecord:
         return self.health > 0.0
 
 
-def describe_events(events: NDArray, died: NDArray) -> tuple[str, ...]:
-    """The notable events of one step in words, from events (2, len(EVENTS)) and deaths (2,)."""
+def describe_events(events: NDArray, died: NDArray) -> tuple[Happening, ...]:
+    """The notable events of one step, from events (2, len(EVENTS)) and deaths (2,)."""
     out = []
     if events[:, _EV["novelty"]].any():
-        out.append("a threat appeared")
+        out.append(Happening("threat", "a threat appeared"))
     for agent in (PARENT, CHILD):
         me, other = WHO[agent], WHO[1 - agent]
         if events[1 - agent, _EV["fed"]]:
-            out.append(f"the {me} fed the {other}")
+            out.append(Happening("feed", f"the {me} fed the {other}"))
         if events[1 - agent, _EV["comforted"]]:
-            out.append(f"the {me} comforted the {other}")
+            out.append(Happening("comfort", f"the {me} comforted the {other}"))
         if events[agent, _EV["protected_other"]]:
-            out.append(f"the {me} shielded the {other} and took the blow")
+            out.append(Happening("shield", f"the {me} took the blow for the {other}"))
     for agent in (PARENT, CHILD):
         if died[agent]:
-            out.append(f"the {WHO[agent]} died")
+            out.append(Happening("death", f"the {WHO[agent]} died"))
     return tuple(out)
 
 
@@ -127,7 +150,9 @@ class Episode:
         value = float(self.state.stats[0, STATS.index(name)])
         return int(value) if name in COUNTS else value
 
-    def _record(self, complex_emotions: NDArray | None, events: tuple[str, ...]) -> StepRecord:
+    def _record(
+        self, complex_emotions: NDArray | None, happenings: tuple[Happening, ...]
+    ) -> StepRecord:
         s = self.state
         return StepRecord(
             t=int(s.t[0]),
@@ -137,7 +162,7 @@ class Episode:
             complex_emotions=None if complex_emotions is None else np.array(complex_emotions[0]),
             health=s.health[0].copy(),
             hunger=s.hunger[0].copy(),
-            events=events,
+            happenings=happenings,
         )
 
     def step(self) -> StepRecord:

@@ -55,13 +55,15 @@ class FacePair:
 
 
 def picture(face: FaceParams, true_pixels: bool = False, alive: bool = True) -> Image.Image:
-    """An RGB picture of a face, 512x256: smooth, or the true 128x64 pixels magnified."""
+    """A picture of a face, 512x256 in two colours (a palette image: it encodes to PNG
+    several times faster than RGB): smooth, or the true 128x64 pixels magnified."""
     if true_pixels:
         lit = np.asarray(upscale(render(face), SCALE), dtype=bool).copy()
         lit[SCALE - 1 :: SCALE, :] = False  # the gaps between the panel's pixels
         lit[:, SCALE - 1 :: SCALE] = False
     else:
         lit = np.asarray(render(face, scale=SCALE), dtype=bool)
-    on = np.array(ON) * (1.0 if alive else DEAD)
-    rgb = np.where(lit[..., None], on, np.array(OFF)).astype(np.uint8)
-    return Image.fromarray(rgb, "RGB")
+    on = [round(c * (1.0 if alive else DEAD)) for c in ON]
+    image = Image.fromarray(lit.astype(np.uint8), "L").convert("P")
+    image.putpalette([*OFF, *on])
+    return image

@@ -64,10 +64,10 @@ def status_markdown(statuses: list[CheckpointStatus]) -> str:
     if all(s.loaded for s in statuses):
         return "**Trained agents loaded** for " + " and ".join(s.scenario for s in statuses) + "."
     missing = [s for s in statuses if not s.loaded]
-    lines = [
+    head = (
         "**Trained agents not loaded** for " + " and ".join(s.scenario for s in missing) + ": "
-        "runs there use the untrained agents (same networks, fresh weights) or the baselines; "
-        "nothing is labelled trained that is not."
-    ]
-    lines += [f"<small>{s.scenario}: {s.message}</small>" for s in missing]
-    return "<br>".join(lines)
+        "runs there use untrained agents (fresh weights) or the baselines, never labelled "
+        "trained."
+    )
+    reasons = "<br>".join(f"<small>{s.scenario}: {s.message}</small>" for s in missing)
+    return f"{head}<details><summary>Why</summary>{reasons}</details>"

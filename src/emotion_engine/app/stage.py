@@ -34,29 +34,50 @@ def face_html(face: Image.Image, caption: str, element_id: str) -> str:
 
 
 def stage_html(
-    world: NDArray[np.uint8], faces: Sequence[Image.Image], captions: Sequence[str]
+    world: NDArray[np.uint8],
+    faces: Sequence[Image.Image],
+    captions: Sequence[str],
+    happened: str = "",
+    prefix: str = "",
 ) -> str:
-    """The world on the left, the parent's and the child's faces stacked on the right."""
+    """The world with what just happened under it, the parent's and the child's faces beside
+    it; ``prefix`` starts the pictures' element ids (two stages on one page)."""
     who = ("parent", "child")
     faces_html = "".join(
-        face_html(face, caption, f"{name}-face")
+        face_html(face, caption, f"{prefix}{name}-face")
         for face, caption, name in zip(faces, captions, who, strict=True)
     )
     return (
         '<div class="ee-stage"><figure class="ee-world">'
-        f'<img id="world" src="{data_uri(world)}" alt="the world">'
+        f'<img id="{prefix}world" src="{data_uri(world)}" alt="the world">'
+        f'<figcaption class="ee-happened">{escape(happened)}</figcaption>'
         "<figcaption>parent blue, child orange, food green, threat red</figcaption></figure>"
         f'<div class="ee-faces">{faces_html}</div></div>'
     )
 
 
+def side_by_side(stages: dict[str, str]) -> str:
+    """Stages (title → stage HTML) next to each other, each under its title."""
+    cells = "".join(
+        f'<div class="ee-pair-cell"><h4>{escape(title)}</h4>{stage}</div>'
+        for title, stage in stages.items()
+    )
+    return f'<div class="ee-pair">{cells}</div>'
+
+
 CSS = """
-.ee-stage { display: flex; gap: 16px; align-items: flex-start; flex-wrap: wrap; }
+.ee-stage { display: flex; gap: 12px; align-items: flex-start; }
 .ee-stage figure { margin: 0; }
-.ee-world img { width: 360px; image-rendering: pixelated; border-radius: 6px; }
-.ee-faces { display: flex; flex-direction: column; gap: 10px; flex: 1; min-width: 300px; }
-.ee-face img { width: 100%; max-width: 448px; aspect-ratio: 2 / 1; image-rendering: pixelated;
+.ee-world { flex: 0 1 48%; min-width: 0; }
+.ee-world img { width: 100%; image-rendering: pixelated; border-radius: 6px; display: block; }
+.ee-faces { display: flex; flex-direction: column; gap: 6px; flex: 1 1 52%; min-width: 0; }
+.ee-face img { width: 100%; aspect-ratio: 2 / 1; image-rendering: pixelated;
   background: #080c12; border-radius: 8px; display: block; }
-.ee-stage figcaption { font-size: 0.85em; color: #556; margin-top: 3px; }
+.ee-stage figcaption { font-size: 0.8em; color: #556; margin-top: 2px; }
+.ee-stage figcaption.ee-happened { font-size: 0.95em; color: #222; font-weight: 600;
+  min-height: 2.6em; }
+.ee-pair { display: flex; gap: 16px; flex-wrap: wrap; }
+.ee-pair-cell { flex: 1 1 420px; min-width: 0; }
+.ee-pair-cell h4 { margin: 0 0 4px 0; }
 """
 """Styles of the stage (added to the page's CSS)."""

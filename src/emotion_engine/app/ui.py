@@ -16,21 +16,32 @@ rest wait in one queue of at most :data:`QUEUE_SIZE` calls, and a call beyond th
 API endpoints (``gradio_client``): ``/simulate`` (scenario, steps, seed, policy → the episode's
 summary as JSON) and ``/compare`` (scenario, steps, episodes, first seed, two policies → a
 table per policy as JSON). The page's own stream, ``/stream``, is callable but undocumented
-(its outputs are the page's HTML, figures and Markdown); the benchmark times it.
+(its outputs are the page's HTML, figures, Markdown and downloads); the benchmark times it.
+
+Speed: the stream sends only the stage (world, caption, faces as inline PNGs) and the live
+figures every few steps; the summary, the main charts and the JSON come at the end (the
+baselines for the summary run meanwhile in :data:`BACKGROUND`), the Advanced charts and the
+GIF after, by an event of their own. The page's address follows each run's settings
+(:data:`~emotion_engine.app.share.URL_JS`) and a link with settings replays its run.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from emotion_engine.affect import MODULATORS, TEMPERAMENTS, name_feeling
+from emotion_engine.affect import MODULATORS, TEMPERAMENTS
 from emotion_engine.app.inputs import (
     DEFAULT_STEPS,
     MAX_EPISODES,
@@ -39,21 +50,70 @@ from emotion_engine.app.inputs import (
     MIN_STEPS,
     POLICY_LABELS,
     SCENARIO_LABELS,
+    choice,
     validate,
 )
-from emotion_engine.app.policies import CheckpointStatus, all_trained_status, status_markdown
+from emotion_engine.app.policies import (
+    CheckpointStatus,
+    all_trained_status,
+    status_markdown,
+    trained_status,
+)
+from emotion_engine.app.share import RUN_FROM_LINK_JS
 from emotion_engine.app.stage import CSS as STAGE_CSS
 from emotion_engine.app.stage import face_html
+from emotion_engine.app.story import (
+    CAPTION_STEPS,
+    WATCH_FOR,
+    caption,
+    live_markdown,
+    summary_markdown,
+)
 
 DEMO_EXTRA = 'The web app needs the demo extra: pip install "emotion-engine[demo]"'
 UPDATES_PER_EPISODE = 25
-"""About how many times the world, the faces and the metrics redraw during an episode."""
-CHART_INTERVAL = 1.0
-"""Least wall-clock seconds between redraws of the charts (the browser's dearest work)."""
-PACED_STEPS_PER_SECOND = 20.0
+"""About how many times the stage and the live figures redraw during an episode; the charts
+(the browser's dearest work) are drawn once, at the end."""
+PACED_STRIDE = 2
+PACED_FRAME_SECONDS = 0.1
+"""Slow motion: a frame every :data:`PACED_STRIDE` steps, one every this many seconds (20
+steps per second at an even pace)."""
+GIF_FRAMES = 60
+"""Most frames a run keeps for its GIF (a slow-motion run of 500 steps draws 252)."""
+MAIN_CHARTS = ("body", "complex")
+"""The charts in view, sent with the summary."""
+ADVANCED_CHARTS = ("modulators", "primitives")
+"""The charts in the closed "Advanced" section, sent after the summary."""
 LAB_TICK = 0.25
 """Seconds between the lab's updates."""
 DOCS = Path(__file__).resolve().parents[3] / "docs"
+PAGE_CSS = """
+#title h1 { margin-bottom: 0.2em; }
+#examples { gap: 8px; flex-wrap: wrap; }
+#examples button { flex: 0 1 auto; min-width: 0; }
+#watch { font-size: 0.9em; color: #445; }
+#summary table, #metrics table { font-size: 0.9em; }
+th, .table th, thead span { word-break: normal; overflow-wrap: normal; hyphens: none; }
+.js-plotly-plot .modebar-container { opacity: 0; transition: opacity 0.2s; }
+.js-plotly-plot:hover .modebar-container { opacity: 1; }
+#summary th, #summary td { padding: 4px 6px; word-break: normal; overflow-wrap: normal; }
+@media (max-width: 640px) {
+  .gradio-container { --layout-gap: 6px; --block-padding: 4px 8px; --size-4: 8px; }
+  #title h1 { font-size: 1.2em; margin: 0; }
+  #title p, #checkpoints p, #checkpoints summary, #watch p, #notice p { font-size: 12px;
+    margin: 0; line-height: 1.35; }
+  #banner { flex-direction: column; gap: 2px; }
+  #examples { flex-direction: row !important; gap: 4px; }
+  #examples button { font-size: 11px; padding: 2px 6px; }
+  #summary table { font-size: 12px; display: block; overflow-x: auto; }
+  #settings .block { padding: 4px 8px !important; }
+  #settings fieldset label { padding: 2px 6px !important; font-size: 13px !important; }
+  button[role="tab"] { padding: 4px 7px !important; font-size: 13px !important;
+    height: auto !important; }
+}
+"""
+"""Styles of the page: chart toolbars only under the pointer, whole words in table headers,
+a compact head on a phone."""
 LAB_CSS = """
 .lab-modulator { gap: 6px !important; }
 .lab-modulator .block { padding: 2px 10px !important; }
@@ -61,11 +121,13 @@ LAB_CSS = """
 #lab-legend p { margin: 2px 0; font-size: 0.9em; }
 """
 """The lab's compact modulator rows (a drive slider and a dose button each)."""
-CSS = STAGE_CSS + LAB_CSS
+CSS = STAGE_CSS + PAGE_CSS + LAB_CSS
 CONCURRENCY = 8
 """Events of one kind (lab updates and other light page events) that run at once."""
 EPISODE_CONCURRENCY = 4
 """Episodes (the page's runs and ``/simulate`` together) that run at once."""
+BACKGROUND = ThreadPoolExecutor(EPISODE_CONCURRENCY, thread_name_prefix="baselines")
+"""Where a run's baseline episodes run while it streams."""
 COMPARE_CONCURRENCY = 2
 """Comparisons (the page's and ``/compare`` together; up to 200 episodes each) at once."""
 QUEUE_SIZE = 64
@@ -89,102 +151,200 @@ def require_demo() -> ModuleType:
 # --- Simulation ---------------------------------------------------------------------------
 
 
-def _metrics_markdown(episode: Any) -> str:
-    """The live metrics of a running episode as a small Markdown table."""
-    last = episode.records[-1]
-    cells = {"": ("parent", "child")}
-    cells["health"] = tuple(f"{h:.2f}" for h in last.health)
-    cells["hunger"] = tuple(f"{h:.2f}" for h in last.hunger)
-    cells["feeling"] = tuple(
-        (f"{f.word} ({f.emotion})" if alive else "dead")
-        for f, alive in zip((name_feeling(e) for e in last.emotions), last.alive, strict=True)
-    )
-    cells["attachment"] = tuple(f"{a:.2f}" for a in last.primitives[:, 0])
-    if last.complex_emotions is not None:
-        cells["maternal love"] = tuple(f"{c:.2f}" for c in last.complex_emotions[:, 0])
-    rows = ["| " + " | ".join((k, *v)) + " |" for k, v in cells.items()]
-    rows.insert(1, "|---|---|---|")
-    recent = [f"{r.t}: {'; '.join(r.events)}" for r in episode.records if r.events][-3:]
-    counts = (
-        f"**Step {last.t} of {episode.request.steps}** · feeds {episode.stat('feeds')} · "
-        f"comfort acts {episode.stat('comfort_acts')} · shield events "
-        f"{episode.stat('shield_events')}"
-    )
-    events = "Latest events: " + (" · ".join(recent) if recent else "none yet")
-    return "\n".join([counts, "", *rows, "", events])
+def _face_captions(episode: Any) -> list[str]:
+    from emotion_engine.app.episode import WHO
+
+    return [
+        f"{who}'s face" + ("" if alive else f" (died at step {episode.deaths[who]})")
+        for who, alive in zip(WHO, episode.records[-1].alive, strict=True)
+    ]
 
 
-def _summary_markdown(s: dict) -> str:
-    """The end-of-episode summary: the narrative and the headline figures."""
-    love = s["maternal_love_final"]
-    return "\n".join(
-        [
-            f"### What happened\n{s['narrative']}",
-            "",
-            "| child survived | attachment (parent → child) | maternal love (final) "
-            "| self-sacrifice (shield) events |",
-            "|---|---|---|---|",
-            f"| {'yes' if s['child_survived'] else 'no'} | {s['attachment_final']:.2f} | "
-            f"{'n/a (baseline policy)' if love is None else f'{love:.2f}'} | "
-            f"{s['shield_events']} |",
-        ]
-    )
+def _stride(steps: int, paced: bool) -> int:
+    """Steps between two streamed frames."""
+    return PACED_STRIDE if paced else max(1, steps // UPDATES_PER_EPISODE)
+
+
+class Reel:
+    """Draws an episode's stage now and keeps pictures for its GIF: every ``keep``-th frame,
+    ``keep`` chosen so that at most :data:`GIF_FRAMES` are kept (none when ``keep`` is 0)."""
+
+    def __init__(
+        self, episode: Any, true_pixels: bool, stride: int, prefix: str = "", film: bool = True
+    ) -> None:
+        self.episode, self.true_pixels, self.prefix = episode, true_pixels, prefix
+        self.window = max(stride, CAPTION_STEPS)
+        drawn = episode.request.steps // stride + 2  # the start, every stride, the end
+        self.keep = -(-drawn // GIF_FRAMES) if film else 0
+        self.drawn = 0
+        self.frames: list[tuple[Any, list]] = []
+
+    def stage(self) -> str:
+        """The stage HTML of the episode now: world, what just happened, faces."""
+        from emotion_engine.app.stage import stage_html
+
+        e = self.episode
+        world, faces = e.world_picture(), e.face_pictures(self.true_pixels)
+        if self.keep and self.drawn % self.keep == 0:
+            self.frames.append((world, faces))
+        self.drawn += 1
+        happened = caption(e.records, self.window)
+        return stage_html(world, faces, _face_captions(e), happened, self.prefix)
+
+
+def _counts(episode: Any) -> dict[str, int]:
+    return {
+        "feeds": episode.stat("feeds"),
+        "comfort acts": episode.stat("comfort_acts"),
+        "shields": episode.stat("shield_events"),
+    }
+
+
+def _live(episode: Any) -> str:
+    return live_markdown(episode.records, episode.request.steps, _counts(episode))
 
 
 def run_simulation(
     scenario: str, steps: float, seed: float, policy: str, true_pixels: bool, paced: bool
 ) -> Iterator[tuple]:
-    """Stream one episode: world, faces, four charts and live metrics; then the summary.
+    """Stream one episode: the stage (world, what just happened, faces) and live figures
+    every few steps, in slow motion at an even pace; at the end the summary beside
+    other agents' figures for the same settings (run meanwhile, in another thread), the
+    main charts (:data:`MAIN_CHARTS`), the JSON download, and the finished run for
+    :func:`after_run` (the Advanced charts and the GIF come after, by their own event).
 
-    Invalid inputs leave the page as it was but for one line in the metrics (and a warning).
+    Invalid inputs leave the page as it was but for one line in the live figures (and a
+    warning).
     """
     import gradio as gr
 
+    from emotion_engine.app.baselines import baseline_summaries, context_policies
     from emotion_engine.app.charts import EpisodeCharts
-    from emotion_engine.app.episode import WHO, Episode
-    from emotion_engine.app.stage import stage_html
+    from emotion_engine.app.episode import Episode
+    from emotion_engine.app.share import episode_json, file_stem
 
+    keep = gr.update()
     try:
         request = validate(scenario, steps, seed, policy)
         episode = Episode(request)
     except ValueError as e:  # the page says why in one place, not as an error on every output
         gr.Warning(str(e))
-        keep = gr.update()
-        yield (*[keep] * (len(EpisodeCharts.NAMES) + 1), f"**{e}**", keep, keep)
+        yield (keep, *[keep] * len(MAIN_CHARTS), f"**{e}**", *[keep] * 5)
         return
-    charts = EpisodeCharts(request.steps, episode.has_complex_emotions)
-    stride = 2 if paced else max(1, request.steps // UPDATES_PER_EPISODE)
-    start = last_charts = time.perf_counter()
-
-    def frame(summary: dict | None) -> tuple:
-        nonlocal last_charts
-        captions = [
-            f"{who}'s face" + ("" if alive else f" (died at step {episode.deaths[who]})")
-            for who, alive in zip(WHO, episode.records[-1].alive, strict=True)
-        ]
-        stage = stage_html(episode.world_picture(), episode.face_pictures(true_pixels), captions)
-        now = time.perf_counter()
-        redraw = (
-            summary is not None or now - last_charts >= CHART_INTERVAL or len(episode.records) == 1
-        )
-        if redraw:
-            last_charts = now
-        figures = charts.update(episode.records) if redraw else [gr.update()] * len(charts.NAMES)
-        return (
-            stage,
-            *figures,
-            _metrics_markdown(episode),
-            gr.update() if summary is None else _summary_markdown(summary),
-            gr.update() if summary is None else summary,
-        )
-
-    yield frame(None)
+    others = BACKGROUND.submit(
+        baseline_summaries,
+        request,
+        context_policies(request.policy, trained_status(request.scenario).loaded),
+    )
+    stride = _stride(request.steps, paced)
+    reel = Reel(episode, true_pixels, stride)
+    no_charts = [keep] * len(MAIN_CHARTS)
+    stale = gr.update(interactive=False)  # the downloads of the run before
+    yield (reel.stage(), *no_charts, _live(episode), keep, keep, stale, stale, None)
+    start = time.perf_counter()
     for record in episode:
+        if record.t % stride or episode.done:
+            continue
         if paced:
-            time.sleep(max(0.0, start + record.t / PACED_STEPS_PER_SECOND - time.perf_counter()))
-        if record.t % stride == 0 and not episode.done:
-            yield frame(None)
-    yield frame(episode.summary())
+            frame = record.t // stride
+            time.sleep(max(0.0, start + frame * PACED_FRAME_SECONDS - time.perf_counter()))
+        yield (reel.stage(), *no_charts, _live(episode), *[keep] * 5)
+    summary = episode.summary()
+    folder = Path(tempfile.mkdtemp(prefix="emotion-engine-"))
+    path = folder / f"{file_stem(summary)}.json"
+    path.write_text(json.dumps(episode_json(summary, episode.records)), encoding="utf-8")
+    charts = EpisodeCharts(request.steps, episode.has_complex_emotions, MAIN_CHARTS)
+    yield (
+        reel.stage(),
+        *charts.update(episode.records),
+        _live(episode),
+        summary_markdown(summary, others.result()),
+        summary,
+        gr.update(value=str(path), interactive=True),
+        keep,
+        Finished(
+            episode.records,
+            request.steps,
+            episode.has_complex_emotions,
+            reel.frames,
+            str(path.with_suffix(".gif")),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What :func:`after_run` needs of a finished run: its records, length, whether it has
+    complex emotions, its frames (world, faces) and where its GIF goes."""
+
+    records: list
+    steps: int
+    complex_available: bool
+    frames: list
+    gif: str
+
+
+def after_run(finished: Finished | None) -> tuple:
+    """The Advanced charts (:data:`ADVANCED_CHARTS`) and the GIF download of a finished run,
+    made after its summary shows; all unchanged without one (a run refused)."""
+    import gradio as gr
+
+    from emotion_engine.app.charts import EpisodeCharts
+    from emotion_engine.app.share import write_film
+
+    if finished is None:
+        return (gr.update(),) * (len(ADVANCED_CHARTS) + 1)
+    f = finished
+    charts = EpisodeCharts(f.steps, f.complex_available, ADVANCED_CHARTS).update(f.records)
+    gif = write_film(f.frames, Path(f.gif))
+    return (*charts, gr.update(value=str(gif), interactive=True))
+
+
+def pair_policies(trained_loaded: bool) -> tuple[str, str]:
+    """The two agents of the side-by-side replay: trained and untrained, or, without trained
+    agents, the scripted baseline and untrained."""
+    return ("trained" if trained_loaded else "scripted", "untrained")
+
+
+def run_pair(scenario: str, steps: float, seed: float, true_pixels: bool) -> Iterator[str]:
+    """Stream two episodes of the same settings side by side, one per :func:`pair_policies`,
+    each stage titled by its agents; at the end each one's narrative under it."""
+    import gradio as gr
+
+    from emotion_engine.app.episode import Episode
+    from emotion_engine.app.stage import side_by_side
+
+    try:
+        loaded = trained_status(choice("scenario", scenario, SCENARIO_LABELS)).loaded
+        episodes = [
+            Episode(validate(scenario, steps, seed, policy)) for policy in pair_policies(loaded)
+        ]
+    except ValueError as e:
+        gr.Warning(str(e))
+        yield f"**{e}**"
+        return
+    stride = _stride(episodes[0].request.steps, paced=False)
+    reels = [
+        Reel(e, true_pixels, stride, prefix=f"{e.request.policy}-", film=False) for e in episodes
+    ]
+
+    def frame(final: bool = False) -> str:
+        return side_by_side(
+            {
+                f"{r.episode.request.policy} agents": r.stage()
+                + (f"<p>{escape(r.episode.summary()['narrative'])}</p>" if final else "")
+                for r in reels
+            }
+        )
+
+    yield frame()
+    while not all(e.done for e in episodes):
+        for e in episodes:
+            if not e.done:
+                e.step()
+        if max(e.records[-1].t for e in episodes) % stride == 0:
+            yield frame()
+    yield frame(final=True)
 
 
 def simulate(scenario: str, steps: int, seed: int, policy: str) -> dict:
@@ -381,6 +541,8 @@ def docs_sections(folder: Path = DOCS) -> list[tuple[str, str, list[Path]]]:
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 """Page events other than the stream are not API endpoints."""
+QUIET: dict[str, Any] = {"show_progress": "hidden", **PRIVATE}
+"""Light page events that fill inputs: private, without a progress indicator."""
 EPISODES: dict[str, Any] = {"concurrency_id": "episode", "concurrency_limit": EPISODE_CONCURRENCY}
 COMPARISONS: dict[str, Any] = {
     "concurrency_id": "compare",
@@ -408,45 +570,131 @@ def theme() -> Any:
     return gr.themes.Soft(primary_hue="rose", neutral_hue="slate", font=sans, font_mono=mono)
 
 
-def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> Any:
-    """The Simulation tab and its Run event; returns the policy radio."""
-    from emotion_engine.app.charts import EpisodeCharts
+def example_runs(statuses: list[CheckpointStatus]) -> list[tuple[str, tuple[str, int, int, str]]]:
+    """The example buttons: (label, (scenario, steps, seed, policy)); trained agents where
+    they load, else the untrained ones (and the scripted baseline as the same seed's other)."""
+    loaded = {s.scenario: s.loaded for s in statuses}
+    crisis = "trained" if loaded["crisis"] else "untrained"
+    other = "untrained" if loaded["crisis"] else "scripted"
+    care = "trained" if loaded["caretaking"] else "untrained"
+    return [
+        (f"Crisis · 100 steps · {crisis}", ("crisis", 100, 0, crisis)),
+        (f"The same seed · {other}", ("crisis", 100, 0, other)),
+        (f"Caretaking · 200 steps · {care}", ("caretaking", 200, 1, care)),
+    ]
 
-    with gr.Row():
-        with gr.Column(scale=1, min_width=260):
+
+def settings_on_load(defaults: dict[str, object]) -> Any:
+    """The page-load handler that fills the settings from the link's query (see
+    :mod:`.share`): scenario, steps, seed, policy, the ignored-values notice, what to watch."""
+    import gradio as gr
+
+    from emotion_engine.app.share import QUERY_KEYS, ignored_notice, settings_from_query
+
+    def on_load(request: gr.Request) -> tuple:
+        values, ignored = settings_from_query(dict(request.query_params), defaults)
+        notice = ignored_notice(ignored)
+        return (
+            *(values[k] for k in QUERY_KEYS),
+            gr.update(value=notice, visible=bool(notice)),
+            WATCH_FOR[str(values["scenario"])],
+        )
+
+    # Gradio finds the request parameter by its type; gradio is not among this module's
+    # globals (it is imported lazily), so the annotation is given as the class itself.
+    on_load.__annotations__["request"] = gr.Request
+    return on_load
+
+
+def _simulation_tab(gr: ModuleType, statuses: list[CheckpointStatus]) -> tuple[Any, tuple]:
+    """The Simulation tab and its events; returns the policy radio and the page-load event
+    that fills the settings from the link, as (function, inputs, outputs)."""
+    from emotion_engine.app.charts import EpisodeCharts
+    from emotion_engine.app.share import URL_JS
+
+    with gr.Row(elem_id="examples"):
+        examples = [
+            (gr.Button(label, size="sm", elem_id=f"example-{i}"), values)
+            for i, (label, values) in enumerate(example_runs(statuses))
+        ]
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2, min_width=240, elem_id="settings"):
             scenario = gr.Dropdown(_scenario_choices(), value="crisis", label="Scenario")
-            steps = gr.Slider(
-                MIN_STEPS, MAX_STEPS, value=DEFAULT_STEPS, step=10, label="Episode length (steps)"
-            )
-            seed = gr.Number(value=0, precision=0, minimum=0, label="Seed")
+            with gr.Row():
+                steps = gr.Slider(
+                    MIN_STEPS, MAX_STEPS, value=DEFAULT_STEPS, step=10, label="Steps", min_width=150
+                )
+                seed = gr.Number(value=0, precision=0, minimum=0, label="Seed", min_width=100)
             policy = gr.Radio(_policy_choices(), value=_default_policy(statuses), label="Agents")
+            run = gr.Button("Run", variant="primary", elem_id="run")
+            watch = gr.Markdown(WATCH_FOR["crisis"], elem_id="watch")
+            notice = gr.Markdown(visible=False, elem_id="notice")
+            pair = gr.Button("Side by side with untrained agents", size="sm", elem_id="pair-run")
             true_pixels = gr.Checkbox(False, label="Faces: true 128x64 pixels")
             paced = gr.Checkbox(False, label="Slow motion (20 steps per second)")
-            run = gr.Button("Run", variant="primary", elem_id="run")
-        with gr.Column(scale=3):
+        with gr.Column(scale=4, min_width=340):
             stage = gr.HTML(elem_id="stage")
-            metrics = gr.Markdown("Press **Run** to start an episode.", elem_id="metrics")
+        with gr.Column(scale=5, min_width=320):
+            summary_md = gr.Markdown(elem_id="summary")
+            metrics = gr.Markdown(
+                "Press **Run** or an example to start an episode.", elem_id="metrics"
+            )
+            with gr.Row():
+                json_file = gr.DownloadButton(
+                    "Episode as JSON", size="sm", interactive=False, elem_id="download-json"
+                )
+                gif_file = gr.DownloadButton(
+                    "Episode as GIF", size="sm", interactive=False, elem_id="download-gif"
+                )
+    pair_stage = gr.HTML(elem_id="pair")
     # Empty charts from the start: the browser loads Plotly before the first run.
     empty = EpisodeCharts(DEFAULT_STEPS, complex_available=True).figures
-    plots = []
-    for pair in (("primitives", "complex"), ("modulators", "body")):
-        with gr.Row():
-            plots += [
-                gr.Plot(empty[name][0], show_label=False, elem_id=f"plot-{name}") for name in pair
-            ]
-    summary_md = gr.Markdown(elem_id="summary")
+    plots = {}
+    with gr.Row():
+        for name in ("body", "complex"):
+            plots[name] = gr.Plot(empty[name][0], show_label=False, elem_id=f"plot-{name}")
+    with gr.Accordion(
+        "Advanced: neuromodulators (layer 1), social primitives (layer 3)", open=False
+    ):
+        for name in ("modulators", "primitives"):
+            plots[name] = gr.Plot(empty[name][0], show_label=False, elem_id=f"plot-{name}")
     with gr.Accordion("Summary as JSON", open=False):
         summary_json = gr.JSON(label="summary")
-    run.click(
-        run_simulation,
-        [scenario, steps, seed, policy, true_pixels, paced],
-        [stage, *plots, metrics, summary_md, summary_json],
-        show_progress="minimal",
-        api_name="stream",
-        api_visibility="undocumented",
+    settings = [scenario, steps, seed, policy]
+    finished = gr.State()
+    episode = {
+        "fn": run_simulation,
+        "inputs": [*settings, true_pixels, paced],
+        "outputs": [
+            stage,
+            *(plots[name] for name in MAIN_CHARTS),
+            metrics,
+            summary_md,
+            summary_json,
+            json_file,
+            gif_file,
+            finished,
+        ],
+        "show_progress": "minimal",
+        "js": URL_JS,
         **EPISODES,
+    }
+    after = (after_run, finished, [*(plots[name] for name in ADVANCED_CHARTS), gif_file])
+    run.click(**episode, api_name="stream", api_visibility="undocumented").then(*after, **QUIET)
+    for button, values in examples:
+        filled = button.click(lambda v=values: v, None, settings, **QUIET)
+        filled.then(**episode, **PRIVATE).then(*after, **QUIET)
+    pair.click(
+        run_pair,
+        [scenario, steps, seed, true_pixels],
+        pair_stage,
+        show_progress="minimal",
+        **EPISODES,
+        **PRIVATE,
     )
-    return policy
+    scenario.change(lambda s: WATCH_FOR.get(s, ""), scenario, watch, **QUIET)
+    defaults = {"scenario": "crisis", "steps": DEFAULT_STEPS, "seed": 0, "policy": policy.value}
+    return policy, (settings_on_load(defaults), None, [*settings, notice, watch])
 
 
 def _lab_tab(gr: ModuleType) -> tuple[Any, tuple]:
@@ -609,20 +857,33 @@ def _how_tab(gr: ModuleType) -> None:
             gr.Markdown(body)
 
 
+def warm_up() -> None:
+    """Run one short episode and draw its stage, so that the first visitor's run does not pay
+    for the libraries' first calls (about a second)."""
+    from emotion_engine.app.episode import Episode
+
+    episode = Episode(validate("crisis", MIN_STEPS, 0, "untrained"))
+    episode.run()
+    Reel(episode, true_pixels=False, stride=1, film=False).stage()
+
+
 def build(warning: str | None = None) -> Any:
     """The app's ``gr.Blocks``, queued (not launched); ``warning``, if given, heads the page."""
     gr = require_demo()
     from emotion_engine.app.strict import StrictBlocks
 
     statuses = all_trained_status()
+    warm_up()
     with StrictBlocks(title="Emotion Engine", analytics_enabled=False) as demo:
         if warning:
             gr.Markdown(f"**{warning}**", elem_id="warning")
         gr.Markdown(
-            "# Emotion Engine\nA parent and a child with layered emotions: neuromodulators → "
-            "primary emotions → social primitives → complex emotions → named feelings."
+            "# Emotion Engine\nA parent and a child in a small world, each with layered emotions "
+            "(neuromodulators → primary emotions → social bonds → complex emotions → feelings) "
+            "that drive what it does: run an episode and watch them care.",
+            elem_id="title",
         )
-        with gr.Row():
+        with gr.Row(elem_id="banner"):
             banner = gr.Markdown(status_markdown(statuses), elem_id="checkpoints")
             use_untrained = gr.Button(
                 "Use untrained agents",
@@ -631,9 +892,9 @@ def build(warning: str | None = None) -> Any:
                 scale=0,
                 min_width=200,
             )
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):
             with gr.Tab("Simulation", id="simulation") as sim_tab:
-                policy = _simulation_tab(gr, statuses)
+                policy, from_link = _simulation_tab(gr, statuses)
             with gr.Tab("Neuromodulator lab", id="lab") as lab_tab:
                 timer, lab_start = _lab_tab(gr)
             with gr.Tab("Compare runs", id="compare") as compare_tab:
@@ -654,6 +915,7 @@ def build(warning: str | None = None) -> Any:
 
         demo.load(refresh_status, None, [banner, use_untrained], **PRIVATE)
         demo.load(*lab_start, **PRIVATE)
+        demo.load(*from_link, **QUIET).then(None, js=RUN_FROM_LINK_JS, **QUIET)
         gr.api(simulate, api_name="simulate", **EPISODES)
         gr.api(compare, api_name="compare", **COMPARISONS)
     return demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)

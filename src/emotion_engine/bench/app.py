@@ -1,5 +1,7 @@
 """Benchmark: the web app's speed as a person and a script meet it, through a live server.
 
+- in headless Chromium (:mod:`.browser`), from pressing Run on a 100-step crisis episode to
+  the first frame of the world (goal ≤ 0.5 s) and to the summary (goal ≤ 2 s);
 - time to the first streamed frame of the page's stream (``/stream``, what the browser gets
   after pressing Run; goal ≤ 1 s);
 - time to the complete result of a 100-step (goal ≤ 2 s) and a 500-step (goal ≤ 6 s) crisis
@@ -16,7 +18,10 @@ import socket
 import sys
 import time
 
+from emotion_engine.bench.browser import launch, time_run
 from emotion_engine.bench.harness import summary, time_repeats
+
+BROWSER_STEPS = 100
 
 
 def _free_port() -> int:
@@ -25,8 +30,45 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def browser_results(url: str, policy: str, repeats: int) -> list[dict]:
+    """Seconds from Run to the first frame and to the summary in headless Chromium, at
+    1400×1000, for :data:`BROWSER_STEPS`-step crisis episodes (one untimed run first)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}?scenario=crisis&steps={BROWSER_STEPS}&policy={policy}")
+        page.locator("#run").wait_for()
+        seed = page.get_by_label("Seed")
+        times = []
+        for k in range(repeats + 1):
+            seed.fill(str(k + 1))
+            seed.blur()
+            times.append(time_run(page, "#run", seed=k + 1, steps=BROWSER_STEPS))
+        browser.close()
+    extra = {"policy": policy, "max_steps": BROWSER_STEPS, "browser": "headless Chromium"}
+    return [
+        summary(
+            "app_browser_first_frame_seconds",
+            "s",
+            [first for first, _ in times[1:]],
+            goal="<= 0.5 s",
+            **extra,
+        ),
+        summary(
+            "app_browser_episode_done_seconds",
+            "s",
+            [done for _, done in times[1:]],
+            goal="<= 2 s",
+            **extra,
+        ),
+    ]
+
+
 def run(quick: bool = False) -> list[dict]:
-    """Seconds to the first streamed frame and to 100- and 500-step API results."""
+    """Seconds from Run to the first frame and the summary in a browser, to the first
+    streamed frame, and to 100- and 500-step API results."""
     from gradio_client import Client
 
     from emotion_engine.app.policies import trained_status
@@ -37,7 +79,9 @@ def run(quick: bool = False) -> list[dict]:
     demo = serve(port=port, block=False)
     repeats = 2 if quick else 5
     try:
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        url = f"http://127.0.0.1:{port}/"
+        results = browser_results(url, policy, repeats)
+        client = Client(url, verbose=False)
         seeds = iter(range(10_000))
 
         def first_frame_seconds() -> float:
@@ -52,7 +96,7 @@ def run(quick: bool = False) -> list[dict]:
             return seconds
 
         first_frame_seconds()  # warm-up
-        results = [
+        results += [
             summary(
                 "app_first_streamed_frame_seconds",
                 "s",
