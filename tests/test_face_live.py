@@ -1,7 +1,9 @@
 """The live loop: stimuli move the face, sessions end cleanly, bad lines are reported."""
 
 import io
+import os
 import queue
+import signal
 
 import pytest
 
@@ -10,16 +12,17 @@ from emotion_engine.face.live import SYNTAX, read_lines, run_live
 
 
 class Recorder(Display):
-    """Keeps the frames it is shown; raises KeyboardInterrupt after ``stop_after`` frames."""
+    """Keeps the frames it is shown; presses Ctrl-C (SIGINT to this process) on showing frame
+    ``stop_after``."""
 
     def __init__(self, stop_after: int | None = None):
         self.frames = []
         self.stop_after = stop_after
 
     def show(self, image):
-        if self.stop_after is not None and len(self.frames) >= self.stop_after:
-            raise KeyboardInterrupt
         self.frames.append(image)
+        if len(self.frames) == self.stop_after:
+            os.kill(os.getpid(), signal.SIGINT)
 
     def caption(self, text):
         self.status = text
@@ -64,8 +67,10 @@ def test_duration_limits_model_time():
 
 
 def test_ctrl_c_ends_cleanly():
+    before = signal.getsignal(signal.SIGINT)
     summary = run(Recorder(stop_after=4), lines=None)
     assert summary["ended"] == "interrupt" and summary["frames"] == 4
+    assert signal.getsignal(signal.SIGINT) is before  # the session's handler is gone
 
 
 def test_bad_lines_are_reported_and_skipped():

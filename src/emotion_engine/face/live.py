@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import math
 import queue
+import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 import numpy as np
@@ -109,8 +111,11 @@ def run_live(
     limited = frames is not None or duration is not None
     applied, shown, ended = 0, 0, ""
     deadline = clock()
-    try:
+    with _interrupts() as interrupted:
         while not ended:
+            if interrupted.is_set():
+                ended = "interrupt"
+                break
             if frames is not None and shown >= frames:
                 ended = "frames"
                 break
@@ -146,8 +151,6 @@ def run_live(
                 sleep(delay)
             else:
                 deadline = clock()  # running late: do not try to catch up
-    except KeyboardInterrupt:
-        ended = "interrupt"
     final = session.readout()
     return {
         "frames": shown,
@@ -157,6 +160,23 @@ def run_live(
         "emotions": dict(zip(EMOTIONS, np.round(final.primary, 6).tolist(), strict=True)),
         "levels": dict(zip(MODULATORS, np.round(final.levels, 6).tolist(), strict=True)),
     }
+
+
+@contextmanager
+def _interrupts() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C (SIGINT) while the block runs, in place of KeyboardInterrupt:
+    an exception raised at an arbitrary point could leave a lock of the MQTT or serial
+    link held, and closing the link would then wait forever. Off the main thread, where no
+    signal arrives, the event is never set."""
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.set())
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _pending(lines: queue.Queue[str | None], display: Display) -> list[str | None]:
