@@ -100,7 +100,7 @@ NChildrenOption = Annotated[
         "neediest adjacent child)."
     ),
 ]
-"""The ``--n-children`` option of simulate."""
+"""The ``--n-children`` option of simulate and train."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -962,6 +962,7 @@ def train(
         typer.Option("--no-learning-signals", help="TD error and value do not drive the emotions."),
     ] = False,
     partners: PartnersOption = None,
+    n_children: NChildrenOption = 1,
     resume: Annotated[
         bool, typer.Option(help="Continue the run in --out from its last checkpoint.")
     ] = False,
@@ -1023,10 +1024,10 @@ def train(
     mix = _partners(partners)
     try:
         if condition is not None:
-            spec = RunSpec.from_condition(condition, scenario, preset, mix)
+            spec = RunSpec.from_condition(condition, scenario, preset, mix, n_children)
         else:
             spec = RunSpec(scenario, reward_mode or "emotional", ablate, not no_learning_signals,
-                           preset=preset, partners=mix)  # fmt: skip
+                           preset=preset, partners=mix, n_children=n_children)  # fmt: skip
         config = default_config(total_steps, seed)
     except ConfigError as e:
         fail(option_message(e))

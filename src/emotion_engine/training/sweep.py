@@ -206,7 +206,7 @@ def finish_early(settings: SweepSettings, folder: Path, reason: str) -> dict:
     except CheckpointError:
         return {"status": "failed", "env_steps": 0, "error": reason, "eval": None}
     spec, config = RunSpec.from_dict(meta["spec"]), PPOConfig.from_dict(meta["config"])
-    agents = build_agents(spec.agent_config)
+    agents = build_agents(spec.agent_config, n_children=spec.n_children)
     for i, agent in enumerate(agents):
         load_module_state(agent, tensors, f"agent_{i}.", source=str(folder / STATE_FILE))
     env_steps = (meta["update"] - 1) * config.batch_size
