@@ -19,6 +19,7 @@ from emotion_engine.training.evaluate import CARE_ACTS, evaluate
 from emotion_engine.training.experiment import default_config, train_run
 from emotion_engine.training.ppo import _collect, learners
 from emotion_engine.training.spec import RunSpec
+from emotion_engine.training.sweep import SweepSettings
 from emotion_engine.training.world_env import WorldVecEnv, cumulants
 from emotion_engine.worlds.core import OBS_DIM, WorldParams, reset
 
@@ -200,3 +201,12 @@ def test_evaluate_plays_a_family_run_in_its_family(family_run):
                               "--steps", "30", "--json"])  # fmt: skip
     assert cli.exit_code == 0, cli.output
     assert json.loads(cli.stdout)["feeds_per_episode"] == result["feeds_per_episode"]
+
+
+def test_a_sweep_trains_families_and_records_their_size():
+    family = SweepSettings("caretaking", ("emotional", "extrinsic"), 1, 100, n_children=2)
+    assert [family.spec(c).n_children for c in family.conditions] == [2, 2]
+    assert family.header()["n_children"] == 2
+    assert "n_children" not in SweepSettings("caretaking", ("emotional",), 1, 100).header()
+    with pytest.raises(ValueError, match=r"^n_children must be an integer from 1 to 3; got 0"):
+        SweepSettings("caretaking", ("emotional",), 1, 100, n_children=0)

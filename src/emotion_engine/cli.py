@@ -100,7 +100,7 @@ NChildrenOption = Annotated[
         "neediest adjacent child)."
     ),
 ]
-"""The ``--n-children`` option of simulate and train."""
+"""The ``--n-children`` option of simulate, train and sweep."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -1383,6 +1383,7 @@ def sweep(
     eval_steps: Annotated[int, typer.Option(help="Evaluation episode length.")] = 500,
     preset: PresetOption = "default",
     partners: PartnersOption = None,
+    n_children: NChildrenOption = 1,
     overrides: Annotated[
         list[str] | None,
         typer.Option(
@@ -1410,7 +1411,7 @@ def sweep(
         settings = SweepSettings(
             scenario, tuple(c.strip() for c in conditions.split(",") if c.strip()), seeds,
             total_steps, eval_episodes, eval_steps, ppo, preset=preset,
-            partners=mix,
+            partners=mix, n_children=n_children,
         )  # fmt: skip
     except ConfigError as e:
         fail(f"--set {e.name}: {e}" if e.name in ppo else option_message(e))
