@@ -210,3 +210,14 @@ def test_a_sweep_trains_families_and_records_their_size():
     assert "n_children" not in SweepSettings("caretaking", ("emotional",), 1, 100).header()
     with pytest.raises(ValueError, match=r"^n_children must be an integer from 1 to 3; got 0"):
         SweepSettings("caretaking", ("emotional",), 1, 100, n_children=0)
+
+
+def test_the_layer4_report_reads_a_family_run_in_its_family(family_run):
+    path = family_run[0][0] / POLICY_FILE
+    result = runner.invoke(app, ["layer4", "--checkpoint", str(path), "--episodes", "2",
+                                 "--steps", "100", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["agent"] == "parent_0" and out["steps"] == 100
+    means = [row["target_mean"] for row in out["prediction"].values()]
+    assert len(means) == 4 and all(0.0 <= m <= 1.0 for m in means)

@@ -1259,12 +1259,15 @@ def layer4(
     from emotion_engine.training.evaluate import rewarded_as_trained
     from emotion_engine.training.layer4 import PASSES, check_report, layer4_report
     from emotion_engine.worlds.core import WorldParams
+    from emotion_engine.worlds.spec import children_of
 
     try:
         check_report(episodes, steps)
         path = shipped_policy_path(scenario) if checkpoint == "shipped" else checkpoint
         agents = load_agents(path, scenario)[0]
-        world = rewarded_as_trained(WorldParams(scenario=scenario, max_cycles=steps), path)
+        family = children_of(agents[0].obs_dim)  # the family it was trained in
+        world = WorldParams(scenario=scenario, max_cycles=steps, n_children=family)
+        world = rewarded_as_trained(world, path)
     except (ValueError, CheckpointError) as e:
         fail(str(e))
     try:

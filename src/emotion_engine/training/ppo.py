@@ -337,11 +337,6 @@ class _Rollout:
     episodes: list[dict]
 
 
-def _rows(x: torch.Tensor) -> torch.Tensor:
-    """(N, C, ...) as the rows (N·C, ...) of one network's batch, env by env."""
-    return x.flatten(0, 1)
-
-
 def _placed(parts: list[torch.Tensor], columns: list[list[int]]) -> torch.Tensor:
     """Per-network results (N·C, ...) as one tensor (N, A, ...) in agent order."""
     n = parts[0].shape[0] // len(columns[0])
@@ -354,9 +349,11 @@ def _placed(parts: list[torch.Tensor], columns: list[list[int]]) -> torch.Tensor
 def _features(
     agents: list[nn.Module], obs: np.ndarray, columns: list[list[int]]
 ) -> list[torch.Tensor]:
-    """Each network's features (N·C, F) of the observations of the agents it acts for."""
+    """Each network's features (N·C, F) of the observations of the agents it acts for, env
+    by env (the rows of its batch)."""
     x = torch.as_tensor(obs, dtype=torch.float32)
-    return [agent.features(_rows(x[:, cols])) for agent, cols in zip(agents, columns, strict=True)]
+    return [agent.features(x[:, cols].flatten(0, 1))
+            for agent, cols in zip(agents, columns, strict=True)]  # fmt: skip
 
 
 @torch.no_grad()
@@ -375,7 +372,7 @@ def _act(
         acts.append(a)
         logps.append(logp.gather(-1, a[:, None])[:, 0])
         vals.append(value)
-    return feats, *(_placed(x, columns) for x in (acts, logps, vals))  # type: ignore[return-value]
+    return feats, _placed(acts, columns), _placed(logps, columns), _placed(vals, columns)
 
 
 def _complex_emotions(
