@@ -1110,7 +1110,8 @@ def evaluate(
     checkpoint: Annotated[
         Path | None,
         typer.Option(
-            help="A policy.safetensors trained for --scenario, to evaluate instead of --policy."
+            help="A policy.safetensors trained for --scenario, to evaluate instead of --policy "
+            "(in the family it was trained for, train --n-children; --preference: of 2)."
         ),
     ] = None,
     episodes: Annotated[
