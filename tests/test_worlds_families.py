@@ -254,9 +254,10 @@ def test_simulate_takes_the_number_of_children():
 
 
 def test_a_policy_trained_with_one_child_refuses_a_family_in_one_line():
-    with pytest.raises(ValueError, match=r"^untrained reads observations of 49 features \(a "
-                       r"family of 1 child\); worlds of 2 children give 76, "):  # fmt: skip
-        make_policy("untrained", TWO)
+    with pytest.raises(ValueError, match=r"^trained reads observations of 49 features \(a "
+                       r"family of 1 child\); worlds of 2 children give 76: use a policy "
+                       r"trained for the family \(train --n-children 2\)"):  # fmt: skip
+        make_policy("trained", TWO)
 
 
 # --- the preference evaluation ---------------------------------------------------------------

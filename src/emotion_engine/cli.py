@@ -100,7 +100,7 @@ NChildrenOption = Annotated[
         "neediest adjacent child)."
     ),
 ]
-"""The ``--n-children`` option of simulate."""
+"""The ``--n-children`` option of simulate, train and sweep."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -962,6 +962,7 @@ def train(
         typer.Option("--no-learning-signals", help="TD error and value do not drive the emotions."),
     ] = False,
     partners: PartnersOption = None,
+    n_children: NChildrenOption = 1,
     resume: Annotated[
         bool, typer.Option(help="Continue the run in --out from its last checkpoint.")
     ] = False,
@@ -1023,10 +1024,10 @@ def train(
     mix = _partners(partners)
     try:
         if condition is not None:
-            spec = RunSpec.from_condition(condition, scenario, preset, mix)
+            spec = RunSpec.from_condition(condition, scenario, preset, mix, n_children)
         else:
             spec = RunSpec(scenario, reward_mode or "emotional", ablate, not no_learning_signals,
-                           preset=preset, partners=mix)  # fmt: skip
+                           preset=preset, partners=mix, n_children=n_children)  # fmt: skip
         config = default_config(total_steps, seed)
     except ConfigError as e:
         fail(option_message(e))
@@ -1109,7 +1110,8 @@ def evaluate(
     checkpoint: Annotated[
         Path | None,
         typer.Option(
-            help="A policy.safetensors trained for --scenario, to evaluate instead of --policy."
+            help="A policy.safetensors trained for --scenario, to evaluate instead of --policy "
+            "(in the family it was trained for, train --n-children; --preference: of 2)."
         ),
     ] = None,
     episodes: Annotated[
@@ -1258,12 +1260,15 @@ def layer4(
     from emotion_engine.training.evaluate import rewarded_as_trained
     from emotion_engine.training.layer4 import PASSES, check_report, layer4_report
     from emotion_engine.worlds.core import WorldParams
+    from emotion_engine.worlds.spec import children_of
 
     try:
         check_report(episodes, steps)
         path = shipped_policy_path(scenario) if checkpoint == "shipped" else checkpoint
         agents = load_agents(path, scenario)[0]
-        world = rewarded_as_trained(WorldParams(scenario=scenario, max_cycles=steps), path)
+        family = children_of(agents[0].obs_dim)  # the family it was trained in
+        world = WorldParams(scenario=scenario, max_cycles=steps, n_children=family)
+        world = rewarded_as_trained(world, path)
     except (ValueError, CheckpointError) as e:
         fail(str(e))
     try:
@@ -1382,6 +1387,7 @@ def sweep(
     eval_steps: Annotated[int, typer.Option(help="Evaluation episode length.")] = 500,
     preset: PresetOption = "default",
     partners: PartnersOption = None,
+    n_children: NChildrenOption = 1,
     overrides: Annotated[
         list[str] | None,
         typer.Option(
@@ -1409,7 +1415,7 @@ def sweep(
         settings = SweepSettings(
             scenario, tuple(c.strip() for c in conditions.split(",") if c.strip()), seeds,
             total_steps, eval_episodes, eval_steps, ppo, preset=preset,
-            partners=mix,
+            partners=mix, n_children=n_children,
         )  # fmt: skip
     except ConfigError as e:
         fail(f"--set {e.name}: {e}" if e.name in ppo else option_message(e))

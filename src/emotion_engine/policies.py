@@ -30,7 +30,6 @@ from numpy.typing import NDArray
 
 from emotion_engine.text import clip
 from emotion_engine.worlds.core import CHILD, PARENT, WorldParams, WorldState
-from emotion_engine.worlds.family import MAX_CHILDREN
 from emotion_engine.worlds.policies import (
     CHILD_POLICIES,
     ChildPolicy,
@@ -39,7 +38,7 @@ from emotion_engine.worlds.policies import (
     PolicyFactory,
 )
 from emotion_engine.worlds.policies import POLICIES as BASELINES
-from emotion_engine.worlds.spec import obs_dim
+from emotion_engine.worlds.spec import children_of, obs_dim
 
 if TYPE_CHECKING:
     from emotion_engine.agents.policy import LearnedPolicy
@@ -57,7 +56,8 @@ def untrained_policy(params: WorldParams, seed: int = 0) -> LearnedPolicy:
     """Emotional agents with fresh random weights (seeded): the 'before learning' control."""
     from emotion_engine.agents.policy import LearnedPolicy, build_agents
 
-    return fitted(LearnedPolicy(build_agents(seed=seed), seed), params, "untrained")
+    agents = build_agents(seed=seed, n_children=params.n_children)
+    return fitted(LearnedPolicy(agents, seed), params, "untrained")
 
 
 def fitted(policy: LearnedPolicy, params: WorldParams, source: str) -> LearnedPolicy:
@@ -67,17 +67,16 @@ def fitted(policy: LearnedPolicy, params: WorldParams, source: str) -> LearnedPo
     if read != given:
         raise ValueError(
             f"{source} reads observations of {read} features (a family of "
-            f"{family_of(read)}); worlds of {params.n_children} children give {given}, and "
-            "training for families is not supported yet: use a scripted parent (--policy "
-            "scripted, selfish or random)"
+            f"{family_of(read)}); worlds of {params.n_children} children give {given}: "
+            f"use a policy trained for the family (train --n-children {params.n_children}) "
+            "or a scripted parent (--policy scripted, selfish or random)"
         )
     return policy
 
 
 def family_of(features: int) -> str:
     """The family whose observations have ``features`` features, in words."""
-    sizes = {obs_dim(n): n for n in range(1, MAX_CHILDREN + 1)}
-    n = sizes.get(features)
+    n = children_of(features)
     return "no size these worlds have" if n is None else f"{n} child{'ren' * (n > 1)}"
 
 

@@ -15,25 +15,30 @@ from numpy.typing import NDArray
 
 from emotion_engine.agents.actor import NumpyActor, sample
 from emotion_engine.agents.emotional import AgentConfig, EmotionalAgent
-from emotion_engine.worlds.core import (
-    AGENTS,
-    N_ACTIONS,
-    OBS_DIM,
-    OBS_FEATURES,
-    WorldState,
-)
-
-PRIMITIVE_INDEX: list[int] = [
-    i for i, f in enumerate(OBS_FEATURES) if f[0].startswith("own_social_")
-]
+from emotion_engine.worlds.core import N_ACTIONS, WorldState
+from emotion_engine.worlds.spec import children_of, obs_dim, obs_features
 
 
-def build_agents(config: AgentConfig | None = None, seed: int = 0) -> list[EmotionalAgent]:
-    """One freshly initialised emotional agent per world agent (parent, child), their weights
-    drawn in turn from one generator seeded with ``seed``."""
+def primitive_index(n_children: int = 1) -> list[int]:
+    """Where the social primitives lie in the observation of a world with ``n_children``:
+    the ten towards each other agent in turn (the composer reads one token each)."""
+    return [i for i, f in enumerate(obs_features(n_children)) if f[0].startswith("own_social_")]
+
+
+PRIMITIVE_INDEX: list[int] = primitive_index(1)
+"""The social primitives' positions with one child."""
+
+
+def build_agents(
+    config: AgentConfig | None = None, seed: int = 0, n_children: int = 1
+) -> list[EmotionalAgent]:
+    """Two freshly initialised emotional agents, the parent's and the child's (one network
+    for every child of a family of ``n_children``), their weights drawn in turn from one
+    generator seeded with ``seed``."""
     generator = torch.Generator().manual_seed(seed)
-    return [EmotionalAgent(OBS_DIM, N_ACTIONS, PRIMITIVE_INDEX, config, generator)
-            for _ in AGENTS]  # fmt: skip
+    index = primitive_index(n_children)
+    return [EmotionalAgent(obs_dim(n_children), N_ACTIONS, index, config, generator)
+            for _ in ("parent", "child")]  # fmt: skip
 
 
 class RunningMean:
@@ -60,7 +65,7 @@ class LearnedPolicy:
 
     Acting runs :class:`~emotion_engine.agents.actor.NumpyActor`, a snapshot of the agents'
     weights taken here (rebuild the policy after changing them). A call returns the actions
-    and ``{"value": (n, 2), "complex_emotions": (n, 2, 4)}``, the agents' values V(s) and
+    and ``{"value": (n, A), "complex_emotions": (n, A, 4)}``, the agents' values V(s) and
     complex emotions: the signals the runner passes to the world's step (as training does)
     and records. Agents trained without learning signals (``learning_signals=False``) give
     no value, as in their training. With ``composer=False`` (the ``no_composer`` ablation)
@@ -77,7 +82,8 @@ class LearnedPolicy:
         composer: bool = True,
     ) -> None:
         self.agents = agents
-        self.actor = NumpyActor(agents)
+        family = children_of(agents[0].obs_dim) or 1  # the child network acts for each child
+        self.actor = NumpyActor([agents[0], *agents[1:2] * family])
         self.greedy = greedy
         self.learning_signals = learning_signals
         self.rng = np.random.default_rng(seed)

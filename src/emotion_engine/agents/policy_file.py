@@ -18,8 +18,10 @@ from torch import nn
 
 from emotion_engine import checkpoint as ck
 from emotion_engine.agents.emotional import SIZE_LIMITS, AgentConfig, EmotionalAgent
-from emotion_engine.agents.policy import PRIMITIVE_INDEX, LearnedPolicy, build_agents
-from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM, SCENARIOS
+from emotion_engine.agents.policy import LearnedPolicy, build_agents, primitive_index
+from emotion_engine.worlds.core import N_ACTIONS, SCENARIOS
+from emotion_engine.worlds.family import MAX_CHILDREN
+from emotion_engine.worlds.spec import obs_dim
 
 POLICY_FILE = "policy.safetensors"
 
@@ -53,33 +55,37 @@ class ScenarioMismatch(ck.CheckpointError):
 
 
 def load_agents(path: str | Path, scenario: str | None = None) -> tuple[list[EmotionalAgent], dict]:
-    """Agents built with the sizes recorded in a policy file (of ``scenario`` when given),
-    loaded from it; returns (agents, metadata).
+    """Agents built with the sizes and family recorded in a policy file (of ``scenario`` when
+    given), loaded from it; returns (agents, metadata).
 
     The header and every tensor's name, shape and dtype are checked before any network is
     built (CheckpointError saying what is wrong), so a header that claims huge sizes costs
     nothing.
     """
     tensors, meta = ck.load_checkpoint(path, kind="policy")
-    config = _policy_config(meta.get("spec"), str(path), scenario)
-    ck.check_tensors(tensors, _meta_tensors(config), str(path))
-    agents = build_agents(config)
+    config, n_children = _policy_config(meta.get("spec"), str(path), scenario)
+    ck.check_tensors(tensors, _meta_tensors(config, n_children), str(path))
+    agents = build_agents(config, n_children=n_children)
     _load_weights(agents, tensors, str(path))
     return agents, meta
 
 
 def learned_policy(path: str | Path, scenario: str | None = None, seed: int = 0) -> LearnedPolicy:
     """The agents of a policy file (:func:`load_agents`) as a policy that acts as they were
-    trained: without learning signals if their run had none."""
+    trained: without learning signals if their run had none, the child network acting for
+    every child of the family it was trained in."""
     agents, meta = load_agents(path, scenario)
     return LearnedPolicy(
         agents, seed, learning_signals=meta["spec"].get("learning_signals") is not False
     )
 
 
-def _policy_config(spec: object, source: str, scenario: str | None = None) -> AgentConfig:
-    """The agents' sizes in a policy file's ``spec``, once it is known to fit these worlds
-    (observation layout, actions, primitive positions) and ``scenario`` when given."""
+def _policy_config(
+    spec: object, source: str, scenario: str | None = None
+) -> tuple[AgentConfig, int]:
+    """The agents' sizes and number of children in a policy file's ``spec`` (1 where it
+    names none), once it is known to fit these worlds (observation layout of its family,
+    actions, primitive positions) and ``scenario`` when given."""
     if not isinstance(spec, dict):
         raise ck.CheckpointError(f"{source} has no run spec (a JSON object under 'spec')")
     trained_for = spec.get("scenario")
@@ -90,16 +96,23 @@ def _policy_config(spec: object, source: str, scenario: str | None = None) -> Ag
         )
     if scenario is not None and trained_for != scenario:
         raise ScenarioMismatch(source, trained_for, scenario)
-    if spec.get("obs_dim") != OBS_DIM or spec.get("n_actions") != N_ACTIONS:
+    n = spec.get("n_children", 1)
+    if type(n) is not int or not 1 <= n <= MAX_CHILDREN:
+        raise ck.CheckpointError(
+            f"{source} was trained for families of {ck.shown(n)} children; "
+            f"these worlds hold 1 to {MAX_CHILDREN}"
+        )
+    family = "" if n == 1 else f" (for {n} children)"
+    if spec.get("obs_dim") != obs_dim(n) or spec.get("n_actions") != N_ACTIONS:
         raise ck.CheckpointError(
             f"{source} was trained on observations of {ck.shown(spec.get('obs_dim'))} features "
-            f"and {ck.shown(spec.get('n_actions'))} actions; these worlds have {OBS_DIM} and "
-            f"{N_ACTIONS}. Retrain it (make checkpoints)."
+            f"and {ck.shown(spec.get('n_actions'))} actions; these worlds have {obs_dim(n)}"
+            f"{family} and {N_ACTIONS}. Retrain it (make checkpoints)."
         )
-    if spec.get("primitive_index") != PRIMITIVE_INDEX:
+    if spec.get("primitive_index") != primitive_index(n):
         raise ck.CheckpointError(
             f"{source} reads the social primitives at {ck.shown(spec.get('primitive_index'))}; "
-            f"these worlds have them at {PRIMITIVE_INDEX}"
+            f"these worlds have them at {primitive_index(n)}{family}"
         )
     sizes = spec.get("agent_config")
     if not isinstance(sizes, dict) or set(sizes) - {"composer"} != set(SIZE_LIMITS):
@@ -108,16 +121,16 @@ def _policy_config(spec: object, source: str, scenario: str | None = None) -> Ag
             f"(and optionally composer); got {ck.shown(sizes)}"
         )
     try:
-        return AgentConfig(**sizes)
+        return AgentConfig(**sizes), n
     except ValueError as e:
         raise ck.CheckpointError(f"{source}: agent_config {e}") from None
 
 
-def _meta_tensors(config: AgentConfig) -> dict[str, torch.Tensor]:
-    """The tensors of a policy file of agents with ``config``, as meta tensors: their names,
-    shapes and dtypes, without memory or computation."""
+def _meta_tensors(config: AgentConfig, n_children: int = 1) -> dict[str, torch.Tensor]:
+    """The tensors of a policy file of agents with ``config`` for families of ``n_children``,
+    as meta tensors: their names, shapes and dtypes, without memory or computation."""
     with torch.device("meta"):
-        agents = build_agents(config)
+        agents = build_agents(config, n_children=n_children)
     return {k: v for i, agent in enumerate(agents)
             for k, v in ck.module_tensors(agent, f"agent_{i}.").items()}  # fmt: skip
 

@@ -32,6 +32,7 @@ from emotion_engine.stats import mean_ci
 from emotion_engine.worlds.core import WorldParams
 from emotion_engine.worlds.policies import CHILD_POLICIES
 from emotion_engine.worlds.runner import Progress, run_episodes
+from emotion_engine.worlds.spec import children_of
 
 EVAL_SEED_OFFSET = 1_000_000
 
@@ -101,7 +102,8 @@ def evaluate(
     with 95% bootstrap CIs.
 
     ``checkpoint`` (a policy.safetensors of ``scenario``) overrides ``policy``; one trained on
-    another preset is evaluated all the same, and ``note`` says so;
+    another preset is evaluated all the same, and ``note`` says so; without ``preference`` it
+    is evaluated in families of the size it was trained for;
     ``child_policy`` names the child partner (:func:`~emotion_engine.policies.with_child`).
     Every metric comes with its ``*_ci95`` ([low, high]), over the episodes where it is defined
     (``hunger_stilled_per_feed``: those with a feed); a metric defined in no episode (complex
@@ -115,10 +117,10 @@ def evaluate(
     if episodes < 1 or steps < 1 or seed < 0:
         raise ValueError("need episodes >= 1, steps >= 1 and seed >= 0")
     family = PREFERENCE_FAMILY if preference else {}
-    params = WorldParams.preset(preset, scenario, max_cycles=steps, **family)
     seeds = list(range(EVAL_SEED_OFFSET + seed, EVAL_SEED_OFFSET + seed + episodes))
     note = None
     if checkpoint is None:
+        params = WorldParams.preset(preset, scenario, max_cycles=steps, **family)
         act = make_policy(policy, params, seed=seeds[0])
         if policy == "trained":  # the shipped agents: the rewards of their run
             from emotion_engine.agents.policy_file import shipped_policy_path
@@ -127,7 +129,10 @@ def evaluate(
     else:  # torch, imported only for a learned policy
         from emotion_engine.agents.policy_file import learned_policy
 
-        act = fitted(learned_policy(checkpoint, scenario, seed=seed), params, str(checkpoint))
+        learned = learned_policy(checkpoint, scenario, seed=seed)
+        family = family or {"n_children": children_of(learned.agents[0].obs_dim)}
+        params = WorldParams.preset(preset, scenario, max_cycles=steps, **family)
+        act = fitted(learned, params, str(checkpoint))
         note = preset_note(checkpoint, preset)
         params = rewarded_as_trained(params, checkpoint)
         policy = str(checkpoint)

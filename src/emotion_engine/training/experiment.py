@@ -57,7 +57,7 @@ def train_run(
         )
     env = WorldVecEnv(params, config.n_envs, learning_signals=spec.learning_signals,
                       partners=assign(spec.partners, config.n_envs))  # fmt: skip
-    agents = build_agents(spec.agent_config, seed=config.seed)
+    agents = build_agents(spec.agent_config, seed=config.seed, n_children=spec.n_children)
     return run_training(config, env, agents, out, spec.to_dict(), resume=resume,
                         overwrite=overwrite, checkpoint_every=checkpoint_every,
                         checkpoint_seconds=checkpoint_seconds, progress=progress)  # fmt: skip

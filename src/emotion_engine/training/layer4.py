@@ -77,7 +77,8 @@ def record(
         state, after, *_, info = step(params, state, actions, signals_from(extras))
         rec["obs"].append(obs[:, agent])
         rec["predictions"].append(extras["complex_emotions"][:, agent])
-        rec["cumulants"].append(cumulants(obs, after, info.events)[:, agent] * alive[:, None])
+        seen = cumulants(obs, after, info.events, params.n_children)[:, agent]
+        rec["cumulants"].append(seen * alive[:, None])
         rec["alive"].append(alive)
         rec["ends"].append(info.died[:, agent].astype(float))
         obs = after

@@ -12,6 +12,8 @@ clip fraction and explained variance logged.
 
 Several agents (e.g. ``parent_0`` and ``child_0``) act in the same envs; each has its own
 network, optimiser and advantages: independent PPO learners on a shared experience stream.
+One network may act for several agents of an env (``VecEnv.learners``, e.g. one child network
+for every child of a family): each (env, agent) it acts for is a row of its batch.
 
 Global state belongs to the caller: actions and minibatches are drawn from a generator of the
 update's own (seeded from (seed, update)), never from torch's global one, and torch's threads
@@ -57,6 +59,9 @@ class StepResult:
 
 class VecEnv(Protocol):
     """A batch of N envs with A agents each, discrete actions, flat observations.
+
+    An env may name, in ``learners``, the network (an index into the agents trained) that
+    acts for each of its A agents; without it agent i is network i's alone.
 
     ``step`` also receives each agent's value V(s_t) of the observation it acts on and, for
     agents that compose them, its complex emotions (N, A, K): the agents' learning signals,
@@ -240,6 +245,17 @@ def _update_generator(seed: int, update: int) -> torch.Generator:
     return torch.Generator().manual_seed((seed * 1_000_003 + update) % (2**63))
 
 
+def learners(env: VecEnv) -> tuple[int, ...]:
+    """The network acting for each of the env's agents (``env.learners``; else one each)."""
+    return tuple(getattr(env, "learners", range(env.n_agents)))
+
+
+def _columns(env: VecEnv) -> list[list[int]]:
+    """For each network, the env agents it acts for, in agent order."""
+    who = learners(env)
+    return [[j for j, w in enumerate(who) if w == i] for i in range(max(who) + 1)]
+
+
 def train(
     config: PPOConfig,
     env: VecEnv,
@@ -261,8 +277,8 @@ def train(
     """
     if env.n_envs != config.n_envs:
         raise ValueError(f"config.n_envs = {config.n_envs} but the env has {env.n_envs} envs")
-    if len(agents) != env.n_agents:
-        raise ValueError(f"{len(agents)} agents given for an env with {env.n_agents} agents")
+    if len(agents) != len(_columns(env)):
+        raise ValueError(f"{len(agents)} agents given for an env of {len(_columns(env))} learners")
     if state is None:
         optimizers = [make_optimizer(a, config) for a in agents]
         state = TrainingState(1, env.reset(seed=config.seed), optimizers, [])
@@ -280,8 +296,10 @@ def train(
         rollout, state.obs = _collect(env, agents, state.obs, config, generator)
         try:
             per_agent = [
-                _optimise(agent, opt, rollout, i, config, clip, generator)
-                for i, (agent, opt) in enumerate(zip(agents, state.optimizers, strict=True))
+                _optimise(agent, opt, rollout, i, cols, config, clip, generator)
+                for i, (cols, agent, opt) in enumerate(
+                    zip(_columns(env), agents, state.optimizers, strict=True)
+                )
             ]
         except NonFiniteLossError:
             stopped = "non-finite loss"
@@ -306,7 +324,8 @@ def train(
 
 @dataclass
 class _Rollout:
-    features: list[torch.Tensor]  # per agent (T + 1, N, F): the last row is after the rollout
+    features: list[torch.Tensor]  # per network (T + 1, N, C, F) for its C agents: the last
+    # row is after the rollout
     actions: torch.Tensor  # (T, N, A)
     logprobs: torch.Tensor  # (T, N, A)
     values: torch.Tensor  # (T, N, A)
@@ -318,42 +337,62 @@ class _Rollout:
     episodes: list[dict]
 
 
+def _placed(parts: list[torch.Tensor], columns: list[list[int]]) -> torch.Tensor:
+    """Per-network results (N·C, ...) as one tensor (N, A, ...) in agent order."""
+    n = parts[0].shape[0] // len(columns[0])
+    out = parts[0].new_empty((n, sum(map(len, columns)), *parts[0].shape[1:]))
+    for part, cols in zip(parts, columns, strict=True):
+        out[:, cols] = part.reshape(n, len(cols), *part.shape[1:])
+    return out
+
+
+def _features(
+    agents: list[nn.Module], obs: np.ndarray, columns: list[list[int]]
+) -> list[torch.Tensor]:
+    """Each network's features (N·C, F) of the observations of the agents it acts for, env
+    by env (the rows of its batch)."""
+    x = torch.as_tensor(obs, dtype=torch.float32)
+    return [agent.features(x[:, cols].flatten(0, 1))
+            for agent, cols in zip(agents, columns, strict=True)]  # fmt: skip
+
+
 @torch.no_grad()
 def _act(
-    agents: list[nn.Module], obs: np.ndarray, generator: torch.Generator
+    agents: list[nn.Module], obs: np.ndarray, generator: torch.Generator, columns: list[list[int]]
 ) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Features, sampled actions, log-probabilities and values of every agent, (N, A)."""
-    x = torch.as_tensor(obs, dtype=torch.float32)
-    feats, acts, logps, vals = [], [], [], []
-    for i, agent in enumerate(agents):
-        f = agent.features(x[:, i])
+    """Features (per network, (N·C, F)), and sampled actions, log-probabilities and values
+    of every agent, (N, A)."""
+    feats, acts, logps, vals = _features(agents, obs, columns), [], [], []
+    for agent, f in zip(agents, feats, strict=True):
         logits, value = agent(f)
         # what Categorical(logits=logits).sample() and .log_prob() compute, without their
         # overhead (a third of this function's time at 32 envs)
         logp = logits.log_softmax(-1)
         a = torch.multinomial(logp.exp(), 1, replacement=True, generator=generator)[:, 0]
-        feats.append(f)
         acts.append(a)
         logps.append(logp.gather(-1, a[:, None])[:, 0])
         vals.append(value)
-    return feats, torch.stack(acts, 1), torch.stack(logps, 1), torch.stack(vals, 1)
+    return feats, _placed(acts, columns), _placed(logps, columns), _placed(vals, columns)
 
 
-def _complex_emotions(agents: list[nn.Module], feats: list[torch.Tensor]) -> np.ndarray | None:
+def _complex_emotions(
+    agents: list[nn.Module], feats: list[torch.Tensor], columns: list[list[int]]
+) -> np.ndarray | None:
     """The agents' complex emotions (N, A, K) in their features; None unless all have them."""
     if not all(hasattr(agent, "complex_emotions") for agent in agents):
         return None
-    return torch.stack(
-        [agent.complex_emotions(f) for agent, f in zip(agents, feats, strict=True)], 1
-    ).numpy()
+    parts = [agent.complex_emotions(f) for agent, f in zip(agents, feats, strict=True)]
+    return _placed(parts, columns).numpy()
 
 
 @torch.no_grad()
-def _values(agents: list[nn.Module], obs: np.ndarray) -> tuple[list[torch.Tensor], torch.Tensor]:
-    """Features and values (N, A) of every agent."""
-    x = torch.as_tensor(obs, dtype=torch.float32)
-    feats = [agent.features(x[:, i]) for i, agent in enumerate(agents)]
-    return feats, torch.stack([agent(f)[1] for agent, f in zip(agents, feats, strict=True)], 1)
+def _values(
+    agents: list[nn.Module], obs: np.ndarray, columns: list[list[int]]
+) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """Features (per network) and values (N, A) of every agent."""
+    feats = _features(agents, obs, columns)
+    values = [agent(f)[1] for agent, f in zip(agents, feats, strict=True)]
+    return feats, _placed(values, columns)
 
 
 def _collect(
@@ -364,6 +403,7 @@ def _collect(
     generator: torch.Generator,
 ) -> tuple[_Rollout, np.ndarray]:
     t_len, n, a = config.n_steps, env.n_envs, env.n_agents
+    columns = _columns(env)
     feats: list[list[torch.Tensor]] = [[] for _ in agents]
     actions = torch.zeros((t_len, n, a), dtype=torch.long)
     logprobs, values, rewards, ends = (torch.zeros((t_len, n, a)) for _ in range(4))
@@ -371,16 +411,16 @@ def _collect(
     aux: dict[str, list[torch.Tensor]] = {}
     episodes: list[dict] = []
     for t in range(t_len):
-        f, act, logp, val = _act(agents, obs, generator)
+        f, act, logp, val = _act(agents, obs, generator, columns)
         # the learning signals of this step: the env computes the TD error itself
         result = env.step(act.numpy(), values=val.numpy(),
-                          complex_emotions=_complex_emotions(agents, f))  # fmt: skip
+                          complex_emotions=_complex_emotions(agents, f, columns))  # fmt: skip
         r = torch.as_tensor(result.rewards, dtype=torch.float32)
         cut = torch.as_tensor(result.truncated & ~result.terminated)
         if cut.any():  # bootstrap truncated episodes from their final observation
-            r = r + config.gamma * _values(agents, result.final_obs)[1] * cut
-        for i in range(a):
-            feats[i].append(f[i])
+            r = r + config.gamma * _values(agents, result.final_obs, columns)[1] * cut
+        for i, cols in enumerate(columns):
+            feats[i].append(f[i].reshape(n, len(cols), -1))
         actions[t], logprobs[t], values[t], rewards[t] = act, logp, val, r
         ends[t] = torch.as_tensor(result.terminated | result.truncated, dtype=torch.float32)
         if result.active is not None:
@@ -389,10 +429,13 @@ def _collect(
             aux.setdefault(k, []).append(torch.as_tensor(v))
         episodes.extend(result.episodes)
         obs = result.obs
-    last_feats, last_values = _values(agents, obs)
+    last_feats, last_values = _values(agents, obs, columns)
     advantages, returns = compute_gae(
         rewards, values, ends, last_values, config.gamma, config.gae_lambda
     )
+    last_feats = [
+        lf.reshape(n, len(cols), -1) for lf, cols in zip(last_feats, columns, strict=True)
+    ]
     return _Rollout([torch.stack([*fs, lf]) for fs, lf in zip(feats, last_feats, strict=True)],
                     actions, logprobs, values, advantages, returns, ends, active,
                     {k: torch.stack(v) for k, v in aux.items()}, episodes), obs  # fmt: skip
@@ -403,28 +446,32 @@ def _optimise(
     opt: torch.optim.Optimizer,
     ro: _Rollout,
     i: int,
+    cols: list[int],
     config: PPOConfig,
     clip: float,
     generator: torch.Generator,
 ) -> dict[str, float]:
-    """Minibatch epochs for agent ``i`` on its active samples; returns the last epoch's mean
-    statistics (and those of its auxiliary update, if it has one)."""
-    keep = ro.active[:, :, i].flatten()
+    """Minibatch epochs for network ``i``, acting for the env agents ``cols``, on their
+    active samples (a row per step, env and agent); returns the last epoch's mean statistics
+    (and those of its auxiliary update, if it has one)."""
+    keep = ro.active[:, :, cols].flatten()
+
+    def rows(x: torch.Tensor) -> torch.Tensor:  # (T, N, A, ...) -> the network's active rows
+        return x[:, :, cols].flatten(0, 2)[keep]
+
     extra: dict[str, float] = {}
     if hasattr(agent, "auxiliary_update"):
         extra = agent.auxiliary_update(
             opt,
-            ro.features[i][:-1].flatten(0, 1)[keep],
-            ro.features[i][1:].flatten(0, 1)[keep],
-            {k: v[:, :, i].flatten(0, 1)[keep] for k, v in ro.aux.items()},
-            ro.ends[:, :, i].flatten()[keep],
+            ro.features[i][:-1].flatten(0, 2)[keep],
+            ro.features[i][1:].flatten(0, 2)[keep],
+            {k: rows(v) for k, v in ro.aux.items()},
+            rows(ro.ends),
             generator,
         )
-    b_feat = ro.features[i][:-1].flatten(0, 1)[keep]
-    b_act, b_logp, b_val = (
-        x[:, :, i].flatten()[keep] for x in (ro.actions, ro.logprobs, ro.values)
-    )
-    b_adv, b_ret = ro.advantages[:, :, i].flatten()[keep], ro.returns[:, :, i].flatten()[keep]
+    b_feat = ro.features[i][:-1].flatten(0, 2)[keep]
+    b_act, b_logp, b_val = (rows(x) for x in (ro.actions, ro.logprobs, ro.values))
+    b_adv, b_ret = rows(ro.advantages), rows(ro.returns)
     size = b_act.shape[0]
     if size == 0:  # the agent sat this whole rollout out
         return extra

@@ -2,11 +2,12 @@
 
 A run is described by its scenario and world preset, reward mode, ablated intrinsic terms, whether the agents'
 learning signals drive their emotions, the agents' sizes, the observation layout it was
-trained on, whether the family starts with the birth bond, and the child partners the parent
-trains with (:mod:`~emotion_engine.training.partners`); with a
+trained on, whether the family starts with the birth bond, the child partners the parent
+trains with (:mod:`~emotion_engine.training.partners`) and the number of children in its
+family (``n_children``; all the parent's own); with a
 :class:`~emotion_engine.training.config.PPOConfig` it defines the run, and both must match to
 resume one. A stored spec without partners (from before them) was trained with its co-trained
-child alone.
+child alone; one without ``n_children`` (from before families) with one child.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 
 from emotion_engine.agents.emotional import AgentConfig
-from emotion_engine.agents.policy import PRIMITIVE_INDEX
+from emotion_engine.agents.policy import PRIMITIVE_INDEX, primitive_index
 from emotion_engine.text import clip
 from emotion_engine.training.conditions import CONDITIONS, INTRINSIC_TERMS, Condition
 from emotion_engine.training.config import known_fields
@@ -25,7 +26,9 @@ from emotion_engine.training.partners import (
     check_partners,
 )
 from emotion_engine.worlds.core import N_ACTIONS, OBS_DIM, WorldParams
+from emotion_engine.worlds.family import MAX_CHILDREN
 from emotion_engine.worlds.rewards import RewardWeights
+from emotion_engine.worlds.spec import obs_dim
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,10 @@ class RunSpec:
 
     ``ablate`` is kept sorted and without repeats, so equal runs compare equal;
     ``partners`` (name → weight pairs, see :func:`~emotion_engine.training.partners.check_partners`)
-    is kept in canonical order without zero weights.
+    is kept in canonical order without zero weights. ``n_children`` (1 to
+    :data:`~emotion_engine.worlds.family.MAX_CHILDREN`) sets the observation layout: with
+    more than one child, ``obs_dim`` and ``primitive_index`` left at their one-child defaults
+    become the family's.
     """
 
     scenario: str
@@ -48,8 +54,17 @@ class RunSpec:
     birth_bond: bool = True
     preset: str = "default"
     partners: Partners = DEFAULT_PARTNERS
+    n_children: int = 1
 
     def __post_init__(self) -> None:
+        if type(self.n_children) is not int or not 1 <= self.n_children <= MAX_CHILDREN:
+            raise ValueError(
+                f"n_children must be an integer from 1 to {MAX_CHILDREN}; "
+                f"got {clip(repr(self.n_children))}"
+            )
+        if (self.obs_dim, tuple(self.primitive_index)) == (OBS_DIM, tuple(PRIMITIVE_INDEX)):
+            object.__setattr__(self, "obs_dim", obs_dim(self.n_children))
+            object.__setattr__(self, "primitive_index", primitive_index(self.n_children))
         unknown = sorted(set(self.ablate) - set(INTRINSIC_TERMS))
         if unknown:
             raise ValueError(
@@ -67,9 +82,10 @@ class RunSpec:
         scenario: str,
         preset: str = "default",
         partners: Partners = DEFAULT_PARTNERS,
+        n_children: int = 1,
     ) -> RunSpec:
         """The run of the named condition (see training/conditions.py) in ``scenario`` (of
-        world preset ``preset``) with the child ``partners``."""
+        world preset ``preset``) with the child ``partners`` in families of ``n_children``."""
         if name not in CONDITIONS:
             raise ValueError(
                 f"unknown condition {name!r}; expected one of: {', '.join(CONDITIONS)}"
@@ -77,7 +93,7 @@ class RunSpec:
         c = CONDITIONS[name]
         return cls(scenario, c.reward_mode, c.ablate, c.learning_signals,
                    AgentConfig(composer=c.composer), birth_bond=c.birth_bond,
-                   preset=preset, partners=partners)  # fmt: skip
+                   preset=preset, partners=partners, n_children=n_children)  # fmt: skip
 
     @property
     def condition(self) -> str | None:
@@ -88,18 +104,20 @@ class RunSpec:
 
     def world_params(self) -> WorldParams:
         """The worlds of this run: its scenario of its preset and its reward mode, ablated
-        terms weighted 0, and attachment (0, 0) at reset without the birth bond."""
+        terms weighted 0, attachment (0, 0) at reset without the birth bond, and its
+        ``n_children`` (all the parent's own)."""
         weights = replace(RewardWeights(), **dict.fromkeys(self.ablate, 0.0))
         bond = {} if self.birth_bond else {"initial_attachment": (0.0, 0.0)}
-        return WorldParams.preset(
-            self.preset, self.scenario, reward_mode=self.reward_mode, rewards=weights, **bond
-        )
+        return WorldParams.preset(self.preset, self.scenario, reward_mode=self.reward_mode,
+                                  rewards=weights, n_children=self.n_children, **bond)  # fmt: skip
 
     def to_dict(self) -> dict:
-        """Plain dict for JSON metadata (the ``spec`` of every checkpoint)."""
+        """Plain dict for JSON metadata (the ``spec`` of every checkpoint); ``n_children``
+        only where it is not 1 (so a one-child spec is what it was before families)."""
         d = asdict(self) | {"agent_config": self.agent_config.to_dict()}
-        return d | {"ablate": list(self.ablate), "primitive_index": list(self.primitive_index),
-                    "partners": dict(self.partners)}  # fmt: skip
+        d |= {"ablate": list(self.ablate), "primitive_index": list(self.primitive_index),
+              "partners": dict(self.partners)}  # fmt: skip
+        return d if self.n_children != 1 else {k: v for k, v in d.items() if k != "n_children"}
 
     @classmethod
     def from_dict(cls, d: dict) -> RunSpec:

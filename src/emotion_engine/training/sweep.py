@@ -85,6 +85,7 @@ _MATCHING = (
     "scenario",
     "preset",
     "partners",
+    "n_children",
     "total_steps",
     "eval_episodes",
     "eval_steps",
@@ -103,7 +104,8 @@ class SweepSettings:
 
     ``config_overrides`` replace :func:`default_config` fields (e.g. small batches in tests);
     ``checkpoint_every`` is in PPO updates. Every trial trains and is evaluated in the worlds
-    of ``preset``, with the child ``partners`` (evaluated with its co-trained child).
+    of ``preset``, with the child ``partners`` (evaluated with its co-trained child), in
+    families of ``n_children`` (evaluated in their family).
     """
 
     scenario: str
@@ -116,6 +118,7 @@ class SweepSettings:
     checkpoint_every: int = 10
     preset: str = "default"
     partners: Partners = DEFAULT_PARTNERS
+    n_children: int = 1
 
     def __post_init__(self) -> None:
         if not self.conditions:
@@ -137,8 +140,10 @@ class SweepSettings:
         self.ppo_config(0)
 
     def spec(self, condition: str) -> RunSpec:
-        """The run of ``condition`` in this sweep's scenario, preset and partners."""
-        return RunSpec.from_condition(condition, self.scenario, self.preset, self.partners)
+        """The run of ``condition`` in this sweep's scenario, preset, partners and family."""
+        return RunSpec.from_condition(
+            condition, self.scenario, self.preset, self.partners, self.n_children
+        )
 
     def ppo_config(self, seed: int) -> PPOConfig:
         """The PPO settings of the trial with training seed ``seed``."""
@@ -149,11 +154,14 @@ class SweepSettings:
         return [(c, k) for k in range(self.seeds) for c in self.conditions]
 
     def header(self) -> dict[str, Any]:
-        """The settings as sweep.json records them."""
+        """The settings as sweep.json records them (``n_children`` only where it is not 1, as
+        before families)."""
+        family = {"n_children": self.n_children} if self.n_children != 1 else {}
         return {"scenario": self.scenario, "preset": self.preset,
-                "partners": dict(self.partners), "conditions": list(self.conditions), "seeds": self.seeds,
-                "total_steps": self.total_steps, "eval_episodes": self.eval_episodes,
-                "eval_steps": self.eval_steps, "config_overrides": self.config_overrides}  # fmt: skip
+                "partners": dict(self.partners), **family, "conditions": list(self.conditions),
+                "seeds": self.seeds, "total_steps": self.total_steps,
+                "eval_episodes": self.eval_episodes, "eval_steps": self.eval_steps,
+                "config_overrides": self.config_overrides}  # fmt: skip
 
 
 TrialFn = Callable[..., dict]
@@ -206,7 +214,7 @@ def finish_early(settings: SweepSettings, folder: Path, reason: str) -> dict:
     except CheckpointError:
         return {"status": "failed", "env_steps": 0, "error": reason, "eval": None}
     spec, config = RunSpec.from_dict(meta["spec"]), PPOConfig.from_dict(meta["config"])
-    agents = build_agents(spec.agent_config)
+    agents = build_agents(spec.agent_config, n_children=spec.n_children)
     for i, agent in enumerate(agents):
         load_module_state(agent, tensors, f"agent_{i}.", source=str(folder / STATE_FILE))
     env_steps = (meta["update"] - 1) * config.batch_size
@@ -397,7 +405,7 @@ def check_out(out: Path, settings: SweepSettings) -> None:
     old = _read_json(out / SWEEP_FILE)
     if old is None:
         return
-    differ = [k for k in _MATCHING if old.get(k) != settings.header()[k]]
+    differ = [k for k in _MATCHING if old.get(k) != settings.header().get(k)]
     if differ:
         raise ValueError(
             f"{clip(str(out))} holds a sweep with other settings ({', '.join(differ)}); "

@@ -18,12 +18,18 @@
   are not given to the world (the scripted child feels no learning signals); each finished
   episode names its ``partner``;
 - the cumulants that define the complex emotions (:mod:`emotion_engine.affect.complex`)
-  come back in ``aux``.
+  come back in ``aux``; each agent's are about its first other (:func:`cumulants`).
+
+In a family (``params.n_children`` > 1) the agents are the parent and every child; the child
+network acts for each child (``learners``: the parent's network 0, every child's network 1),
+so each (env, child) is a row of its batch; a scripted partner acts for every child of its
+envs.
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,46 +44,58 @@ from emotion_engine.training.partners import scripted_actions, scripted_envs
 from emotion_engine.training.ppo import StepResult
 from emotion_engine.worlds.batch import BatchedWorld
 from emotion_engine.worlds.core import (
-    AGENTS,
     CHILD,
     N_ACTIONS,
-    OBS_DIM,
-    OBS_INDEX,
     AgentSignals,
     WorldParams,
     WorldState,
 )
+from emotion_engine.worlds.family import others
+from emotion_engine.worlds.spec import PER_OTHER, obs_dim, obs_features, per_other
 
 _FED = EVENTS.index("fed")
 
 
-def cumulants(obs: NDArray, final_obs: NDArray, events: NDArray) -> NDArray[np.float32]:
-    """The complex emotions' cumulants (n, 2, 4) (:func:`emotion_engine.affect.complex.cumulants`)
-    read from each agent's observations before and after the step and from the events."""
+@cache
+def _feature_index(n_children: int) -> dict[str, int]:
+    """Observation feature name → its index in a world with ``n_children``."""
+    return {name: i for i, (name, _, _) in enumerate(obs_features(n_children))}
+
+
+def cumulants(
+    obs: NDArray, final_obs: NDArray, events: NDArray, n_children: int = 1
+) -> NDArray[np.float32]:
+    """The complex emotions' cumulants (n, A, 4) (:func:`emotion_engine.affect.complex.cumulants`)
+    read from each agent's observations before and after the step and from the events.
+
+    Each agent's are about its first other: the parent's about ``child_0`` (its own child;
+    the only one with one child), each child's about the parent."""
+    index = _feature_index(n_children)
+
+    def at(x: NDArray, name: str) -> NDArray:
+        return x[..., index[per_other(name, 0, n_children) if name in PER_OTHER else name]]
 
     def both(name: str) -> tuple[NDArray, NDArray]:
-        return obs[..., OBS_INDEX[name]], final_obs[..., OBS_INDEX[name]]
+        return at(obs, name), at(final_obs, name)
 
     seen = Witnessed(
-        attachment=final_obs[..., OBS_INDEX["own_social_attachment"]],
+        attachment=at(final_obs, "own_social_attachment"),
         other_health=both("other_health"),
         other_hunger=both("other_hunger"),
         other_loneliness=both("other_loneliness"),
-        own_hunger=obs[..., OBS_INDEX["own_hunger"]],
-        fed_other=events[:, ::-1, _FED],
+        own_hunger=at(obs, "own_hunger"),
+        fed_other=events[:, others(events.shape[1])[:, 0], _FED],
     )
     return complex_cumulants(seen, events)
 
 
 class WorldVecEnv:
-    """N parent/child worlds for PPO: parent is agent 0, child agent 1.
+    """N parent/child worlds for PPO: parent is agent 0, the children agents 1 … n.
 
     ``partners`` names the child partner of each env (``co-trained`` or a scripted child;
     None: the learning child everywhere).
     """
 
-    n_agents = len(AGENTS)
-    obs_dim = OBS_DIM
     n_actions = N_ACTIONS
 
     def __init__(
@@ -89,18 +107,23 @@ class WorldVecEnv:
     ) -> None:
         self.params = params
         self.n_envs = n_envs
+        self.n_agents = 1 + params.n_children
+        self.obs_dim = obs_dim(params.n_children)
+        self.learners = (0, *(1,) * params.n_children)
         self.learning_signals = learning_signals
         self.partners = (CO_TRAINED,) * n_envs if partners is None else tuple(partners)
         if len(self.partners) != n_envs:
             raise ValueError(f"need one partner per env ({n_envs}); got {len(self.partners)}")
         self.scripted = np.array([p != CO_TRAINED for p in self.partners])
         self.scripted_envs = scripted_envs(self.partners)
-        self.given = np.stack([np.ones(n_envs, dtype=bool), ~self.scripted], -1)
+        self.given = np.stack(
+            [np.ones(n_envs, dtype=bool), *(~self.scripted,) * params.n_children], -1
+        )
         self.world = BatchedWorld(n_envs, params, seed=0)
         self.clock = np.zeros(2, dtype=np.int64)  # (seed, steps since reset): the partners'
 
     def reset(self, seed: int) -> NDArray[np.float32]:
-        """Worlds seeded seed, seed + 1, …; returns observations (n, 2, OBS_DIM)."""
+        """Worlds seeded seed, seed + 1, …; returns observations (n, A, obs_dim)."""
         self.world = BatchedWorld(self.n_envs, self.params, seed=seed)
         self.clock = np.array([seed, 0], dtype=np.int64)
         return np.ascontiguousarray(self.world.obs)
@@ -111,17 +134,17 @@ class WorldVecEnv:
         values: NDArray | None = None,
         complex_emotions: NDArray | None = None,
     ) -> StepResult:
-        """One step of every world with the agents' values V(s_t) (n, 2) and complex emotions
-        (n, 2, 4), where they have them (see the module docstring)."""
+        """One step of every world with the agents' values V(s_t) (n, A) and complex emotions
+        (n, A, 4), where they have them (see the module docstring)."""
         active = self.world.state.health > 0.0
         given = None
         if self.scripted.any():
             actions = self._partners_act(actions)
-            active[:, CHILD] &= ~self.scripted
+            active[:, CHILD:] &= ~self.scripted[:, None]
             given = self.given
         self.clock[1] += 1
         signals = AgentSignals(values if self.learning_signals else None, complex_emotions, given)
-        before = self.world.obs
+        before, n_children = self.world.obs, self.params.n_children
         obs, rewards, terminated, truncated, info = self.world.step(actions, signals)
         own_end = info["died"] | terminated[:, None]
         episodes = [
@@ -136,7 +159,11 @@ class WorldVecEnv:
             final_obs=np.ascontiguousarray(info["final_observation"]),
             episodes=episodes,
             active=active,
-            aux={"cumulants": cumulants(before, info["final_observation"], info["events"])},
+            aux={
+                "cumulants": cumulants(
+                    before, info["final_observation"], info["events"], n_children
+                )
+            },
         )
 
     def _partners_act(self, actions: NDArray) -> NDArray:

@@ -23,9 +23,9 @@ COMPLEX_METRICS: tuple[str, ...] = tuple(
 
 
 class ComplexMeans:
-    """Per-episode means of the complex emotions (n, 2, 4) that a policy gives in its extras
-    (``extras["complex_emotions"]``), summed in float64 step by step; NaN for envs whose
-    policy gave none."""
+    """Per-episode means of the complex emotions (n, A, 4) that a policy gives in its extras
+    (``extras["complex_emotions"]``) of the parent and the first child (``child_0``), summed
+    in float64 step by step; NaN for envs whose policy gave none."""
 
     def __init__(self, n_envs: int) -> None:
         self.sums = np.zeros((n_envs, len(COMPLEX_METRICS)))
@@ -35,7 +35,7 @@ class ComplexMeans:
         """Add one step's extras (every env of the batch)."""
         emotions = extras.get("complex_emotions")
         if emotions is not None:
-            self.sums += np.asarray(emotions, dtype=float).reshape(self.count.shape[0], -1)
+            self.sums += np.asarray(emotions[:, :2], dtype=float).reshape(self.count.shape[0], -1)
             self.count += 1
 
     def metrics(self, episode: dict[str, NDArray], envs: NDArray[np.intp]) -> dict[str, NDArray]:

@@ -130,6 +130,12 @@ def obs_dim(n_children: int = 1) -> int:
     return len(obs_features(n_children))
 
 
+def children_of(features: int) -> int | None:
+    """The number of children whose worlds give observations of ``features`` features
+    (:func:`obs_dim`); None for a length no family has."""
+    return next((n for n in range(1, MAX_CHILDREN + 1) if obs_dim(n) == features), None)
+
+
 def obs_bounds(n_children: int = 1) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """The (low, high) bound of every feature of :func:`obs_features` as float32 arrays."""
     features = obs_features(n_children)
