@@ -85,3 +85,24 @@ def test_a_small_terminal_gets_one_line_naming_the_size_needed(columns, rows):
 def test_status_line_names_the_feeling_and_the_syntax():
     assert status_line("joy", "happy", "joy+0.8") == "joy (happy) | joy+0.8"
     assert status_line("neutral", "neutral", "q") == "neutral | q"
+
+
+def test_a_small_terminal_stops_the_face_command_before_it_writes_a_file(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from emotion_engine.cli import app
+
+    monkeypatch.setenv("COLUMNS", "20")
+    monkeypatch.setenv("LINES", "5")
+    png = tmp_path / "face.png"
+    result = CliRunner().invoke(app, ["face", "--terminal", "--png", str(png)])
+    assert result.exit_code == 2 and not png.exists()
+    assert result.stderr.strip() == (
+        "error: the terminal face needs at least 32x9 characters; "
+        "this terminal is 20x5: enlarge the window"
+    )
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    result = CliRunner().invoke(app, ["face", "--terminal", "--png", str(png)])
+    assert result.exit_code == 0 and png.is_file()
+    assert len(result.stdout.splitlines()) == 16  # the 64x16-cell face, under the size limit

@@ -890,6 +890,13 @@ def face(
                  f"--hold × --fps; at most {MAX_GIF_FRAMES:,}): lower --hold or --fps")  # fmt: skip
     wrote: list[str] = []
     image = render(target)
+    files = (png, gif, ssd1306, sheet, export_c)
+    shown = None  # the terminal face, drawn before any file so that a small terminal loses none
+    if not as_json and (terminal or all(f is None for f in files)):
+        try:
+            shown = "\n".join(braille(image, *shutil.get_terminal_size()))
+        except TerminalTooSmall as e:
+            fail(str(e))
     if png is not None:
         with writing(png, "--png"):
             save_png(image, png, scale)
@@ -916,11 +923,8 @@ def face(
         emit_json(
             {"weights": weights, "intensity": intensity, "params": target.as_dict(), "wrote": wrote}
         )
-    elif terminal or not wrote:
-        try:
-            typer.echo("\n".join(braille(image, *shutil.get_terminal_size())))
-        except TerminalTooSmall as e:
-            fail(str(e))
+    elif shown is not None:
+        typer.echo(shown)
 
 
 @app.command()
