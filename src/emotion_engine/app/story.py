@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from emotion_engine.affect import name_feeling
-from emotion_engine.app.episode import KINDS, StepRecord
+from emotion_engine.app.episode import KINDS, WHO, StepRecord
 
 WATCH_FOR: dict[str, str] = {
     "caretaking": "Watch the parent fetch food for the child, who fumbles food and grows "
@@ -43,7 +43,7 @@ def live_markdown(records: Sequence[StepRecord], steps: int, counts: Mapping[str
     """The live figures of a running episode: the step, care counts, and per agent health,
     hunger, feeling, attachment and love for the other (learned agents)."""
     last = records[-1]
-    cells = {"": ("parent", "child")}
+    cells = {"": WHO}
     cells["health"] = tuple(f"{h:.2f}" for h in last.health)
     cells["hunger"] = tuple(f"{h:.2f}" for h in last.hunger)
     cells["feeling"] = tuple(

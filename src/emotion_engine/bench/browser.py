@@ -19,7 +19,7 @@ ARGS = (
     "--disable-background-networking",
     "--disable-dev-shm-usage",
 )
-MISSING = "Chromium is missing at /usr/bin/chromium: run `make setup` (apt-get install chromium)"
+MISSING = f"Chromium is missing at {CHROMIUM}: run `make setup` (apt-get install chromium)"
 _TIME_RUN = """([selector, seed, steps]) => new Promise((resolve, reject) => {
   const world = () => document.querySelector('#world')?.getAttribute('src') ?? null;
   const before = world();

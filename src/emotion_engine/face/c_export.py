@@ -1,9 +1,10 @@
 """The face as a dependency-free C99 library: ``emotion_face.h`` and ``emotion_face.c``.
 
 The C code (package data in ``face/c/``) follows the Python functions operation for
-operation; every number in it — parameter order and bounds, presets, renderer constants,
-spring and blink timings, the series of :mod:`.bitexact` — is written here from the Python
-definitions, so nothing is typed twice. The C frames equal the Python frames bit for bit
+operation; every named number in it — parameter order and bounds, presets, renderer
+constants, spring and blink timings, the series of :mod:`.bitexact` — is written here from
+the Python definitions (a few literals inside formulas, such as the eye-roundness exponent's
+2 + 18·(1 − roundness)², are written in both, as in the Python source). The C frames equal the Python frames bit for bit
 (tests/test_face_c.py); ``examples/c/render.c`` is a command-line harness and
 ``examples/arduino/emotion_face/`` drives an SSD1306 with it (docs/face.md).
 """

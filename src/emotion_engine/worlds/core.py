@@ -169,7 +169,7 @@ def reset(params: WorldParams, seeds: ArrayLike) -> tuple[WorldState, NDArray[np
     return state, observe(params, state)
 
 
-def check_actions(actions: ArrayLike, n_envs: int, n_agents: int = 2) -> NDArray[np.int64]:
+def check_actions(actions: ArrayLike, n_envs: int, n_agents: int) -> NDArray[np.int64]:
     """Validated actions as int64 (n_envs, n_agents); ValueError naming env, agent and space."""
     a = np.asarray(actions)
     names = agent_names(n_agents - 1)

@@ -55,9 +55,7 @@ def _checked(name: str, value: object, shape: tuple[int, ...]) -> NDArray[np.flo
     return a.astype(np.float64)
 
 
-def check_signals(
-    signals: AgentSignals | None, n_envs: int, n_agents: int = 2
-) -> AgentSignals | None:
+def check_signals(signals: AgentSignals | None, n_envs: int, n_agents: int) -> AgentSignals | None:
     """Validated signals as float64 arrays (``given`` as bools, every agent when None);
     ValueError naming the field and its shape. The entries of agents not given may be
     anything finite."""

@@ -420,9 +420,9 @@ def events(
     ev[..., _EV["separated"]] = separated | gone
     ev[..., _EV["reunited"]] = was_separated & ~separated & ~gone
     ev[..., _EV["close"]] = moved.adjacent
-    # each face's valence as the others saw it (a dead face shows none), summed term by term
-    faces = gather(state.affect.primary, n_agents) * CORE_AFFECT[:, 0]
-    other_v = scaled_valence(faces.sum(-1)) * gather(alive, n_agents)
+    # each face's valence (summed term by term; a dead face shows none), as the others saw it
+    shown_v = scaled_valence((state.affect.primary * CORE_AFFECT[:, 0]).sum(-1)) * alive
+    other_v = gather(shown_v, n_agents)
     ev[..., _EV["other_distress"]] = np.maximum(-other_v, 0.0)
     ev[..., _EV["other_joy"]] = np.maximum(other_v, 0.0)
     ev[..., _EV["loss"]] = gather(body.died, n_agents)

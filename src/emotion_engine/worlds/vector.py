@@ -54,7 +54,7 @@ def entry_observations(world_obs: NDArray[np.float32]) -> NDArray[np.float32]:
 
 
 def world_signals(
-    signals: AgentSignals | None, n_worlds: int, n_agents: int = 2
+    signals: AgentSignals | None, n_worlds: int, n_agents: int
 ) -> AgentSignals | None:
     """Signals of the entries (value (A·n,), complex_emotions (A·n, 4), given (A·n,)) in the
     worlds' layout (n, A, ...); ValueError for another shape."""
