@@ -87,7 +87,7 @@ HEADER_CASES = [
     ("unknown scenario", spec(scenario="mars"), "trained for scenario 'mars'; the scenarios are caretaking, crisis"),
     ("long scenario", spec(scenario="m" * 10_000), "trained for scenario 'm{98}…; the scenarios"),
     ("other observations", spec(obs_dim=44), "observations of 44 features"),
-    ("before the signatures", spec(obs_dim=45), r"observations of 45 features and 10 actions; these worlds have 49 and 10\. Retrain it \(make checkpoints\)"),
+    ("before the signatures", spec(obs_dim=45), r"observations of 45 features and 10 actions; these worlds have 51 and 10\. Retrain it \(make checkpoints\)"),
     ("moved primitives in the spec", spec(primitive_index=[*PRIMITIVE_INDEX[1:], 0]), "reads the social primitives at"),
     ("no format", lambda t, m: m.pop("format"), "checkpoint format None, this version reads 1"),
     ("other kind", lambda t, m: m.update(kind="training-state"), "is a 'training-state' checkpoint, expected 'policy'"),
@@ -276,5 +276,5 @@ def test_agents_built_on_the_meta_device_hold_no_memory():
         agents = build_agents(AgentConfig(hidden=1024, head_hidden=1024, composer_d=256))
     tensors = agents[1].state_dict()
     assert {t.device.type for t in tensors.values()} == {"meta"}
-    assert tensors["encoder.0.weight"].shape == (1024, 53)
+    assert tensors["encoder.0.weight"].shape == (1024, 55)
     assert tensors["composer.encoder.layers.0.self_attn.in_proj_weight"].shape == (768, 256)

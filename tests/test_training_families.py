@@ -22,6 +22,7 @@ from emotion_engine.training.spec import RunSpec
 from emotion_engine.training.sweep import SweepSettings
 from emotion_engine.training.world_env import WorldVecEnv, cumulants
 from emotion_engine.worlds.core import OBS_DIM, WorldParams, reset
+from emotion_engine.worlds.spec import obs_features
 
 SMALL = AgentConfig(hidden=16, head_hidden=8, composer_d=8, composer_layers=1, composer_heads=2)
 FAMILY = RunSpec("caretaking", agent_config=SMALL, n_children=2)
@@ -44,9 +45,9 @@ def family_run(tmp_path_factory):
 
 
 def test_the_family_sets_the_observation_layout_and_one_child_specs_stay_as_they_were():
-    assert (FAMILY.obs_dim, len(FAMILY.primitive_index)) == (76, 20)
+    assert (FAMILY.obs_dim, len(FAMILY.primitive_index)) == (80, 20)
     assert FAMILY.primitive_index == tuple(primitive_index(2))
-    assert FAMILY.primitive_index[:10] == tuple(range(34, 44))  # towards child_0, then child_1
+    assert FAMILY.primitive_index[:10] == tuple(range(38, 48))  # towards child_0, then child_1
     assert FAMILY.world_params().n_children == 2 and FAMILY.world_params().strangers == 0
     assert FAMILY.to_dict()["n_children"] == 2 and RunSpec.from_dict(FAMILY.to_dict()) == FAMILY
     one = RunSpec("caretaking")
@@ -75,16 +76,16 @@ def test_train_refuses_four_children_in_one_line(tmp_path):
 def test_the_child_network_batch_holds_every_childs_steps():
     partners = ("co-trained", "stationary", "co-trained", "co-trained")
     env = WorldVecEnv(FAMILY.world_params(), 4, partners=partners)
-    assert (env.n_agents, env.obs_dim, learners(env)) == (3, 76, (0, 1, 1))
+    assert (env.n_agents, env.obs_dim, learners(env)) == (3, 80, (0, 1, 1))
     agents = build_agents(SMALL, seed=1, n_children=2)
     config = default_config(5 * 4, 0, n_envs=4, n_steps=5)
     obs = env.reset(seed=4)
     first = obs.copy()
     rollout, _ = _collect(env, agents, obs, config, torch.Generator().manual_seed(0))
     parent, child = rollout.features
-    assert parent.shape == (6, 4, 1, 76 + 4) and child.shape == (6, 4, 2, 76 + 4)
-    np.testing.assert_array_equal(child[0, :, :, :76].numpy(), first[:, 1:])  # both children
-    np.testing.assert_array_equal(parent[0, :, 0, :76].numpy(), first[:, 0])
+    assert parent.shape == (6, 4, 1, 80 + 4) and child.shape == (6, 4, 2, 80 + 4)
+    np.testing.assert_array_equal(child[0, :, :, :80].numpy(), first[:, 1:])  # both children
+    np.testing.assert_array_equal(parent[0, :, 0, :80].numpy(), first[:, 0])
     assert rollout.actions.shape == (5, 4, 3)
     # the child network learns from 5 steps × 3 envs × 2 children: the stationary env's are out
     assert int(rollout.active[:, :, 1:].sum()) == 30 and rollout.active[:, 1, 1:].sum() == 0
@@ -94,8 +95,9 @@ def test_the_child_network_batch_holds_every_childs_steps():
 def test_the_parents_cumulants_are_about_its_own_first_child():
     params = WorldParams(scenario="caretaking", n_children=2)
     _, obs = reset(params, [1, 2])
+    at = {name: i for i, (name, _, _) in enumerate(obs_features(2))}
     later = obs.copy()
-    later[:, 0, 9] -= 0.1  # the parent sees child_0's hunger stilled (other_hunger@0)
+    later[:, 0, at["other_hunger@0"]] -= 0.1  # the parent sees child_0's hunger stilled
     events = np.zeros((2, 3, len(EVENTS)))
     got = cumulants(obs, later, events, n_children=2)
     same = cumulants(obs, obs, events, n_children=2)
@@ -103,7 +105,7 @@ def test_the_parents_cumulants_are_about_its_own_first_child():
     np.testing.assert_array_equal(got[:, 1:], same[:, 1:])  # the children saw nothing new
     assert (got[:, 0] != same[:, 0]).any()
     later = obs.copy()
-    later[:, 0, 15] -= 0.1  # child_1's hunger (other_hunger@1) is not the parent's cumulant
+    later[:, 0, at["other_hunger@1"]] -= 0.1  # child_1's hunger is not the parent's cumulant
     np.testing.assert_array_equal(cumulants(obs, later, events, n_children=2), same)
 
 
@@ -119,9 +121,9 @@ def test_a_family_run_is_deterministic_and_its_policy_acts_in_a_family(family_ru
     for name, tensor in files[0][0].items():
         torch.testing.assert_close(tensor, files[1][0][name], rtol=0, atol=0)
     state = load_checkpoint(runs[0] / "state.safetensors", kind="training-state")
-    assert state[1]["spec"]["n_children"] == 2 and state[0]["obs"].shape == (6, 3, 76)
+    assert state[1]["spec"]["n_children"] == 2 and state[0]["obs"].shape == (6, 3, 80)
     agents, _ = load_agents(runs[0] / POLICY_FILE, "caretaking")
-    assert [a.obs_dim for a in agents] == [76, 76]
+    assert [a.obs_dim for a in agents] == [80, 80]
     policy = learned_policy(runs[0] / POLICY_FILE, "caretaking", seed=3)
     params = WorldParams(scenario="caretaking", n_children=2)
     assert fitted(policy, params, "run") is policy
@@ -156,7 +158,7 @@ def test_a_policy_file_with_a_family_it_cannot_have_is_refused(tmp_path, family_
     runs, _ = family_run
     tensors, meta = load_checkpoint(runs[0] / POLICY_FILE, kind="policy")
     for bad, message in ((4, "trained for families of 4 children; these worlds hold 1 to 3"),
-                         (1, "observations of 76 features and 10 actions; these worlds have 49 "
+                         (1, "observations of 80 features and 10 actions; these worlds have 51 "
                              "and 10")):  # fmt: skip
         path = save_checkpoint(tmp_path / f"bad{bad}.safetensors", tensors,
                                meta | {"spec": meta["spec"] | {"n_children": bad}})  # fmt: skip

@@ -73,7 +73,7 @@ def test_strangers_are_checked():
 
 def test_each_agent_is_bonded_per_pair_and_a_stranger_child_starts_unbonded():
     state, obs = reset(WorldParams(n_children=3), [0, 1])
-    assert state.pos.shape == (2, 4, 2) and obs.shape == (2, 4, 103)
+    assert state.pos.shape == (2, 4, 2) and obs.shape == (2, 4, 109)
     bonds = state.affect.social[0, ..., ATTACHMENT]
     assert bonds.tolist() == [[0.3, 0.3, 0.3], [0.5, 0.0, 0.0], [0.5, 0.0, 0.0], [0.5, 0.0, 0.0]]
     assert state.identity[0].tolist() == [0, 1, 2, 3]
@@ -84,10 +84,10 @@ def test_each_agent_is_bonded_per_pair_and_a_stranger_child_starts_unbonded():
 
 
 def test_one_child_keeps_the_layout_of_before_families():
-    assert obs_features(1) == OBS_FEATURES and obs_dim(1) == 49
-    assert [obs_dim(n) for n in (1, 2, 3)] == [49, 76, 103]
+    assert obs_features(1) == OBS_FEATURES and obs_dim(1) == 51
+    assert [obs_dim(n) for n in (1, 2, 3)] == [51, 80, 109]
     names = [f[0] for f in obs_features(2)]
-    assert names[6:18:6] == ["other_drow@0", "other_drow@1"]
+    assert names[6:22:8] == ["other_drow@0", "other_drow@1"]
     assert "own_social_attachment@1" in names and names[-1] == "other_signature_3@1"
 
 
@@ -254,8 +254,8 @@ def test_simulate_takes_the_number_of_children():
 
 
 def test_a_policy_trained_with_one_child_refuses_a_family_in_one_line():
-    with pytest.raises(ValueError, match=r"^trained reads observations of 49 features \(a "
-                       r"family of 1 child\); worlds of 2 children give 76: use a policy "
+    with pytest.raises(ValueError, match=r"^trained reads observations of 51 features \(a "
+                       r"family of 1 child\); worlds of 2 children give 80: use a policy "
                        r"trained for the family \(train --n-children 2\)"):  # fmt: skip
         make_policy("trained", TWO)
 
@@ -298,15 +298,15 @@ def test_evaluate_preference_on_the_command_line():
     assert 0.0 <= result["preference_index"] <= 1.0 and len(result["preference_index_ci95"]) == 2
     bad = runner.invoke(app, ["evaluate", "--preference", "--episodes", "3", "--steps", "20"])
     assert bad.exit_code == 2
-    assert bad.stderr.startswith("error: trained reads observations of 49 features (a family of "
-                                 "1 child); worlds of 2 children give 76")  # fmt: skip
+    assert bad.stderr.startswith("error: trained reads observations of 51 features (a family of "
+                                 "1 child); worlds of 2 children give 80")  # fmt: skip
     assert len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_the_vector_env_has_an_entry_for_every_agent_of_a_family():
     env = vector_env("crisis", 2, n_children=2, max_cycles=5)
     obs, _ = env.reset(seed=3)
-    assert env.num_envs == 6 and obs.shape == (6, 76 + 2)
+    assert env.num_envs == 6 and obs.shape == (6, 80 + 2)
     assert obs[:, -2:].tolist() == [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]] * 2  # parent, children
     world = reset(WorldParams(scenario="crisis", n_children=2, max_cycles=5), [3, 4])[1]
     np.testing.assert_array_equal(obs[:, :-2], world.reshape(6, -1))

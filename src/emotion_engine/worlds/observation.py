@@ -66,23 +66,26 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     out[at["own_pos"]] = rows, cols
     out[at["own_body"]] = state.health, state.hunger, state.loneliness, state.carrying
     own_pos, own_body = out[at["own_pos"]], out[at["own_body"]]
+    lives = gather(state.health > 0.0, n_agents)  # (n, A, A − 1) each other lives
     other = each("other_body")
-    other[:, :2] = (_others(own_pos, n_agents) - own_pos[..., None]).transpose(3, 0, 1, 2)
-    other[:, 2:] = _others(own_body, n_agents).transpose(3, 0, 1, 2)
+    offsets = other[:, :2]
+    offsets[:] = (_others(own_pos, n_agents) - own_pos[..., None]).transpose(3, 0, 1, 2)
+    np.abs(offsets).max(1, out=other[:, 2])  # Chebyshev distance, in cells
+    other[:, 3] = (other[:, 2] <= 1) & lives.transpose(2, 0, 1)
+    other[:, 4:] = _others(own_body, n_agents).transpose(3, 0, 1, 2)
     out[at["food"]], out[at["on_food"]] = _nearest_food(params, state, rows, cols)
     active = (state.threat_left > 0)[:, None]
     out[at["threat"]] = state.threat[:, None, 0] - rows, state.threat[:, None, 1] - cols
     out[at["threat"]] *= active
     out[at["threat_present"]] = active
-    for positional in (out[at["own_pos"]], other[:, :2], out[at["food"]], out[at["threat"]]):
+    for positional in (out[at["own_pos"]], other[:, :3], out[at["food"]], out[at["threat"]]):
         positional *= scale
     out[at["time"]] = (state.t / params.max_cycles)[:, None]
     aff = state.affect
     out[at["emotions"]] = aff.primary.transpose(2, 0, 1)
     out[at["mood"]] = aff.mood.transpose(2, 0, 1)
     each("social")[:] = aff.social.transpose(2, 3, 0, 1)
-    shown = gather(state.health > 0.0, n_agents)  # the dead show nothing
-    faces = _others(out[at["emotions"]], n_agents) * shown
+    faces = _others(out[at["emotions"]], n_agents) * lives  # the dead show nothing
     each("expressed")[:] = faces.transpose(3, 0, 1, 2)
     each("signature")[:] = gather(signature(state.identity), n_agents).transpose(2, 3, 0, 1)
     return out.transpose(1, 2, 0)

@@ -71,6 +71,8 @@ _OWN_BODY: tuple[Feature, ...] = (
 _OTHER_BODY: tuple[Feature, ...] = (
     ("other_drow", -1.0, 1.0),
     ("other_dcol", -1.0, 1.0),
+    ("other_distance", 0.0, 1.0),
+    ("other_in_reach", 0.0, 1.0),
     ("other_health", 0.0, 1.0),
     ("other_hunger", 0.0, 1.0),
     ("other_loneliness", 0.0, 1.0),
@@ -107,7 +109,7 @@ def per_other(name: str, k: int, n_children: int) -> str:
 
 def obs_features(n_children: int = 1) -> tuple[Feature, ...]:
     """(name, low, high) of every observation feature of a world with ``n_children``, in
-    order: with one child the 49 of :data:`OBS_FEATURES`; with more, each block of
+    order: with one child the 51 of :data:`OBS_FEATURES`; with more, each block of
     :data:`PER_OTHER` features repeats for each of the agent's others in agent order (the
     parent first, itself left out), its names suffixed ``@k``."""
 
@@ -126,7 +128,7 @@ def obs_features(n_children: int = 1) -> tuple[Feature, ...]:
 
 
 def obs_dim(n_children: int = 1) -> int:
-    """The length of an observation in a world with ``n_children`` (49 with one)."""
+    """The length of an observation in a world with ``n_children`` (51 with one)."""
     return len(obs_features(n_children))
 
 

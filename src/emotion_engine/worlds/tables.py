@@ -38,6 +38,8 @@ OBS_DOCS: dict[str, str] = {
     "own_carrying": "1 if I carry food",
     "other_drow": "the other's row minus mine, / (size − 1)",
     "other_dcol": "the other's column minus mine, / (size − 1)",
+    "other_distance": "how far the other is: cells apart (Chebyshev), / (size − 1)",
+    "other_in_reach": "1 while the other lives within one cell: a care act reaches it",
     "other_health": "the other's health",
     "other_hunger": "the other's hunger",
     "other_loneliness": "the other's loneliness",
