@@ -56,8 +56,8 @@ demo: setup
 # episodes (with each child partner, and in the harsh preset too); the model card records
 # what they achieve.
 # Training steps per scenario (crisis must also learn to shield, so it trains longer).
-STEPS_caretaking ?= 1000000
-STEPS_crisis ?= 2000000
+STEPS_caretaking ?= 2000000
+STEPS_crisis ?= 3000000
 # The shipped checkpoints are package data, so that an installed package finds them.
 SHIPPED := src/emotion_engine/checkpoints
 checkpoints: setup

@@ -34,7 +34,7 @@ def test_the_proportions_parse_into_canonical_order_without_zeros():
     got = parse_partners(" clingy=1, co-trained=2 ,random=0")
     assert got == (("co-trained", 2.0), ("clingy", 1.0))
     assert format_partners(DEFAULT_PARTNERS) == (
-        "co-trained=0.5,stationary=0.125,random=0.125,forager=0.125,clingy=0.125"
+        "co-trained=0.25,stationary=0.25,random=0.25,forager=0.125,clingy=0.125"
     )
     assert parse_partners(format_partners(DEFAULT_PARTNERS)) == DEFAULT_PARTNERS
 

@@ -94,7 +94,7 @@ def test_every_condition_round_trips_through_its_spec(name):
 def test_the_conditions_are_the_reward_modes_and_one_ablation_per_part():
     assert list(CONDITIONS) == ["extrinsic", "emotional", "explicit", "no_own_valence",
                                 "no_empathic_joy", "no_empathic_distress", "no_bond",
-                                "no_learning_signals", "no_birth_bond", "no_composer"]  # fmt: skip
+                                "no_grief", "no_learning_signals", "no_birth_bond", "no_composer"]  # fmt: skip
     assert ABLATIONS == (*(f"no_{t}" for t in INTRINSIC_TERMS), "no_learning_signals",
                          "no_birth_bond", "no_composer")  # fmt: skip
     assert RunSpec.from_condition("no_bond", "crisis") == RunSpec("crisis", ablate=("bond",))

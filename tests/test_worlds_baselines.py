@@ -36,8 +36,10 @@ def test_care_keeps_the_child_alive_and_neglect_does_not(scenario):
     assert selfish["child_survived"].mean() <= scripted["child_survived"].mean() - 0.5
     assert random["child_survived"].mean() <= 0.2
     assert scripted["feeds"].min() > 0 and selfish["feeds"].max() == 0
-    # caring bonds: the caring parent ends more attached than the selfish one
-    assert scripted["attachment_parent_child"].mean() > selfish["attachment_parent_child"].mean()
+    # absence does not end a bond: the selfish parent keeps its birth bond (0.3) or more, while
+    # time beside a hungry, distressed child is not warm and pulls the carer's bond down
+    assert selfish["attachment_parent_child"].min() >= 0.3 - 1e-12
+    assert scripted["attachment_parent_child"].mean() < 0.3
     if scenario == "crisis":
         assert scripted["shield_events"].mean() > 5 and scripted["shield_damage"].mean() > 0
         assert selfish["shield_events"].max() == 0

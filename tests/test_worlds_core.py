@@ -282,7 +282,7 @@ def test_reward_modes():
     emotional, t_emo = returns("emotional")
     explicit, t_exp = returns("explicit")
     assert t_ext == {"alive", "hunger", "meal", "health", "death"}
-    assert t_emo == t_ext | {"own_valence", "empathic_joy", "empathic_distress", "bond"}
+    assert t_emo == t_ext | {"own_valence", "empathic_joy", "empathic_distress", "bond", "grief"}
     assert t_exp == t_ext | {"child_wellbeing"}
     assert not np.allclose(emotional, extrinsic)
     np.testing.assert_allclose(explicit[:, CHILD], extrinsic[:, CHILD])  # parent-only terms

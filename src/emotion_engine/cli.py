@@ -89,7 +89,7 @@ PartnersOption = Annotated[
         help="The child partners the parent trains with, by share of the envs: "
         "co-trained (the co-learning child), stationary, random, forager, clingy "
         "(scripted children); e.g. co-trained=1 for plain co-training. Default: "
-        "co-trained=0.5,stationary=0.125,random=0.125,forager=0.125,clingy=0.125.",
+        "co-trained=0.25,stationary=0.25,random=0.25,forager=0.125,clingy=0.125.",
     ),
 ]
 """The ``--partners`` option of train and sweep."""
@@ -961,6 +961,9 @@ def train(
     no_bond: Annotated[
         bool, typer.Option("--no-bond", help="Ablate: no reward for growing attachment.")
     ] = False,
+    no_grief: Annotated[
+        bool, typer.Option("--no-grief", help="Ablate: no grief for a dead other.")
+    ] = False,
     no_learning_signals: Annotated[
         bool,
         typer.Option("--no-learning-signals", help="TD error and value do not drive the emotions."),
@@ -1015,7 +1018,8 @@ def train(
              f"got {checkpoint_every}")  # fmt: skip
 
     flags = {"own_valence": no_own_valence, "empathic_joy": no_empathic_joy,
-             "empathic_distress": no_empathic_distress, "bond": no_bond}  # fmt: skip
+             "empathic_distress": no_empathic_distress, "bond": no_bond,
+             "grief": no_grief}  # fmt: skip
     ablate = tuple(term for term, on in flags.items() if on)
     options = {
         "--reward-mode": reward_mode is not None,

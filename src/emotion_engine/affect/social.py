@@ -13,11 +13,15 @@ each typed event in :data:`EVENTS`. Events do two things:
 
 Attachment is a learnt association with the partner (Rescorla & Wagner 1972; the bond as
 conditioned comfort, Bowlby 1969 and Hofer 2006): while the other is present, attachment
-moves towards one's own positive affect, and it fades slowly, faster while the agents are
-apart:
+moves towards one's own positive affect,
 
-    dA/dt = α·close·(λ − A) − (f + d·separated)·A,   λ = own positive affect in [0, 1]
-    (:func:`positive_affect`).
+    dA/dt = α·close·(λ − A),   λ = own positive affect in [0, 1] (:func:`positive_affect`),
+
+and while it is away the bond holds: in Rescorla–Wagner learning an absent cue is not
+updated (only time with the other that brings no warmth weakens the bond), and a bond
+outlasts separations (Bowlby 1969). An earlier law let attachment fade at all times and
+faster apart (halving in about 140 steps of separation); a parent then ceased to feel for
+a child it had been away from, so the less it cared the less it felt (docs/affect.md).
 
 Positive shared experience (being fed, comforted, the other's joy caught by contagion, felt
 while together) raises it; one's own care acts are not in the law and drive no modulator, so
@@ -260,7 +264,6 @@ PRIMITIVE_RATES = np.array([0.0, 0.5, 1.0, 0.5, 0.5, 0.3, 0.05, 0.5, 0.2, 0.5])
 _WARMTH = np.maximum(CORE_AFFECT[:, 0], 0.0) / MAX_VALENCE
 _ATTACHMENT = PRIMITIVES.index("attachment")
 _CLOSE = EVENTS.index("close")
-_SEPARATED = EVENTS.index("separated")
 
 
 @dataclass(frozen=True)
@@ -270,16 +273,12 @@ class SocialParams:
     Attributes:
         learning_rate: α, how fast attachment moves towards one's own positive affect per
             second while the other is present (Rescorla–Wagner learning rate).
-        fading: f, attachment decay per second at all times (a bond must be kept up).
-        absence_decay: d, extra attachment decay per second while separated.
         openness: how much the other's expressed emotion moves one's own modulators, per
             unit of attachment (emotional contagion; a temperament trait, 0: unmoved).
         rate_scale: multiplies every primitive's relaxation rate.
     """
 
     learning_rate: float | Array = 0.02
-    fading: float | Array = 0.001
-    absence_decay: float | Array = 0.004
     openness: float | Array = 0.3
     rate_scale: float | Array = 1.0
 
@@ -315,18 +314,15 @@ def positive_affect(emotions: ArrayLike) -> Array:
 def step_attachment(
     attachment: ArrayLike,
     present: ArrayLike,
-    separated: ArrayLike,
     positive: ArrayLike,
     dt: float,
     params: SocialParams,
 ) -> Array:
     """Advance attachment exactly over ``dt`` with its inputs held constant (see the module
-    docstring): dA/dt = α·present·(λ − A) − (f + d·separated)·A, so with k = α·present + f +
-    d·separated and A∞ = α·present·λ / k, A(t) = A∞ + (A₀ − A∞)·e^{−k·t}."""
-    pull = params.learning_rate * np.asarray(present, dtype=float)
-    k = pull + params.fading + params.absence_decay * np.asarray(separated, dtype=float)
-    target = pull * np.asarray(positive, dtype=float) / k
-    return target + (np.asarray(attachment, dtype=float) - target) * np.exp(-k * dt)
+    docstring): dA/dt = α·present·(λ − A), so A(t) = λ + (A₀ − λ)·e^{−α·present·t}."""
+    positive = np.asarray(positive, dtype=float)
+    keep = np.exp(-params.learning_rate * np.asarray(present, dtype=float) * dt)
+    return positive + (np.asarray(attachment, dtype=float) - positive) * keep
 
 
 def appraisal_targets(gated_events: ArrayLike, modulator_activation: ArrayLike) -> Array:
@@ -361,7 +357,7 @@ def step_social(
     s = np.asarray(social, dtype=float)
     ev = np.asarray(events, dtype=float)
     attachment = step_attachment(
-        s[..., _ATTACHMENT], ev[..., _CLOSE], ev[..., _SEPARATED], positive, dt, params
+        s[..., _ATTACHMENT], ev[..., _CLOSE], positive, dt, params
     )
     gated = gate_events(ev, attachment)
     target = appraisal_targets(gated, modulator_activation)
@@ -378,8 +374,8 @@ def appraisal_table() -> str:
         if name == "attachment":
             lines.append(
                 "| attachment | own positive affect while the other is close (learnt "
-                "association) | fading; separated (faster decay); own negative affect while "
-                "close | own law |"
+                "association) | own negative affect while close (absence changes nothing) "
+                "| own law |"
             )
             continue
         terms = [

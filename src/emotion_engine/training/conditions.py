@@ -28,7 +28,13 @@ from dataclasses import dataclass
 
 from emotion_engine.worlds.rewards import REWARD_MODES
 
-INTRINSIC_TERMS: tuple[str, ...] = ("own_valence", "empathic_joy", "empathic_distress", "bond")
+INTRINSIC_TERMS: tuple[str, ...] = (
+    "own_valence",
+    "empathic_joy",
+    "empathic_distress",
+    "bond",
+    "grief",
+)
 """The emotional reward terms that ablations switch off (see worlds/rewards.py)."""
 
 

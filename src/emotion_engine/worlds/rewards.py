@@ -35,6 +35,7 @@ class RewardWeights:
     empathic_joy: float = 0.1
     empathic_distress: float = 0.1
     bond: float = 1.0
+    grief: float = 0.1
     child_wellbeing: float = 1.0
 
 
@@ -49,6 +50,8 @@ TERM_DOCS: dict[str, str] = {
     "empathic_joy": "+w · attachment · the other's expressed positive valence",
     "empathic_distress": "−w · attachment · the other's expressed negative valence",
     "bond": "+w · change of own attachment to the other this step",
+    "grief": "−w · attachment to the other once it has died (the bond felt as loss, for the "
+    "rest of the episode)",
     "child_wellbeing": "parent only: +w · the child's own extrinsic reward (all five terms "
     "above, as the child gets them: its meals, its hunger, its health, its death)",
 }
@@ -65,7 +68,7 @@ def reward_table(weights: RewardWeights | None = None) -> str:
 | mode | terms |
 |---|---|
 | `extrinsic` | alive, hunger, meal, health, death — each agent's own wellbeing only |
-| `emotional` | extrinsic + own_valence, empathic_joy, empathic_distress, bond |
+| `emotional` | extrinsic + own_valence, empathic_joy, empathic_distress, bond, grief |
 | `explicit` | extrinsic + child_wellbeing (parent only) — upper control |
 
 | term | per step, for each agent | default weight |
@@ -104,14 +107,17 @@ def emotional_terms(
     other_valence: Array,
     attachment: Array,
     attachment_change: Array,
+    other_dead: Array,
     w: RewardWeights,
 ) -> dict[str, Array]:
-    """own_valence, empathic_joy, empathic_distress and bond terms, each (n_envs, agents).
+    """own_valence, empathic_joy, empathic_distress, bond and grief terms, each
+    (n_envs, agents).
 
     ``own_valence`` (n, agents) and ``other_valence`` (n, agents, others) are raw valences of
-    the agents' primary emotions (each other's, from each agent's point of view), and
-    ``attachment`` and its change (n, agents, others) are towards each other; the empathic
-    and bond terms are summed over the others.
+    the agents' primary emotions (each other's, from each agent's point of view; 0 for the
+    dead), ``attachment`` and its change (n, agents, others) are towards each other, and
+    ``other_dead`` (n, agents, others) is 1 where that other has died; the empathic, bond
+    and grief terms are summed over the others.
     """
     other = scaled_valence(other_valence)
     return {
@@ -119,6 +125,7 @@ def emotional_terms(
         "empathic_joy": (w.empathic_joy * attachment * np.maximum(other, 0.0)).sum(-1),
         "empathic_distress": (w.empathic_distress * attachment * np.minimum(other, 0.0)).sum(-1),
         "bond": (w.bond * attachment_change).sum(-1),
+        "grief": -(w.grief * attachment * other_dead).sum(-1),
     }
 
 

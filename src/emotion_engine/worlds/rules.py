@@ -537,6 +537,7 @@ def reward_terms(
             gather(own * body.lives, p.n_agents),  # a dead face shows nothing
             attachment,
             attachment - before.affect.social[..., _ATTACHMENT],
+            ~gather(body.lives, p.n_agents),
             w,
         )
     elif p.reward_mode == "explicit":
