@@ -67,6 +67,11 @@ def test_the_parents_empathy_turns_negative_as_the_child_starves_before_it_dies(
         terms = info.reward_terms
         rows.append((state.hunger[0, CHILD], terms["empathic_joy"][0, PARENT]
                      + terms["empathic_distress"][0, PARENT]))  # fmt: skip
+        assert terms["grief"][0, PARENT] == (
+            0.0
+            if state.health[0, CHILD] > 0.0
+            else pytest.approx(-0.1 * state.affect.social[0, PARENT, 0, 0])
+        )  # grief only once it has died
     hunger, empathy = np.array(rows).T
     starving = int(np.argmax(hunger >= EMOTIONAL.hungry_at))
     negative = int(np.argmax(empathy < 0.0))
@@ -75,14 +80,21 @@ def test_the_parents_empathy_turns_negative_as_the_child_starves_before_it_dies(
     assert empathy[-1] == 0.0  # the step it dies, its face goes blank
 
 
-def test_a_dead_childs_face_shows_nothing_and_costs_the_parent_nothing():
+def test_a_dead_childs_face_shows_nothing_and_its_loss_is_felt_as_grief():
     state = one_world(EMOTIONAL, pos=[[4, 4], [4, 5]], health=[1.0, 0.01], hunger=[0.2, 1.0])
     state, obs, *_, info = act(EMOTIONAL, state)
     assert info.died[0, CHILD]
+    bond = state.affect.social[0, PARENT, 0, 0]
+    assert info.reward_terms["grief"][0, PARENT] == pytest.approx(
+        -0.1 * bond
+    )  # from the step it dies
     for _ in range(5):
         state, obs, *_, info = act(EMOTIONAL, state)
         assert info.reward_terms["empathic_distress"][0, PARENT] == 0.0
         assert info.reward_terms["empathic_joy"][0, PARENT] == 0.0
+        # the bond holds after death, and is felt as loss each step
+        assert state.affect.social[0, PARENT, 0, 0] == pytest.approx(bond, abs=1e-12)
+        assert info.reward_terms["grief"][0, PARENT] == pytest.approx(-0.1 * bond)
         expressed = [v for k, v in OBS_INDEX.items() if k.startswith("other_expressed_")]
         assert np.all(obs[0, PARENT, expressed] == 0.0)
     # the dead feel nothing: its hunger no longer drives its stress, which relaxes to rest
