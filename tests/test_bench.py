@@ -51,6 +51,20 @@ def test_ppo_benchmark_pairs_ours_with_sb3_quick():
     ]  # 2,048 steps solve nothing, so no ratio of steps to solve
 
 
+def test_ppo_benchmark_takes_its_seeds():
+    from emotion_engine.bench.ppo import run
+
+    ours = run(quick=True, seeds=2)[0]
+    assert ours["seeds"] == [0, 1] and ours["runs"] == 2 and ours["steps_to_solve"] == [None] * 2
+
+
+def test_seeds_are_refused_out_of_range_or_without_ppo():
+    result = CliRunner().invoke(app, ["bench", "--only", "ppo", "--seeds", "0"])
+    assert result.exit_code == 2 and "--seeds must be from 1 to 100; got 0" in result.stderr
+    result = CliRunner().invoke(app, ["bench", "--only", "affect", "--seeds", "3"])
+    assert result.exit_code == 2 and "use it with --only ppo alone" in result.stderr
+
+
 def test_solved_is_a_full_window_averaging_475():
     from emotion_engine.bench.ppo import _solved
 

@@ -210,6 +210,8 @@ def main(
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 """The kinds of picture ``affect --plot`` writes (matplotlib's format follows the name)."""
+MAX_BENCH_SEEDS = 100
+"""Most seeds of one ``bench --only ppo`` run (each trains both implementations once)."""
 
 
 @app.command()
@@ -330,12 +332,24 @@ def bench(
             "alternating runs, and their ratio.",
         ),
     ] = None,
+    seeds: Annotated[
+        int | None,
+        typer.Option(
+            help=f"With --only ppo: training seeds 0 … N−1 for each implementation, at most "
+            f"{MAX_BENCH_SEEDS} (default 5; 1 with --quick).",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Run the benchmarks and print their figures (median of repeats, with min and max)."""
     from emotion_engine.bench import BENCHMARKS, load
 
     names = only or list(BENCHMARKS)
+    if seeds is not None:
+        if names != ["ppo"]:
+            fail("--seeds chooses the PPO yardstick's seeds: use it with --only ppo alone")
+        if not 1 <= seeds <= MAX_BENCH_SEEDS:
+            fail(f"--seeds must be from 1 to {MAX_BENCH_SEEDS}; got {seeds}")
     if against is not None:
         from emotion_engine.bench.training import resolve_revision
 
@@ -353,7 +367,8 @@ def bench(
     results: dict[str, list[dict]] = {}
     for name, run in runners.items():
         typer.echo(f"running benchmark {name} ...", err=True)
-        results[name] = run(quick=quick, against=against) if against else run(quick=quick)
+        options = {"against": against} if against else {"seeds": seeds} if seeds else {}
+        results[name] = run(quick=quick, **options)
         if out is not None:
             with writing(out / f"{name}.json", "--out") as path:
                 out.mkdir(exist_ok=True)
