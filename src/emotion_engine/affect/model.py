@@ -35,7 +35,7 @@ from emotion_engine.affect.modulators import (
     resting_levels,
 )
 from emotion_engine.affect.mood import DEFAULT_MOOD_TAU, core_affect, step_mood
-from emotion_engine.affect.ops import clip01
+from emotion_engine.affect.ops import clip01, strongest
 from emotion_engine.affect.primary import (
     DEFAULT_TEMPERATURE,
     EMOTIONS,
@@ -153,7 +153,7 @@ def step_affect(
 def _strongest(values: Array, pairs: bool) -> Array:
     """Per-pair values (..., k, m) pooled over the others by their maximum; others as they
     are without an others axis."""
-    return values.max(axis=-2) if pairs else values
+    return strongest(values) if pairs else values
 
 
 def per_pair(params: SocialParams) -> SocialParams:

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from emotion_engine.worlds.family import gather, others
-from emotion_engine.worlds.identity import signature
+from emotion_engine.worlds.identity import signatures
 from emotion_engine.worlds.spec import WorldParams, WorldState, obs_features, per_other
 
 
@@ -84,7 +84,7 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     shown = gather(state.health > 0.0, n_agents)  # the dead show nothing
     faces = _others(out[at["emotions"]], n_agents) * shown
     each("expressed")[:] = faces.transpose(3, 0, 1, 2)
-    each("signature")[:] = gather(signature(state.identity), n_agents).transpose(2, 3, 0, 1)
+    each("signature")[:] = gather(signatures(state.identity), n_agents).transpose(2, 3, 0, 1)
     return out.transpose(1, 2, 0)
 
 
