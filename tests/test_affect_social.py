@@ -17,7 +17,6 @@ from emotion_engine.affect import (
     step_affect,
     temperament,
 )
-from emotion_engine.affect.model import per_pair
 from emotion_engine.affect.social import appraisal_table, positive_affect, step_attachment
 
 ATT, EMP = PRIMITIVES.index("attachment"), PRIMITIVES.index("empathy")
@@ -250,5 +249,5 @@ def test_the_modulators_feel_the_strongest_of_each_event_over_the_pairs():
 
 def test_per_agent_rates_gain_an_axis_for_the_others():
     params = SocialParams(openness=np.array([0.1, 0.4]), learning_rate=0.05)
-    pairs = per_pair(params)
+    pairs = params.per_pair
     assert pairs.openness.shape == (2, 1) and pairs.learning_rate == 0.05

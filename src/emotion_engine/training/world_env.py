@@ -151,12 +151,13 @@ class WorldVecEnv:
             {k: v[j].item() for k, v in info["episode"].items()} | {"partner": self.partners[e]}
             for j, e in enumerate(info["episode_envs"])
         ]
+        final_obs = np.ascontiguousarray(info["final_observation"])
         return StepResult(
-            obs=np.ascontiguousarray(obs),
+            obs=final_obs if obs is info["final_observation"] else np.ascontiguousarray(obs),
             rewards=rewards,
             terminated=own_end,
             truncated=truncated[:, None] & ~own_end,
-            final_obs=np.ascontiguousarray(info["final_observation"]),
+            final_obs=final_obs,
             episodes=episodes,
             active=active,
             aux={

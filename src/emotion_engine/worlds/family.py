@@ -38,13 +38,14 @@ def reciprocal(n_agents: int) -> NDArray[np.intp]:
     return np.where(every < others(n_agents), every, every - 1)
 
 
-def gather(x: NDArray, n_agents: int) -> NDArray:
+def gather(x: NDArray, n_agents: int, axis: int = 1) -> NDArray:
     """Per-agent values (n, n_agents, ...) seen by each agent of each of its others:
-    (n, n_agents, n_agents − 1, ...); read-only (with one child, a view of ``x``: each
-    agent's other is the reversed agent axis)."""
+    (n, n_agents, n_agents − 1, ...), or so along another agent ``axis``; read-only (with one
+    child, a view of ``x``: each agent's other is the reversed agent axis)."""
+    before = (slice(None),) * axis
     if n_agents == 2:
-        return x[:, ::-1, None]
-    return x[:, others(n_agents)]
+        return x[(*before, slice(None, None, -1), None)]
+    return x[(*before, others(n_agents))]
 
 
 def mirror(pairs: NDArray) -> NDArray:

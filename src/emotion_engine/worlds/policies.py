@@ -70,7 +70,10 @@ def nearest_food(state: WorldState, agent: int) -> NDArray[np.int64]:
     """Cell (n, 2) of the food item on the grid nearest to an agent (Chebyshev distance; the
     first on a tie; the agent's own cell when every item is away)."""
     distance = chebyshev(state.food, state.pos[:, agent, None])
-    distance[state.food_wait > 0] = MAX_SIZE * 2  # not on the grid
+    away = state.food_wait > 0
+    if not away.any():  # every item on the grid
+        return state.food[np.arange(state.n_envs), distance.argmin(-1)]
+    distance[away] = MAX_SIZE * 2  # not on the grid
     nearest = state.food[np.arange(state.n_envs), distance.argmin(-1)]
     return np.where(food_out(state)[:, None], nearest, state.pos[:, agent])
 

@@ -136,17 +136,10 @@ def food_under(
 ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
     """Whether each agent stands on food, and the (first) food slot it stands on, (n, A);
     items still away (``wait`` > 0) are not there."""
-    rows, cols = pos[..., 0], pos[..., 1]
-    on_food = np.zeros(rows.shape, dtype=bool)
-    slot = np.zeros(rows.shape, dtype=np.int64)
-    away = wait > 0 if wait.any() else None
-    for f in range(food.shape[1] - 1, -1, -1):
-        here = (rows == food[:, f, None, 0]) & (cols == food[:, f, None, 1])
-        if away is not None:
-            here &= ~away[:, f, None]
-        on_food |= here
-        slot[here] = f
-    return on_food, slot
+    here = (pos[:, None, :, 0] == food[:, :, None, 0]) & (pos[:, None, :, 1] == food[:, :, None, 1])
+    if wait.any():
+        here &= (wait <= 0)[..., None]
+    return here.any(1), here.argmax(1)  # the first slot here (0 where none is)
 
 
 class Meals(NamedTuple):
@@ -264,6 +257,8 @@ def threats(p: WorldParams, state: WorldState, pos: NDArray, alive: NDArray) -> 
     approach = active & (chebyshev(threat, cell) > 1)
     threat = np.where(approach[:, None], toward(threat, cell), threat)
     reach = active[:, None] & alive & (chebyshev(threat[:, None], pos) <= 1)
+    if not reach.any():  # it reaches no one: no one to choose among
+        return Threats(threat, left, spawned, reach, chosen)
     agents = np.arange(p.n_agents)
     rank = np.where(agents == chosen[:, None], 0, np.where(agents > PARENT, agents, p.n_agents))
     first = np.where(reach, rank, p.n_agents + 1).argmin(-1)
@@ -273,9 +268,12 @@ def threats(p: WorldParams, state: WorldState, pos: NDArray, alive: NDArray) -> 
 def prey(chosen: NDArray, alive: NDArray) -> NDArray[np.int64]:
     """The threat's prey (n,): the chosen child while it lives, else the first live child,
     else the parent."""
+    lives = alive[np.arange(alive.shape[0]), chosen]
+    if lives.all():
+        return chosen
     children = alive[:, CHILD:]
     first = np.where(children.any(-1), children.argmax(-1) + CHILD, PARENT)
-    return np.where(alive[np.arange(alive.shape[0]), chosen], chosen, first)
+    return np.where(lives, chosen, first)
 
 
 def spawn_threat(
