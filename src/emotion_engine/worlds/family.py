@@ -18,6 +18,7 @@ MAX_CHILDREN = 3
 """The most children a world holds (``WorldParams.n_children``)."""
 
 
+@cache
 def agent_names(n_children: int = 1) -> tuple[str, ...]:
     """The agents of a family: ``parent_0``, ``child_0`` … ``child_{n−1}``."""
     return ("parent_0", *(f"child_{i}" for i in range(n_children)))

@@ -215,9 +215,9 @@ def comfort(p: WorldParams, state: WorldState, a: NDArray, moved: Moves, alive: 
     to = first_choice(moved.adjacent, gather(state.loneliness, p.n_agents))
     comfort = (a == COMFORT)[..., None] & to
     comforted = mirror(comfort)
-    near = np.concatenate(
-        [(moved.dist[:, :1] <= p.near_radius).any(-1), moved.dist[:, 1:, 0] <= p.near_radius], 1
-    )
+    near = moved.dist[..., 0] <= p.near_radius  # each child near the parent (its first other)
+    if p.n_children > 1:  # the parent near any child
+        near[:, PARENT] = (moved.dist[:, PARENT] <= p.near_radius).any(-1)
     loneliness = (
         state.loneliness
         + np.where(near, p.near_loneliness, 1.0) * p.pair("loneliness_rate") * alive
@@ -426,7 +426,8 @@ def events(
     ev[..., _EV["loss"]] = gather(body.died, n_agents)
     if harm.blows is not None:
         threat_events(p, ev, moved.pos, threats, harm)
-    ev *= alive[..., None, None]
+    if not alive.all():
+        ev *= alive[..., None, None]
     return ev
 
 
@@ -475,8 +476,11 @@ def emotions(
     drive[..., _CORTISOL] = p.hunger_stress * felt_hunger
     drive[..., _CORTISOL] += p.loneliness_stress * comfort.loneliness
     drive += extra_drive
-    drive *= alive[..., None]
-    face = gather(state.affect.primary * alive[..., None], p.n_agents)
+    face = state.affect.primary
+    if not alive.all():
+        drive *= alive[..., None]
+        face = face * alive[..., None]
+    face = gather(face, p.n_agents)
     affect = step_affect(state.affect, events, p.dt, p.affect, drive, other_expressed=face)
     return Emotions(affect, felt_hunger)
 
@@ -506,7 +510,8 @@ def rewards(
     the relief: the hunger an agent's feeding stilled, the comfort the other felt, a blow
     taken for it."""
     terms = reward_terms(p, state, feeling.affect, body, feeling.felt_hunger, meals.stilled)
-    terms = {k: v * alive for k, v in terms.items()}
+    if not alive.all():  # (times 1 for the living changes no bit)
+        terms = {k: v * alive for k, v in terms.items()}
     total = sum(terms.values()).astype(np.float32)
     n_agents = p.n_agents
     relief = meals.feed * gather(meals.stilled, n_agents)
