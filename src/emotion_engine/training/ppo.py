@@ -421,9 +421,11 @@ def _collect(
         result = env.step(act.numpy(), values=val.numpy(),
                           complex_emotions=_complex_emotions(agents, f, columns))  # fmt: skip
         r = torch.as_tensor(result.rewards, dtype=torch.float32)
-        cut = torch.as_tensor(result.truncated & ~result.terminated)
+        cut = result.truncated & ~result.terminated
         if cut.any():  # bootstrap truncated episodes from their final observation
-            r = r + config.gamma * _values(agents, result.final_obs, columns)[1] * cut
+            r = r + config.gamma * _values(agents, result.final_obs, columns)[1] * torch.as_tensor(
+                cut
+            )
         for i, cols in enumerate(columns):
             feats[i].append(f[i].reshape(n, len(cols), -1))
         actions[t], logprobs[t], values[t], rewards[t] = act, logp, val, r

@@ -167,7 +167,10 @@ def sensible_child(state: WorldState, child: int = CHILD) -> NDArray[np.int64]:
 
 def each_child(rule: Callable[[WorldState, int], NDArray[np.int64]], state: WorldState) -> NDArray:
     """``rule(state, child)`` of every child, (n_envs, n_children)."""
-    return np.stack([rule(state, c) for c in range(CHILD, state.n_agents)], -1)
+    out = np.empty((state.n_envs, state.n_agents - CHILD), dtype=np.int64)
+    for c in range(CHILD, state.n_agents):
+        out[:, c - CHILD] = rule(state, c)
+    return out
 
 
 def _apply(rules: list[tuple[NDArray, NDArray]], default: int, n: int) -> NDArray[np.int64]:
