@@ -426,8 +426,7 @@ def events(
     ev[..., _EV["loss"]] = gather(body.died, n_agents)
     if harm.blows is not None:
         threat_events(p, ev, moved.pos, threats, harm)
-    if not alive.all():
-        ev *= alive[..., None, None]
+    ev *= alive[..., None, None]
     return ev
 
 
