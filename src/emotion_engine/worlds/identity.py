@@ -48,7 +48,7 @@ def signature(identity: ArrayLike) -> NDArray[np.float64]:
 
 TABLED = 64
 """Identities below this have their signature in a table (:func:`signatures`): a world's
-identities start at 0 and grow by one per newcomer, so they stay below it."""
+identities start at 0 and grow by one per newcomer, so they rarely reach it."""
 
 
 @cache

@@ -96,6 +96,8 @@ def forage(state: WorldState, agent: int, pick: bool) -> NDArray[np.int64]:
     food = nearest_food(state, agent)
     on_food = (food == me).all(-1)
     action = np.where(on_food, PICK if pick else EAT, step_toward(me, food))
+    if not state.food_wait.any():  # every item on the grid
+        return action
     return np.where(food_out(state), action, STAY)
 
 
