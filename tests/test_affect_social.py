@@ -17,7 +17,7 @@ from emotion_engine.affect import (
     step_affect,
     temperament,
 )
-from emotion_engine.affect.model import per_pair
+from emotion_engine.affect.ops import strongest
 from emotion_engine.affect.social import appraisal_table, positive_affect, step_attachment
 
 ATT, EMP = PRIMITIVES.index("attachment"), PRIMITIVES.index("empathy")
@@ -249,5 +249,12 @@ def test_the_modulators_feel_the_strongest_of_each_event_over_the_pairs():
 
 def test_per_agent_rates_gain_an_axis_for_the_others():
     params = SocialParams(openness=np.array([0.1, 0.4]), learning_rate=0.05)
-    pairs = per_pair(params)
+    pairs = params.per_pair
     assert pairs.openness.shape == (2, 1) and pairs.learning_rate == 0.05
+
+
+def test_the_strongest_over_one_other_is_its_own_value():
+    values = np.array([[[-0.0, 0.5]], [[0.25, -1.0]]])  # (2, 1, 2): one other
+    assert strongest(values).tobytes() == values[:, 0].tobytes()  # the same bits, -0.0 kept
+    two = np.array([[[0.1, 0.7], [0.4, 0.2]]])
+    assert strongest(two).tolist() == [[0.4, 0.7]]

@@ -26,7 +26,15 @@ from emotion_engine.worlds.core import (
     reset,
     step,
 )
-from emotion_engine.worlds.family import agent_names, mirror, others, reciprocal
+from emotion_engine.worlds.family import (
+    agent_names,
+    any_other,
+    first_choice,
+    gather,
+    mirror,
+    others,
+    reciprocal,
+)
 from emotion_engine.worlds.observation import observe
 from emotion_engine.worlds.policies import CHILD_POLICIES, caring_parent, neediest
 from emotion_engine.worlds.randomness import PREY_STREAM, uniform
@@ -315,3 +323,18 @@ def test_the_vector_env_has_an_entry_for_every_agent_of_a_family():
     for _ in range(5):
         obs, rewards, terminated, truncated, _ = env.step(np.full(6, STAY))
     assert rewards.shape == (6,) and truncated.all() and not terminated.any()
+
+
+def test_one_childs_views_hold_the_general_indexing_values():
+    rng = np.random.default_rng(0)
+    x = rng.random((5, 2, 3))
+    np.testing.assert_array_equal(gather(x, 2), x[:, others(2)])
+    agents_first = x.transpose(1, 0, 2)
+    np.testing.assert_array_equal(gather(agents_first, 2, axis=0), agents_first[others(2)])
+    pairs = rng.random((5, 2, 1, 4)) < 0.5
+    np.testing.assert_array_equal(mirror(pairs), pairs[:, others(2), reciprocal(2)])
+    np.testing.assert_array_equal(any_other(pairs[..., 0]), pairs[..., 0].any(-1))
+    np.testing.assert_array_equal(first_choice(pairs[..., 0], rng.random((5, 2, 1))), pairs[..., 0])
+    three = rng.random((5, 3, 2)) < 0.5
+    assert any_other(three).tolist() == three.any(-1).tolist()
+    assert gather(x[:, :1].repeat(3, 1), 3).shape == (5, 3, 2, 3)

@@ -13,6 +13,7 @@ from emotion_engine.worlds.identity import (
     fresh_identity,
     meet_stranger,
     signature,
+    signatures,
 )
 from world_builder import CHILD, FAR_FOOD, PARENT, act, one_world
 
@@ -125,3 +126,9 @@ def test_a_second_stranger_is_new_again():
     parent_replaced = meet_stranger(PARAMS, twice, PARENT)
     assert parent_replaced.identity.tolist() == [[4, 3]]
     assert parent_replaced.carrying[0, PARENT] == PARAMS.start_carrying[PARENT]
+
+
+def test_tabled_signatures_are_the_hashed_ones():
+    ids = np.array([[0, 1, 63], [64, 65, 2]])
+    np.testing.assert_array_equal(signatures(ids), signature(ids))
+    np.testing.assert_array_equal(signatures(ids[:1]), signature(ids[:1]))

@@ -83,9 +83,8 @@ def cumulants(seen: Witnessed, events: NDArray) -> NDArray[np.float32]:
     dead = health[1] <= 0.0
     apart = SEPARATION_DANGER * events[..., _E["separated"]]
     starving = np.maximum(hunger[1] - STARVING_FROM, 0.0) / (1.0 - STARVING_FROM)
-    danger = np.max(
-        np.stack([events[..., _E["other_threatened"]], pain, apart, starving, dead]), axis=0
-    )
+    danger = np.maximum(np.maximum(events[..., _E["other_threatened"]], pain), apart)
+    danger = np.maximum(np.maximum(danger, starving), dead)
     shield_cost = events[..., _E["protected_other"]] * events[..., _E["harmed"]]
     out = np.stack(
         [

@@ -23,7 +23,7 @@ appraised from that pair's events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -35,7 +35,7 @@ from emotion_engine.affect.modulators import (
     resting_levels,
 )
 from emotion_engine.affect.mood import DEFAULT_MOOD_TAU, core_affect, step_mood
-from emotion_engine.affect.ops import clip01
+from emotion_engine.affect.ops import clip01, strongest
 from emotion_engine.affect.primary import (
     DEFAULT_TEMPERATURE,
     EMOTIONS,
@@ -131,7 +131,7 @@ def step_affect(
     """
     events = np.asarray(events, dtype=float)
     pairs = state.social.ndim > state.levels.ndim
-    social_params = per_pair(params.social) if pairs else params.social
+    social_params = params.social.per_pair if pairs else params.social
     attachment = state.social[..., _ATTACHMENT]
     drive = event_drive(_strongest(gate_events(events, attachment), pairs))
     if other_expressed is not None:
@@ -153,17 +153,7 @@ def step_affect(
 def _strongest(values: Array, pairs: bool) -> Array:
     """Per-pair values (..., k, m) pooled over the others by their maximum; others as they
     are without an others axis."""
-    return values.max(axis=-2) if pairs else values
-
-
-def per_pair(params: SocialParams) -> SocialParams:
-    """Social rates given per agent (arrays over the batch) with an axis added for the
-    others, so that they broadcast against per-pair arrays (..., k); scalars as they are."""
-    return replace(params, **{
-        f.name: np.asarray(getattr(params, f.name))[..., None]
-        for f in fields(params)
-        if f.name != "rate_scale" and np.ndim(getattr(params, f.name))
-    })  # fmt: skip
+    return strongest(values) if pairs else values
 
 
 __all__ = ["EMOTIONS", "AffectParams", "AffectState", "initial_state", "step_affect"]

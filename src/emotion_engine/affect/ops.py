@@ -23,3 +23,11 @@ def dot(x: ArrayLike, w: Array) -> Array:
 def clip01(x: Array) -> Array:
     """Clip to [0, 1] in place (faster than np.clip on small arrays); returns ``x``."""
     return np.minimum(np.maximum(x, 0.0, out=x), 1.0, out=x)
+
+
+def strongest(values: Array, axis: int = -2) -> Array:
+    """The maximum over ``axis``; with one entry there, that entry (a read-only view, no
+    reduction: the same numbers)."""
+    if values.shape[axis] == 1:
+        return values.squeeze(axis)
+    return values.max(axis=axis)

@@ -61,7 +61,8 @@ Events (``*``: about the other, weighted by attachment):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -281,6 +282,17 @@ class SocialParams:
     learning_rate: float | Array = 0.02
     openness: float | Array = 0.3
     rate_scale: float | Array = 1.0
+
+    @cached_property
+    def per_pair(self) -> SocialParams:
+        """These rates with an axis added for the others where they are given per agent
+        (arrays over the batch), so that they broadcast against per-pair arrays (..., k);
+        scalars as they are (worked out once per params)."""
+        return replace(self, **{
+            f.name: np.asarray(getattr(self, f.name))[..., None]
+            for f in fields(self)
+            if f.name != "rate_scale" and np.ndim(getattr(self, f.name))
+        })  # fmt: skip
 
 
 def gate_events(events: ArrayLike, attachment: ArrayLike) -> Array:

@@ -136,5 +136,5 @@ def scripted_actions(
     out = np.full((state.n_envs, state.n_agents - 1), -1, dtype=np.int64)
     step_seed = int(np.random.SeedSequence([seed, PARTNER_STEP_STREAM, step]).generate_state(1)[0])
     for name, where in envs.items():
-        out = np.where(where[:, None], CHILD_POLICIES[name](params, step_seed)(state, obs), out)
+        np.copyto(out, CHILD_POLICIES[name](params, step_seed)(state, obs), where=where[:, None])
     return out

@@ -50,7 +50,7 @@ from emotion_engine.worlds.core import (
     WorldParams,
     WorldState,
 )
-from emotion_engine.worlds.family import others
+from emotion_engine.worlds.family import gather
 from emotion_engine.worlds.spec import PER_OTHER, obs_dim, obs_features, per_other
 
 _FED = EVENTS.index("fed")
@@ -84,7 +84,7 @@ def cumulants(
         other_hunger=both("other_hunger"),
         other_loneliness=both("other_loneliness"),
         own_hunger=at(obs, "own_hunger"),
-        fed_other=events[:, others(events.shape[1])[:, 0], _FED],
+        fed_other=gather(events[..., _FED], events.shape[1])[:, :, 0],
     )
     return complex_cumulants(seen, events)
 
@@ -151,12 +151,13 @@ class WorldVecEnv:
             {k: v[j].item() for k, v in info["episode"].items()} | {"partner": self.partners[e]}
             for j, e in enumerate(info["episode_envs"])
         ]
+        final_obs = np.ascontiguousarray(info["final_observation"])
         return StepResult(
-            obs=np.ascontiguousarray(obs),
+            obs=final_obs if obs is info["final_observation"] else np.ascontiguousarray(obs),
             rewards=rewards,
             terminated=own_end,
             truncated=truncated[:, None] & ~own_end,
-            final_obs=np.ascontiguousarray(info["final_observation"]),
+            final_obs=final_obs,
             episodes=episodes,
             active=active,
             aux={
@@ -174,7 +175,7 @@ class WorldVecEnv:
             self.scripted_envs, self.params, state, self.world.obs, seed, steps
         )
         out = np.array(actions, copy=True)
-        out[:, CHILD:] = np.where(self.scripted[:, None], child, out[:, CHILD:])
+        np.copyto(out[:, CHILD:], child, where=self.scripted[:, None])
         return out
 
     def state_dict(self) -> tuple[dict[str, np.ndarray], dict]:

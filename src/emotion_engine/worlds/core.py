@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from emotion_engine.affect import PRIMITIVES, initial_state
+from emotion_engine.affect.ops import strongest
 from emotion_engine.worlds import rules
 from emotion_engine.worlds.family import agent_names
 from emotion_engine.worlds.identity import family_identities
@@ -231,7 +232,7 @@ def step(
     truncated = (new.t >= params.max_cycles) & ~terminated
     done = np.flatnonzero(terminated | truncated)
     info = StepInfo(
-        events=events.max(-2),
+        events=strongest(events),
         pair_events=events,
         died=body.died,
         relief=reward.relief,

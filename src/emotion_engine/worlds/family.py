@@ -18,6 +18,7 @@ MAX_CHILDREN = 3
 """The most children a world holds (``WorldParams.n_children``)."""
 
 
+@cache
 def agent_names(n_children: int = 1) -> tuple[str, ...]:
     """The agents of a family: ``parent_0``, ``child_0`` … ``child_{n−1}``."""
     return ("parent_0", *(f"child_{i}" for i in range(n_children)))
@@ -38,23 +39,40 @@ def reciprocal(n_agents: int) -> NDArray[np.intp]:
     return np.where(every < others(n_agents), every, every - 1)
 
 
-def gather(x: NDArray, n_agents: int) -> NDArray:
+def gather(x: NDArray, n_agents: int, axis: int = 1) -> NDArray:
     """Per-agent values (n, n_agents, ...) seen by each agent of each of its others:
-    (n, n_agents, n_agents − 1, ...)."""
-    return x[:, others(n_agents)]
+    (n, n_agents, n_agents − 1, ...), or so along another agent ``axis``; read-only (with one
+    child, a view of ``x``: each agent's other is the reversed agent axis)."""
+    before = (slice(None),) * axis
+    if n_agents == 2:
+        return x[(*before, slice(None, None, -1), None)]
+    return x[(*before, others(n_agents))]
 
 
 def mirror(pairs: NDArray) -> NDArray:
     """Per-pair values (n, n_agents, n_agents − 1, ...) as each pair's other holds them:
-    entry (i, k) becomes the other's entry about i (who fed me, from who fed whom)."""
+    entry (i, k) becomes the other's entry about i (who fed me, from who fed whom);
+    read-only (with one child, a view of ``pairs``, its agent axis reversed)."""
     n_agents = pairs.shape[1]
+    if n_agents == 2:
+        return pairs[:, ::-1]
     return pairs[:, others(n_agents), reciprocal(n_agents)]
+
+
+def any_other(pairs: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Whether each agent's per-pair flag (n, A, K) holds towards any of its others, (n, A);
+    read-only (with one other, a view of its one entry)."""
+    if pairs.shape[-1] == 1:
+        return pairs[..., 0]
+    return pairs.any(-1)
 
 
 def first_choice(candidates: NDArray[np.bool_], need: NDArray) -> NDArray[np.bool_]:
     """One-hot (n, A, K) of each agent's candidate other (``candidates`` (n, A, K)) with the
     greatest ``need`` (n, A, K); the first (the lowest agent index) on a tie; all False for
-    an agent without candidates."""
+    an agent without candidates. Read-only: with one other (K = 1), ``candidates`` itself."""
+    if candidates.shape[-1] == 1:
+        return candidates
     best = np.where(candidates, need, -np.inf).argmax(-1)
     chosen = np.arange(candidates.shape[-1]) == best[..., None]
     return chosen & candidates.any(-1, keepdims=True)
@@ -63,6 +81,7 @@ def first_choice(candidates: NDArray[np.bool_], need: NDArray) -> NDArray[np.boo
 __all__ = [
     "MAX_CHILDREN",
     "agent_names",
+    "any_other",
     "first_choice",
     "gather",
     "mirror",

@@ -20,6 +20,7 @@ both ways.
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from functools import cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -43,6 +44,25 @@ def signature(identity: ArrayLike) -> NDArray[np.float64]:
     slots = ids.astype(np.uint64)[..., None] * np.uint64(SIGNATURE_SIZE)
     x = mix((slots + np.arange(SIGNATURE_SIZE, dtype=np.uint64)) ^ _SALT)
     return (x >> np.uint64(11)) * (1.0 / (1 << 53))
+
+
+TABLED = 64
+"""Identities below this have their signature in a table (:func:`signatures`): a world's
+identities start at 0 and grow by one per newcomer, so they rarely reach it."""
+
+
+@cache
+def _signature_table() -> NDArray[np.float64]:
+    return signature(np.arange(TABLED))
+
+
+def signatures(identity: NDArray[np.int64]) -> NDArray[np.float64]:
+    """:func:`signature` of a world's identities (valid ones, as ``WorldState.identity``
+    holds), looked up in a table while they are below :data:`TABLED` (what every
+    observation reads, without hashing them again)."""
+    if identity.max() < TABLED:
+        return _signature_table()[identity]
+    return signature(identity)
 
 
 def fresh_identity(identity: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -110,4 +130,5 @@ __all__ = [
     "fresh_identity",
     "meet_stranger",
     "signature",
+    "signatures",
 ]

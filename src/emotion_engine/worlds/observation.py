@@ -10,8 +10,8 @@ from functools import cache
 import numpy as np
 from numpy.typing import NDArray
 
-from emotion_engine.worlds.family import gather, others
-from emotion_engine.worlds.identity import signature
+from emotion_engine.worlds.family import gather
+from emotion_engine.worlds.identity import signatures
 from emotion_engine.worlds.spec import WorldParams, WorldState, obs_features, per_other
 
 
@@ -69,11 +69,12 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     lives = gather(state.health > 0.0, n_agents)  # (n, A, A − 1) each other lives
     other = each("other_body")
     offsets = other[:, :2]
-    offsets[:] = (_others(own_pos, n_agents) - own_pos[..., None]).transpose(3, 0, 1, 2)
+    offsets[:] = (gather(own_pos, n_agents, axis=2) - own_pos[..., None]).transpose(3, 0, 1, 2)
     np.abs(offsets).max(1, out=other[:, 2])  # Chebyshev distance, in cells
     other[:, 3] = (other[:, 2] <= 1) & lives.transpose(2, 0, 1)
-    other[:, 4:] = _others(own_body, n_agents).transpose(3, 0, 1, 2)
-    out[at["food"]], out[at["on_food"]] = _nearest_food(params, state, rows, cols)
+    other[:, 4:] = gather(own_body, n_agents, axis=2).transpose(3, 0, 1, 2)
+    *food, on_food = _nearest_food(params, state, rows, cols)
+    out[at["food"]], out[at["on_food"]] = food, on_food
     active = (state.threat_left > 0)[:, None]
     out[at["threat"]] = state.threat[:, None, 0] - rows, state.threat[:, None, 1] - cols
     out[at["threat"]] *= active
@@ -85,35 +86,29 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     out[at["emotions"]] = aff.primary.transpose(2, 0, 1)
     out[at["mood"]] = aff.mood.transpose(2, 0, 1)
     each("social")[:] = aff.social.transpose(2, 3, 0, 1)
-    faces = _others(out[at["emotions"]], n_agents) * lives  # the dead show nothing
+    faces = gather(out[at["emotions"]], n_agents, axis=2) * lives  # the dead show nothing
     each("expressed")[:] = faces.transpose(3, 0, 1, 2)
-    each("signature")[:] = gather(signature(state.identity), n_agents).transpose(2, 3, 0, 1)
+    each("signature")[:] = gather(signatures(state.identity), n_agents).transpose(2, 3, 0, 1)
     return out.transpose(1, 2, 0)
-
-
-def _others(features: NDArray, n_agents: int) -> NDArray:
-    """Feature rows (f, n, A) as each agent sees them of each of its others: (f, n, A, A − 1)."""
-    return features[:, :, others(n_agents)]
 
 
 def _nearest_food(
     params: WorldParams, state: WorldState, rows: NDArray, cols: NDArray
-) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
-    """(row, col) offsets (2, n, A) to each agent's nearest food on the grid (Chebyshev
-    distance; the first item on a tie; 0 when every item is away) and whether it stands on
-    food (1, n, A)."""
-    best = np.full((state.n_envs, params.n_agents), params.size)
-    away = state.food_wait > 0 if state.food_wait.any() else None
-    offsets = np.zeros((2, state.n_envs, params.n_agents), dtype=np.float32)
-    food_rows, food_cols = offsets
-    for f in range(params.n_food):
-        d_rows = state.food[:, f, None, 0] - rows
-        d_cols = state.food[:, f, None, 1] - cols
-        d = np.maximum(np.abs(d_rows), np.abs(d_cols))
-        if away is not None:
-            d[away[:, f]] = params.size
-        closer = d < best
-        best[closer] = d[closer]
-        food_rows[closer] = d_rows[closer]
-        food_cols[closer] = d_cols[closer]
-    return offsets, (best == 0)[None]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+    """The row and column offsets (n, A) to each agent's nearest food on the grid
+    (Chebyshev distance; the first item on a tie; 0 when every item is away) and whether it
+    stands on food (n, A)."""
+    d_rows = state.food[:, :, 0, None] - rows[:, None]  # (n, food, A)
+    d_cols = state.food[:, :, 1, None] - cols[:, None]
+    d = np.maximum(np.abs(d_rows), np.abs(d_cols))
+    if state.food_wait.any():
+        np.copyto(d, params.size, where=(state.food_wait > 0)[..., None])  # away: beyond all
+    envs, agents = np.arange(state.n_envs)[:, None], np.arange(params.n_agents)
+    nearest = d.argmin(1)
+    best = d[envs, nearest, agents]
+    on_grid = best < params.size
+    return (
+        d_rows[envs, nearest, agents] * on_grid,
+        d_cols[envs, nearest, agents] * on_grid,
+        best == 0,
+    )

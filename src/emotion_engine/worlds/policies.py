@@ -70,7 +70,10 @@ def nearest_food(state: WorldState, agent: int) -> NDArray[np.int64]:
     """Cell (n, 2) of the food item on the grid nearest to an agent (Chebyshev distance; the
     first on a tie; the agent's own cell when every item is away)."""
     distance = chebyshev(state.food, state.pos[:, agent, None])
-    distance[state.food_wait > 0] = MAX_SIZE * 2  # not on the grid
+    away = state.food_wait > 0
+    if not away.any():  # every item on the grid
+        return state.food[np.arange(state.n_envs), distance.argmin(-1)]
+    distance[away] = MAX_SIZE * 2  # not on the grid
     nearest = state.food[np.arange(state.n_envs), distance.argmin(-1)]
     return np.where(food_out(state)[:, None], nearest, state.pos[:, agent])
 
@@ -93,6 +96,8 @@ def forage(state: WorldState, agent: int, pick: bool) -> NDArray[np.int64]:
     food = nearest_food(state, agent)
     on_food = (food == me).all(-1)
     action = np.where(on_food, PICK if pick else EAT, step_toward(me, food))
+    if not state.food_wait.any():  # every item on the grid
+        return action
     return np.where(food_out(state), action, STAY)
 
 
@@ -164,7 +169,10 @@ def sensible_child(state: WorldState, child: int = CHILD) -> NDArray[np.int64]:
 
 def each_child(rule: Callable[[WorldState, int], NDArray[np.int64]], state: WorldState) -> NDArray:
     """``rule(state, child)`` of every child, (n_envs, n_children)."""
-    return np.stack([rule(state, c) for c in range(CHILD, state.n_agents)], -1)
+    out = np.empty((state.n_envs, state.n_agents - CHILD), dtype=np.int64)
+    for c in range(CHILD, state.n_agents):
+        out[:, c - CHILD] = rule(state, c)
+    return out
 
 
 def _apply(rules: list[tuple[NDArray, NDArray]], default: int, n: int) -> NDArray[np.int64]:

@@ -29,7 +29,7 @@ from emotion_engine.affect import (
     step_affect,
 )
 from emotion_engine.affect.mood import CORE_AFFECT, valence
-from emotion_engine.worlds.family import first_choice, gather, mirror
+from emotion_engine.worlds.family import any_other, first_choice, gather, mirror
 from emotion_engine.worlds.grid import chebyshev, toward
 from emotion_engine.worlds.randomness import (
     EAT_STREAM,
@@ -136,17 +136,10 @@ def food_under(
 ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
     """Whether each agent stands on food, and the (first) food slot it stands on, (n, A);
     items still away (``wait`` > 0) are not there."""
-    rows, cols = pos[..., 0], pos[..., 1]
-    on_food = np.zeros(rows.shape, dtype=bool)
-    slot = np.zeros(rows.shape, dtype=np.int64)
-    away = wait > 0 if wait.any() else None
-    for f in range(food.shape[1] - 1, -1, -1):
-        here = (rows == food[:, f, None, 0]) & (cols == food[:, f, None, 1])
-        if away is not None:
-            here &= ~away[:, f, None]
-        on_food |= here
-        slot[here] = f
-    return on_food, slot
+    here = (pos[:, None, :, 0] == food[:, :, None, 0]) & (pos[:, None, :, 1] == food[:, :, None, 1])
+    if wait.any():
+        here &= (wait <= 0)[..., None]
+    return here.any(1), here.argmax(1)  # the first slot here (0 where none is)
 
 
 class Meals(NamedTuple):
@@ -170,11 +163,11 @@ def meals(
     to = first_choice(adjacent, gather(state.hunger, p.n_agents))
     feed = ((a == FEED) & carrying)[..., None] & to
     fed = mirror(feed)
-    carrying = (carrying | taken.pick) & ~taken.eat_held & ~feed.any(-1)
+    carrying = (carrying | taken.pick) & ~taken.eat_held & ~any_other(feed)
     eaten = taken.eat_held | taken.eat_ground
     hunger = state.hunger + p.pair("hunger_rate") * alive
     before_meal = np.minimum(hunger, 1.0)
-    hunger -= p.food_value * (eaten | fed.any(-1))
+    hunger -= p.food_value * (eaten | any_other(fed))
     clip(hunger, 0.0, 1.0)
     # eating when sated earns nothing
     stilled = (before_meal - hunger) / p.food_value
@@ -222,15 +215,15 @@ def comfort(p: WorldParams, state: WorldState, a: NDArray, moved: Moves, alive: 
     to = first_choice(moved.adjacent, gather(state.loneliness, p.n_agents))
     comfort = (a == COMFORT)[..., None] & to
     comforted = mirror(comfort)
-    near = np.concatenate(
-        [(moved.dist[:, :1] <= p.near_radius).any(-1), moved.dist[:, 1:, 0] <= p.near_radius], 1
-    )
+    near = moved.dist[..., 0] <= p.near_radius  # each child near the parent (its first other)
+    if p.n_children > 1:  # the parent near any child
+        near[:, PARENT] = (moved.dist[:, PARENT] <= p.near_radius).any(-1)
     loneliness = (
         state.loneliness
         + np.where(near, p.near_loneliness, 1.0) * p.pair("loneliness_rate") * alive
     )
     # comfort is felt as much as it relieves: a content other gains (and gives) little
-    soothed = comforted.any(-1) * np.minimum(loneliness, p.comfort_relief)
+    soothed = any_other(comforted) * np.minimum(loneliness, p.comfort_relief)
     loneliness -= soothed
     clip(loneliness, 0.0, 1.0)
     return Comfort(comfort, comforted, soothed / p.comfort_relief, loneliness)
@@ -264,6 +257,8 @@ def threats(p: WorldParams, state: WorldState, pos: NDArray, alive: NDArray) -> 
     approach = active & (chebyshev(threat, cell) > 1)
     threat = np.where(approach[:, None], toward(threat, cell), threat)
     reach = active[:, None] & alive & (chebyshev(threat[:, None], pos) <= 1)
+    if not reach.any():  # it reaches no one: no one to choose among
+        return Threats(threat, left, spawned, reach, chosen)
     agents = np.arange(p.n_agents)
     rank = np.where(agents == chosen[:, None], 0, np.where(agents > PARENT, agents, p.n_agents))
     first = np.where(reach, rank, p.n_agents + 1).argmin(-1)
@@ -273,9 +268,12 @@ def threats(p: WorldParams, state: WorldState, pos: NDArray, alive: NDArray) -> 
 def prey(chosen: NDArray, alive: NDArray) -> NDArray[np.int64]:
     """The threat's prey (n,): the chosen child while it lives, else the first live child,
     else the parent."""
+    lives = alive[np.arange(alive.shape[0]), chosen]
+    if lives.all():
+        return chosen
     children = alive[:, CHILD:]
     first = np.where(children.any(-1), children.argmax(-1) + CHILD, PARENT)
-    return np.where(alive[np.arange(alive.shape[0]), chosen], chosen, first)
+    return np.where(lives, chosen, first)
 
 
 def spawn_threat(
@@ -352,10 +350,10 @@ def harm(
         return Harm(damage, threats.left, None)
     shield = (a == SHIELD)[..., None] & adjacent
     blow = p.threat_damage * p.pair("vulnerability")
-    shielded = target & mirror(shield).any(-1)
+    shielded = target & any_other(mirror(shield))
     protected = shield & gather(target, p.n_agents)
     struck = blow * target * np.where(shielded, 1.0 - p.shield_block, 1.0)
-    struck += blow * protected.any(-1)  # the shielder takes the blow
+    struck += blow * any_other(protected)  # the shielder takes the blow
     damage += struck
     left = threats.left - target.any(-1)
     return Harm(damage, left, Blows(shielded, protected, struck))
@@ -381,7 +379,7 @@ def health(
     :data:`WELL_BELOW`, and ``comfort`` heals ``comfort_heal``; at 0 the agent is dead."""
     well = (meals.hunger < WELL_BELOW) & (comfort.loneliness < WELL_BELOW)
     health = state.health - damage * alive
-    health += (p.pair("regen") * well + p.comfort_heal * comfort.comforted.any(-1)) * alive
+    health += (p.pair("regen") * well + p.comfort_heal * any_other(comfort.comforted)) * alive
     clip(health, 0.0, 1.0)
     lives = health > 0.0
     return Health(health, lives, alive & ~lives)
@@ -411,7 +409,7 @@ def events(
     ev = np.zeros((state.n_envs, n_agents, n_agents - 1, len(EVENTS)))
     relief = np.minimum(meals.stilled, 1.0)[..., None]  # a meal is felt as much as it relieves
     ev[..., _EV["fed"]] = relief * meals.fed
-    ev[..., _EV["ate"]] = relief * (meals.eaten & ~meals.fed.any(-1))[..., None]
+    ev[..., _EV["ate"]] = relief * (meals.eaten & ~any_other(meals.fed))[..., None]
     ev[..., _EV["comforted"]] = comfort.felt[..., None] * comfort.comforted
     ev[..., _EV["cared"]] = np.maximum(meals.feed, comfort.comfort * gather(comfort.felt, n_agents))
     harmed = np.minimum(harm.damage / p.harm_scale, 1.0)
@@ -477,8 +475,11 @@ def emotions(
     drive[..., _CORTISOL] = p.hunger_stress * felt_hunger
     drive[..., _CORTISOL] += p.loneliness_stress * comfort.loneliness
     drive += extra_drive
-    drive *= alive[..., None]
-    face = gather(state.affect.primary * alive[..., None], p.n_agents)
+    face = state.affect.primary
+    if not alive.all():
+        drive *= alive[..., None]
+        face = face * alive[..., None]
+    face = gather(face, p.n_agents)
     affect = step_affect(state.affect, events, p.dt, p.affect, drive, other_expressed=face)
     return Emotions(affect, felt_hunger)
 
@@ -508,7 +509,8 @@ def rewards(
     the relief: the hunger an agent's feeding stilled, the comfort the other felt, a blow
     taken for it."""
     terms = reward_terms(p, state, feeling.affect, body, feeling.felt_hunger, meals.stilled)
-    terms = {k: v * alive for k, v in terms.items()}
+    if not alive.all():  # (times 1 for the living changes no bit)
+        terms = {k: v * alive for k, v in terms.items()}
     total = sum(terms.values()).astype(np.float32)
     n_agents = p.n_agents
     relief = meals.feed * gather(meals.stilled, n_agents)
@@ -562,11 +564,11 @@ def tally(
     ``CHILD_STATS``), from the step's actions ``a`` and the health after it."""
     stats = state.stats.copy()
     feeds = meals.feed[:, PARENT]  # (n, children): the parent's feed to each child
-    stats[:, _S["feeds"]] += feeds.any(-1)
+    stats[:, _S["feeds"]] += any_other(meals.feed)[:, PARENT]
     stats[:, _S["hunger_stilled_by_feeds"]] += (feeds * meals.stilled[:, CHILD:]).sum(-1)
     stats[:, _S["shield_acts"]] += a[:, PARENT] == SHIELD
     stats[:, _S["child_health_auc"]] += health[:, CHILD] / p.max_cycles
-    stats[:, _S["comfort_acts"]] += comfort.comfort[:, PARENT].any(-1)
+    stats[:, _S["comfort_acts"]] += any_other(comfort.comfort)[:, PARENT]
     own = slice(PARENT, CHILD + 1)  # the parent and child_0
     stats[:, _S["parent_eats"] : _S["child_eats"] + 1] += meals.eaten[:, own]
     stats[:, _S["parent_steps_hungry"] : _S["child_steps_hungry"] + 1] += (
@@ -574,7 +576,7 @@ def tally(
     )[:, own]
     stats[:, _S["parent_return"] : _S["child_return"] + 1] += rewards[:, own]
     if harm.blows is not None:
-        protected, struck = harm.blows.protected[:, PARENT].any(-1), harm.blows.struck
+        protected, struck = any_other(harm.blows.protected)[:, PARENT], harm.blows.struck
         stats[:, _S["shield_events"]] += protected
         stats[:, _S["shield_damage"]] += protected * struck[:, PARENT]
         stats[:, _S["parent_threat_damage"] : _S["child_threat_damage"] + 1] += struck[:, own]
