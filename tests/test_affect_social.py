@@ -54,7 +54,6 @@ def settle(params, ev, extra=None, steps=3000, attachment=0.0):
 
 def test_attachment_learns_the_positive_affect_felt_with_the_other():
     params = AffectParams()
-    sp = params.social
     warm = settle(params, events(close=1.0), drive(dopamine=0.3, oxytocin=0.3))
     a = np.array([s.attachment for s in warm])
     assert np.all(np.diff(a[:500]) >= 0) and a[50] > 0.2  # grows early and steadily

@@ -74,9 +74,10 @@ def test_the_spec_keeps_its_partners_and_old_specs_mean_co_training():
 
 def test_envs_are_apportioned_by_largest_remainders():
     default = assign(DEFAULT_PARTNERS, 64)
-    assert [default.count(n) for n, _ in DEFAULT_PARTNERS] == [32, 8, 8, 8, 8]
-    assert default[:32] == ("co-trained",) * 32 and default[32:40] == ("stationary",) * 8
-    assert assign(DEFAULT_PARTNERS, 4) == ("co-trained", "co-trained", "stationary", "random")
+    assert [default.count(n) for n, _ in DEFAULT_PARTNERS] == [16, 16, 16, 8, 8]
+    assert default[:16] == ("co-trained",) * 16 and default[16:32] == ("stationary",) * 16
+    # 1, 1, 1, 0.5, 0.5 envs: the last one goes to the first of the tied remainders
+    assert assign(DEFAULT_PARTNERS, 4) == ("co-trained", "stationary", "random", "forager")
     assert assign(DEFAULT_PARTNERS, 1) == ("co-trained",)
     assert assign((("co-trained", 1.0), ("clingy", 2.0)), 5) == ("co-trained", "co-trained",
                                                                  "clingy", "clingy", "clingy")  # fmt: skip
