@@ -93,7 +93,7 @@ HEADER_CASES = [
     ("other kind", lambda t, m: m.update(kind="training-state"), "is a 'training-state' checkpoint, expected 'policy'"),
 ]  # fmt: skip
 TENSOR_CASES = [
-    ("wrong shape", tensor(WEIGHT, torch.zeros(128, 48)), r"shape mismatch \[.agent_0.encoder.0.weight: \(128, 48\) vs \(128, 53\)"),
+    ("wrong shape", tensor(WEIGHT, torch.zeros(128, 48)), r"shape mismatch \[.agent_0.encoder.0.weight: \(128, 48\) vs \(128, 55\)"),
     ("wrong dtype", lambda t, m: t.__setitem__(WEIGHT, t[WEIGHT].double()), "dtype mismatch .*float64 vs torch.float32"),
     ("integer weights", lambda t, m: t.__setitem__(WEIGHT, t[WEIGHT].long()), "dtype mismatch"),
     ("missing tensor", lambda t, m: t.pop(WEIGHT), r"missing \['agent_0.encoder.0.weight'\]"),
