@@ -232,7 +232,8 @@ def test_each_pair_bonds_from_its_own_events():
     for _ in range(50):
         state = step_affect(state, together_and_apart, 1.0, params)
     near, far = state.attachment
-    assert near > 0.6 and far == pytest.approx(0.3, abs=1e-15)  # learnt with the one that was close, held with the one away
+    # learnt with the one that was close, held with the one away
+    assert near > 0.6 and far == pytest.approx(0.3, abs=1e-15)
 
 
 def test_the_modulators_feel_the_strongest_of_each_event_over_the_pairs():

@@ -368,9 +368,7 @@ def step_social(
     params = params or SocialParams()
     s = np.asarray(social, dtype=float)
     ev = np.asarray(events, dtype=float)
-    attachment = step_attachment(
-        s[..., _ATTACHMENT], ev[..., _CLOSE], positive, dt, params
-    )
+    attachment = step_attachment(s[..., _ATTACHMENT], ev[..., _CLOSE], positive, dt, params)
     gated = gate_events(ev, attachment)
     target = appraisal_targets(gated, modulator_activation)
     keep = np.exp(-PRIMITIVE_RATES * params.rate_scale * dt)
