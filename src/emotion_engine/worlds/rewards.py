@@ -78,9 +78,9 @@ def reward_table(weights: RewardWeights | None = None) -> str:
 "Expressed" valence is the valence of the other's primary-emotion distribution (what its face
 shows, :func:`emotion_engine.affect.core_affect`), divided by :data:`VALENCE_SCALE` and split
 into its positive and negative parts; attachment is the agent's own attachment primitive, so
-empathy is felt only in proportion to the bond. In a family of several children the empathic
-and bond terms are summed over the agent's others (each with its own attachment), and
-child_wellbeing sums the children's rewards.
+empathy is felt only in proportion to the bond. In a family of several children the
+empathic, bond and grief terms are summed over the agent's others (each with its own
+attachment), and child_wellbeing sums the children's rewards.
 """
 
 
