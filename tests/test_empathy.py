@@ -6,14 +6,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from emotion_engine.affect import MODULATORS, AffectParams, SocialParams
+from emotion_engine.affect import MODULATORS, PRIMITIVES, AffectParams, SocialParams
 from emotion_engine.worlds import WorldParams
 from emotion_engine.worlds.core import OBS_INDEX
 from emotion_engine.worlds.rewards import RewardWeights
 from world_builder import CHILD, FAR_FOOD, FEED, PARENT, STAY, act, one_world
 
 EMOTIONAL = WorldParams(reward_mode="emotional")
-EMOTIONAL_TERMS = ("own_valence", "empathic_joy", "empathic_distress", "bond")
+GRIEF = EMOTIONAL.rewards.grief
+ATTACHMENT = PRIMITIVES.index("attachment")
+EMOTIONAL_TERMS = ("own_valence", "empathic_joy", "empathic_distress", "bond", "grief")
 
 
 def beside(params: WorldParams, child_hunger: float, carrying: bool = True):
@@ -70,7 +72,7 @@ def test_the_parents_empathy_turns_negative_as_the_child_starves_before_it_dies(
         assert terms["grief"][0, PARENT] == (
             0.0
             if state.health[0, CHILD] > 0.0
-            else pytest.approx(-0.1 * state.affect.social[0, PARENT, 0, 0])
+            else pytest.approx(-GRIEF * state.affect.social[0, PARENT, 0, ATTACHMENT])
         )  # grief only once it has died
     hunger, empathy = np.array(rows).T
     starving = int(np.argmax(hunger >= EMOTIONAL.hungry_at))
@@ -84,17 +86,17 @@ def test_a_dead_childs_face_shows_nothing_and_its_loss_is_felt_as_grief():
     state = one_world(EMOTIONAL, pos=[[4, 4], [4, 5]], health=[1.0, 0.01], hunger=[0.2, 1.0])
     state, obs, *_, info = act(EMOTIONAL, state)
     assert info.died[0, CHILD]
-    bond = state.affect.social[0, PARENT, 0, 0]
+    bond = state.affect.social[0, PARENT, 0, ATTACHMENT]
     assert info.reward_terms["grief"][0, PARENT] == pytest.approx(
-        -0.1 * bond
+        -GRIEF * bond
     )  # from the step it dies
     for _ in range(5):
         state, obs, *_, info = act(EMOTIONAL, state)
         assert info.reward_terms["empathic_distress"][0, PARENT] == 0.0
         assert info.reward_terms["empathic_joy"][0, PARENT] == 0.0
         # the bond holds after death, and is felt as loss each step
-        assert state.affect.social[0, PARENT, 0, 0] == pytest.approx(bond, abs=1e-12)
-        assert info.reward_terms["grief"][0, PARENT] == pytest.approx(-0.1 * bond)
+        assert state.affect.social[0, PARENT, 0, ATTACHMENT] == pytest.approx(bond, abs=1e-12)
+        assert info.reward_terms["grief"][0, PARENT] == pytest.approx(-GRIEF * bond)
         expressed = [v for k, v in OBS_INDEX.items() if k.startswith("other_expressed_")]
         assert np.all(obs[0, PARENT, expressed] == 0.0)
     # the dead feel nothing: its hunger no longer drives its stress, which relaxes to rest

@@ -26,8 +26,8 @@ def clip01(x: Array) -> Array:
 
 
 def strongest(values: Array, axis: int = -2) -> Array:
-    """The maximum over ``axis``; with one entry there, that entry (a read-only view, no
-    reduction: the same numbers)."""
+    """The maximum over ``axis``; with one entry there, that entry (a view of ``values``,
+    no reduction: the same numbers; do not write to it)."""
     if values.shape[axis] == 1:
         return values.squeeze(axis)
     return values.max(axis=axis)

@@ -19,9 +19,8 @@ moves towards one's own positive affect,
 
 and while it is away the bond holds: in Rescorla–Wagner learning an absent cue is not
 updated (only time with the other that brings no warmth weakens the bond), and a bond
-outlasts separations (Bowlby 1969). An earlier law let attachment fade at all times and
-faster apart (halving in about 140 steps of separation); a parent then ceased to feel for
-a child it had been away from, so the less it cared the less it felt (docs/affect.md).
+outlasts separations (Bowlby 1969); docs/affect.md says why an earlier law, under which
+bonds faded apart, was dropped.
 
 Positive shared experience (being fed, comforted, the other's joy caught by contagion, felt
 while together) raises it; one's own care acts are not in the law and drive no modulator, so

@@ -15,9 +15,10 @@ step from a generator seeded by (run seed, step), so a resumed run draws the sam
 each to the two children that do nothing for themselves (``stationary``, ``random``: the
 parent must go to them, and a child that dies early leaves few steps to learn from) and an
 eighth each to ``forager`` and ``clingy``: 16, 16, 16, 8 and 8 of the 64 envs of the default
-config. With half the envs for the co-learning child and an eighth for each scripted one,
-the parent never learnt to keep a stationary or random child alive (0% of held-out episodes
-after 1.5M steps).
+config. With half the envs for the co-learning child and an eighth for each scripted one
+(and the model of before: no distance in the observation, bonds that faded apart, no
+grief), the parent never learnt to keep a stationary or random child alive (0% of held-out
+episodes after 1M steps in caretaking, 2M in crisis); the README's "Child partners" says what changed.
 """
 
 from __future__ import annotations

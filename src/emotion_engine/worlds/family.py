@@ -41,8 +41,8 @@ def reciprocal(n_agents: int) -> NDArray[np.intp]:
 
 def gather(x: NDArray, n_agents: int, axis: int = 1) -> NDArray:
     """Per-agent values (n, n_agents, ...) seen by each agent of each of its others:
-    (n, n_agents, n_agents − 1, ...), or so along another agent ``axis``; read-only (with one
-    child, a view of ``x``: each agent's other is the reversed agent axis)."""
+    (n, n_agents, n_agents − 1, ...), or so along another agent ``axis``; do not write to it
+    (with one child it is a view of ``x``: each agent's other is the reversed agent axis)."""
     before = (slice(None),) * axis
     if n_agents == 2:
         return x[(*before, slice(None, None, -1), None)]
@@ -52,7 +52,7 @@ def gather(x: NDArray, n_agents: int, axis: int = 1) -> NDArray:
 def mirror(pairs: NDArray) -> NDArray:
     """Per-pair values (n, n_agents, n_agents − 1, ...) as each pair's other holds them:
     entry (i, k) becomes the other's entry about i (who fed me, from who fed whom);
-    read-only (with one child, a view of ``pairs``, its agent axis reversed)."""
+    do not write to it (with one child it is a view of ``pairs``, its agent axis reversed)."""
     n_agents = pairs.shape[1]
     if n_agents == 2:
         return pairs[:, ::-1]
@@ -61,7 +61,7 @@ def mirror(pairs: NDArray) -> NDArray:
 
 def any_other(pairs: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Whether each agent's per-pair flag (n, A, K) holds towards any of its others, (n, A);
-    read-only (with one other, a view of its one entry)."""
+    do not write to it (with one other it is a view of its one entry)."""
     if pairs.shape[-1] == 1:
         return pairs[..., 0]
     return pairs.any(-1)
@@ -70,7 +70,7 @@ def any_other(pairs: NDArray[np.bool_]) -> NDArray[np.bool_]:
 def first_choice(candidates: NDArray[np.bool_], need: NDArray) -> NDArray[np.bool_]:
     """One-hot (n, A, K) of each agent's candidate other (``candidates`` (n, A, K)) with the
     greatest ``need`` (n, A, K); the first (the lowest agent index) on a tie; all False for
-    an agent without candidates. Read-only: with one other (K = 1), ``candidates`` itself."""
+    an agent without candidates. Do not write to it: with one other (K = 1) it is ``candidates`` itself."""
     if candidates.shape[-1] == 1:
         return candidates
     best = np.where(candidates, need, -np.inf).argmax(-1)

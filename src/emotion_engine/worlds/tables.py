@@ -188,7 +188,8 @@ def rules_table(p: WorldParams | None = None) -> str:
          "and so do its complex emotions"),
         ("death", "an agent at health 0 is dead: it acts no more, nothing reaches it, it gets "
          "no reward; the others live on, feel the ``loss`` and the lasting absence "
-         "(``separated``), and threats turn to the parent once the children are gone"),
+         "(``separated``), grieve it in the emotional reward (``grief``), and threats turn "
+         "to the parent once the children are gone"),
         ("end", "the episode terminates when both agents are dead (every agent, in a family), "
          "truncates after "
          f"``max_cycles`` ({p.max_cycles})"),
