@@ -22,6 +22,7 @@ from emotion_engine.affect import (
 )
 from emotion_engine.worlds import OBS_FEATURES, AgentSignals, WorldParams
 from emotion_engine.worlds.core import initial, observe, seed_keys, step
+from emotion_engine.worlds.grid import FAR, nearest
 from world_builder import (
     CHILD,
     COMFORT,
@@ -170,6 +171,17 @@ def test_a_meal_is_felt_as_much_as_it_relieves(hunger, ate):
     *_, info = act(CARETAKING, state, EAT)
     # the hunger stilled, in meals of food_value 0.5 (after this step's rise of 0.004)
     assert events_of(info, PARENT, "ate", "fed") == exactly([ate, 0.0])
+
+
+def test_the_nearest_item_is_by_king_moves_the_first_on_a_tie_and_never_one_away():
+    items = np.array([[[0, 0], [3, 3], [1, 2]]])
+    cells = np.array([[[2, 2], [0, 1], [8, 8]]])
+    index, distance = nearest(items, None, cells)
+    assert index.tolist() == [[1, 0, 1]] and distance.tolist() == [[1, 1, 5]]  # (2, 2): a tie
+    index, distance = nearest(items, np.array([[False, True, True]]), cells)
+    assert index.tolist() == [[0, 0, 0]] and distance.tolist() == [[2, 1, 8]]
+    _, distance = nearest(items, np.array([[True, True, True]]), cells)
+    assert distance.tolist() == [[FAR, FAR, FAR]]
 
 
 def test_food_the_parent_eats_what_it_holds():

@@ -10,13 +10,30 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from emotion_engine.worlds.spec import DOWN, LEFT, MOVES, RIGHT, STAY, UP
+from emotion_engine.worlds.spec import DOWN, LEFT, MAX_SIZE, MOVES, RIGHT, STAY, UP
+
+FAR = 2 * MAX_SIZE
+"""The distance :func:`nearest` gives when every item is away: farther than any cell."""
 
 
 def chebyshev(a: NDArray, b: NDArray) -> NDArray[np.int64]:
     """Chebyshev (king-move) distance between cells (..., 2)."""
     d = np.abs(a - b)
     return np.maximum(d[..., 0], d[..., 1])
+
+
+def nearest(
+    items: NDArray, away: NDArray | None, cells: NDArray
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The index (n, k) of the item (n, m, 2) nearest to each cell (n, k, 2), by Chebyshev
+    distance (the first on a tie), and that distance (n, k); items marked ``away`` (n, m; None
+    when none is) are not counted, and where every item is away the distance is :data:`FAR`."""
+    distance = chebyshev(items[:, :, None], cells[:, None])  # (n, m, k)
+    if away is not None:
+        np.copyto(distance, FAR, where=away[..., None])
+    index = distance.argmin(1)
+    n, _, k = distance.shape
+    return index, distance[np.arange(n)[:, None], index, np.arange(k)]
 
 
 def step_toward(src: NDArray, dst: NDArray) -> NDArray[np.int64]:

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from emotion_engine.worlds.family import gather
+from emotion_engine.worlds.grid import FAR, nearest
 from emotion_engine.worlds.identity import signatures
 from emotion_engine.worlds.spec import WorldParams, WorldState, obs_features, per_other
 
@@ -73,7 +74,7 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     np.abs(offsets).max(1, out=other[:, 2])  # Chebyshev distance, in cells
     other[:, 3] = (other[:, 2] <= 1) & lives.transpose(2, 0, 1)
     other[:, 4:] = gather(own_body, n_agents, axis=2).transpose(3, 0, 1, 2)
-    *food, on_food = _nearest_food(params, state, rows, cols)
+    *food, on_food = _nearest_food(state)
     out[at["food"]], out[at["on_food"]] = food, on_food
     active = (state.threat_left > 0)[:, None]
     out[at["threat"]] = state.threat[:, None, 0] - rows, state.threat[:, None, 1] - cols
@@ -92,23 +93,12 @@ def observe(params: WorldParams, state: WorldState) -> NDArray[np.float32]:
     return out.transpose(1, 2, 0)
 
 
-def _nearest_food(
-    params: WorldParams, state: WorldState, rows: NDArray, cols: NDArray
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+def _nearest_food(state: WorldState) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray]:
     """The row and column offsets (n, A) to each agent's nearest food on the grid
     (Chebyshev distance; the first item on a tie; 0 when every item is away) and whether it
     stands on food (n, A)."""
-    d_rows = state.food[:, :, 0, None] - rows[:, None]  # (n, food, A)
-    d_cols = state.food[:, :, 1, None] - cols[:, None]
-    d = np.maximum(np.abs(d_rows), np.abs(d_cols))
-    if state.food_wait.any():
-        np.copyto(d, params.size, where=(state.food_wait > 0)[..., None])  # away: beyond all
-    envs, agents = np.arange(state.n_envs)[:, None], np.arange(params.n_agents)
-    nearest = d.argmin(1)
-    best = d[envs, nearest, agents]
-    on_grid = best < params.size
-    return (
-        d_rows[envs, nearest, agents] * on_grid,
-        d_cols[envs, nearest, agents] * on_grid,
-        best == 0,
-    )
+    away = state.food_wait > 0
+    index, distance = nearest(state.food, away if away.any() else None, state.pos)
+    item = state.food[np.arange(state.n_envs)[:, None], index]  # (n, A, 2)
+    offset = (item - state.pos) * (distance < FAR)[..., None]
+    return offset[..., 0], offset[..., 1], distance == 0

@@ -41,13 +41,12 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from emotion_engine.worlds.grid import chebyshev, step_away, step_toward
+from emotion_engine.worlds.grid import FAR, chebyshev, nearest, step_away, step_toward
 from emotion_engine.worlds.spec import (
     CHILD,
     COMFORT,
     EAT,
     FEED,
-    MAX_SIZE,
     N_ACTIONS,
     PARENT,
     PICK,
@@ -69,13 +68,10 @@ ChildFactory = Callable[[WorldParams, int], ChildPolicy]
 def nearest_food(state: WorldState, agent: int) -> NDArray[np.int64]:
     """Cell (n, 2) of the food item on the grid nearest to an agent (Chebyshev distance; the
     first on a tie; the agent's own cell when every item is away)."""
-    distance = chebyshev(state.food, state.pos[:, agent, None])
     away = state.food_wait > 0
-    if not away.any():  # every item on the grid
-        return state.food[np.arange(state.n_envs), distance.argmin(-1)]
-    distance[away] = MAX_SIZE * 2  # not on the grid
-    nearest = state.food[np.arange(state.n_envs), distance.argmin(-1)]
-    return np.where(food_out(state)[:, None], nearest, state.pos[:, agent])
+    index, distance = nearest(state.food, away if away.any() else None, state.pos[:, agent, None])
+    item = state.food[np.arange(state.n_envs), index[:, 0]]
+    return np.where((distance < FAR), item, state.pos[:, agent])
 
 
 def food_out(state: WorldState) -> NDArray[np.bool_]:
