@@ -90,7 +90,7 @@ def run(quick: bool = False, seeds: int | None = None) -> list[dict]:
 
     configure_torch()
     steps = QUICK_STEPS if quick else FULL_STEPS
-    chosen = range(seeds or (1 if quick else 5))
+    chosen = range((1 if quick else 5) if seeds is None else seeds)
     runs: dict[str, list[tuple[float, int | None]]] = {"ours": [], "sb3": []}
     for seed in chosen:
         runs["ours"].append(_ours(steps, seed))

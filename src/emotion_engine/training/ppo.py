@@ -424,9 +424,8 @@ def _collect(
         r = torch.as_tensor(result.rewards, dtype=torch.float32)
         cut = result.truncated & ~result.terminated
         if cut.any():  # bootstrap truncated episodes from their final observation
-            r = r + config.gamma * _values(agents, result.final_obs, columns)[1] * torch.as_tensor(
-                cut
-            )
+            final_values = _values(agents, result.final_obs, columns)[1]
+            r = r + config.gamma * final_values * torch.as_tensor(cut)
         for i, cols in enumerate(columns):
             feats[i].append(f[i].reshape(n, len(cols), -1))
         actions[t], logprobs[t], values[t], rewards[t] = act, logp, val, r

@@ -53,6 +53,7 @@ identities start at 0 and grow by one per newcomer, so they rarely reach it."""
 
 @cache
 def _signature_table() -> NDArray[np.float64]:
+    """The signatures of identities 0 … TABLED − 1, worked out once."""
     return signature(np.arange(TABLED))
 
 
